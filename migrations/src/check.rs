@@ -1,0 +1,722 @@
+//! The model check: does a struct fit the schema the migrations produce?
+//!
+//! This is the whole logic behind `#[derive(Model)]`'s errors, as a plain
+//! function so it can be unit-tested without a compiler in the loop. The
+//! derive only turns each [`Problem`] into an error at the right span.
+
+use crate::rust_type::{FieldType, RustKind};
+use crate::schema::{Affinity, Column, Relation, Schema, Snapshot};
+
+/// A struct as the derive sees it, after its attributes are parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelDef {
+    /// The struct's name.
+    pub name: String,
+    /// The table or view it maps.
+    pub table: String,
+    /// Whether `table` was given by `#[model(table = "...")]` (rather than derived from the name).
+    pub table_explicit: bool,
+    /// `#[model(partial)]`: a read-only projection of some columns.
+    pub partial: bool,
+    /// The mapped fields (`#[model(skip)]` fields are left out).
+    pub fields: Vec<FieldDef>,
+}
+
+/// One mapped field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldDef {
+    /// The field's name.
+    pub name: String,
+    /// The column it maps.
+    pub column: String,
+    /// Its type.
+    pub ty: FieldType,
+    /// `#[model(json)]`: stored as JSON text.
+    pub json: bool,
+}
+
+impl FieldDef {
+    /// A field whose column has the field's name.
+    ///
+    /// ```
+    /// let f = driftless_migrations::FieldDef::new("score", "Option<i64>");
+    /// assert_eq!(f.column, "score");
+    /// assert!(f.ty.optional);
+    /// ```
+    pub fn new(name: &str, ty: &str) -> FieldDef {
+        FieldDef {
+            name: name.to_string(),
+            column: name.to_string(),
+            ty: FieldType::parse(ty),
+            json: false,
+        }
+    }
+
+    fn kind(&self) -> RustKind {
+        if self.json {
+            RustKind::Json
+        } else {
+            self.ty.kind
+        }
+    }
+}
+
+/// What a problem is about, so the derive can point at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Site {
+    /// The table name: the `table = "..."` attribute, or the struct's name.
+    Table,
+    /// The struct as a whole.
+    Struct,
+    /// The field at this index of [`ModelDef::fields`].
+    Field(usize),
+}
+
+/// One disagreement between a model and the schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// What it is about.
+    pub site: Site,
+    /// The message: short, lowercase, names the table and column.
+    pub message: String,
+    /// What to do about it, one suggestion a line.
+    pub help: Vec<String>,
+}
+
+impl Problem {
+    fn new(site: Site, message: String) -> Problem {
+        Problem {
+            site,
+            message,
+            help: Vec::new(),
+        }
+    }
+
+    fn help(mut self, help: String) -> Problem {
+        self.help.push(help);
+        self
+    }
+
+    /// The text users read: the message, where the schema came from, the help.
+    pub fn render(&self, snapshot: &Snapshot) -> String {
+        let mut out = format!("{}\n{}", self.message, snapshot.source.describe());
+        for h in &self.help {
+            out.push_str("\nhelp: ");
+            out.push_str(h);
+        }
+        out
+    }
+}
+
+/// The outcome of [`check_model`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// Every problem found; empty when the model fits.
+    pub problems: Vec<Problem>,
+    /// Whether to generate `insert`: a table, and not `partial`.
+    pub insertable: bool,
+    /// Indexes of the fields an insert writes (generated columns are left out).
+    pub insert_fields: Vec<usize>,
+}
+
+/// Checks a model against a schema and returns every problem.
+///
+/// ```
+/// use driftless_migrations::{check_model, FieldDef, ModelDef, Schema, Snapshot, Source, Site};
+/// let conn = rusqlite::Connection::open_in_memory().unwrap();
+/// conn.execute_batch("CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").unwrap();
+/// let snapshot = Snapshot { format: Snapshot::FORMAT, source: Source::default(), schema: Schema::read(&conn).unwrap() };
+/// let model = ModelDef {
+///     name: "Game".into(),
+///     table: "games".into(),
+///     table_explicit: false,
+///     partial: false,
+///     fields: vec![FieldDef::new("id", "i64"), FieldDef::new("name", "String"), FieldDef::new("winners", "Option<String>")],
+/// };
+/// let checked = check_model(&model, &snapshot.schema);
+/// assert_eq!(checked.problems.len(), 1);
+/// assert_eq!(checked.problems[0].site, Site::Field(2));
+/// assert_eq!(checked.problems[0].message, "table `games` has no column `winners`");
+/// ```
+pub fn check_model(model: &ModelDef, schema: &Schema) -> Checked {
+    let Some(relation) = schema.relation(&model.table) else {
+        return Checked {
+            problems: vec![missing_relation(model, schema)],
+            ..Checked::default()
+        };
+    };
+    let mut problems = duplicate_columns(model);
+    for (i, field) in model.fields.iter().enumerate() {
+        match relation.column(&field.column) {
+            None => problems.push(missing_column(model, relation, i)),
+            Some(column) => {
+                problems.extend(nullability(relation, column, field, i));
+                problems.extend(column_type(relation, column, field, i));
+            }
+        }
+    }
+    let Relation::Table(table) = relation else {
+        // a view is read, never inserted into
+        return Checked {
+            problems,
+            ..Checked::default()
+        };
+    };
+    if !model.partial {
+        problems.extend(unmapped_required_columns(model, relation));
+    }
+    let insert_fields = model
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            table
+                .columns
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(&f.column) && !c.is_generated())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    Checked {
+        problems,
+        insertable: !model.partial,
+        insert_fields,
+    }
+}
+
+/// The name most like `name` among `candidates`, if any is close.
+fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&name, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// 1. The table or view must exist.
+fn missing_relation(model: &ModelDef, schema: &Schema) -> Problem {
+    let names: Vec<&str> = schema
+        .tables
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(schema.views.iter().map(|v| v.name.as_str()))
+        .collect();
+    let mut p = Problem::new(
+        Site::Table,
+        format!("no table or view `{}` in the schema", model.table),
+    );
+    p = match nearest(&model.table, names.iter().copied()) {
+        Some(near) => p.help(format!(
+            "did you mean `{near}`? name it with #[model(table = \"{near}\")]"
+        )),
+        None if names.is_empty() => {
+            p.help("the migrations create no tables yet: add a migration that creates it".into())
+        }
+        None => p.help(format!("the schema has: {}", names.join(", "))),
+    };
+    if !model.table_explicit {
+        p = p.help(format!(
+            "the table name defaults to the struct name in snake_case plus `s`: `{}`",
+            model.table
+        ));
+    }
+    p
+}
+
+/// 2. Two fields may not map one column.
+fn duplicate_columns(model: &ModelDef) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (j, later) in model.fields.iter().enumerate() {
+        if let Some(earlier) = model.fields[..j]
+            .iter()
+            .find(|f| f.column.eq_ignore_ascii_case(&later.column))
+        {
+            problems.push(
+                Problem::new(
+                    Site::Field(j),
+                    format!(
+                        "fields `{}` and `{}` both map column `{}`",
+                        earlier.name, later.name, later.column
+                    ),
+                )
+                .help("map one of them to another column with #[model(column = \"...\")], or mark it #[model(skip)]".into()),
+            );
+        }
+    }
+    problems
+}
+
+/// 3. Every mapped field needs its column.
+fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem {
+    let field = &model.fields[i];
+    let (kind, name) = match relation {
+        Relation::Table(t) => ("table", t.name.as_str()),
+        Relation::View(v) => ("view", v.name.as_str()),
+    };
+    let mut p = Problem::new(
+        Site::Field(i),
+        format!("{kind} `{name}` has no column `{}`", field.column),
+    );
+    let unmapped = relation
+        .columns()
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|c| {
+            !model
+                .fields
+                .iter()
+                .any(|f| f.column.eq_ignore_ascii_case(c))
+        });
+    if let Some(near) = nearest(&field.column, unmapped) {
+        p = p.help(format!(
+            "did you mean `{near}`? map the field with #[model(column = \"{near}\")]"
+        ));
+    }
+    match relation {
+        Relation::Table(t) => p.help(format!(
+            "add a migration, e.g. {}",
+            add_column_sql(&t.name, field)
+        )),
+        Relation::View(_) => p.help("change the view's SELECT in a new migration".into()),
+    }
+}
+
+fn add_column_sql(table: &str, field: &FieldDef) -> String {
+    let kind = field.kind();
+    let ty = kind.sql_type().unwrap_or("<type>");
+    match (field.ty.optional, kind.sql_default()) {
+        (true, _) => format!("ALTER TABLE {table} ADD COLUMN {} {ty};", field.column),
+        (false, Some(default)) => format!(
+            "ALTER TABLE {table} ADD COLUMN {} {ty} NOT NULL DEFAULT {default};",
+            field.column
+        ),
+        (false, None) => format!(
+            "ALTER TABLE {table} ADD COLUMN {} {ty} NOT NULL DEFAULT <value>;",
+            field.column
+        ),
+    }
+}
+
+/// 4. A nullable column needs an `Option` field. Primary keys count as NOT
+/// NULL (SQLite's legacy quirk would otherwise flag every `id TEXT PRIMARY
+/// KEY`), and views carry no NOT NULL information at all.
+fn nullability(
+    relation: Relation<'_>,
+    column: &Column,
+    field: &FieldDef,
+    i: usize,
+) -> Option<Problem> {
+    let Relation::Table(table) = relation else {
+        return None;
+    };
+    let nullable = !column.not_null && column.primary_key == 0;
+    if !nullable || field.ty.optional {
+        return None;
+    }
+    Some(
+        Problem::new(
+            Site::Field(i),
+            format!(
+                "column `{}.{}` is nullable, but field `{}` is `{}`",
+                table.name, column.name, field.name, field.ty.written
+            ),
+        )
+        .help(format!("use `Option<{}>`", field.ty.written))
+        .help(format!(
+            "or make the column NOT NULL in a migration (rebuilding `{}`)",
+            table.name
+        )),
+    )
+}
+
+/// 5. The field's type must read what the column holds.
+fn column_type(
+    relation: Relation<'_>,
+    column: &Column,
+    field: &FieldDef,
+    i: usize,
+) -> Option<Problem> {
+    let kind = field.kind();
+    let strict = matches!(relation, Relation::Table(t) if t.strict);
+    if accepts(column, strict, kind) {
+        return None;
+    }
+    let what = if strict {
+        format!(
+            "{} in a STRICT table",
+            column.decl_type.to_ascii_uppercase()
+        )
+    } else if column
+        .decl_type
+        .eq_ignore_ascii_case(column.affinity.name())
+    {
+        column.affinity.name().to_string()
+    } else {
+        format!("{} (affinity {})", column.decl_type, column.affinity.name())
+    };
+    let shown = if field.json {
+        format!("{} (json)", field.ty.written)
+    } else {
+        field.ty.written.clone()
+    };
+    let fits = if strict {
+        strict_fits(&column.decl_type)
+    } else {
+        affinity_fits(column.affinity)
+    };
+    Some(
+        Problem::new(
+            Site::Field(i),
+            format!(
+                "field `{}` is `{shown}`, but column `{}.{}` is {what}",
+                field.name,
+                relation.name(),
+                column.name
+            ),
+        )
+        .help(format!(
+            "{fits}, or change the column's type in a migration"
+        )),
+    )
+}
+
+fn affinity_fits(affinity: Affinity) -> &'static str {
+    match affinity {
+        Affinity::Integer => "an INTEGER column reads into an integer type or bool",
+        Affinity::Real => "a REAL column reads into f32 or f64",
+        Affinity::Text => {
+            "a TEXT column reads into String, a date/time type or a #[model(json)] field"
+        }
+        Affinity::Blob => "a BLOB column reads into Vec<u8>, [u8; N] or Uuid",
+        Affinity::Numeric => "a NUMERIC column reads into a number, bool or text type",
+    }
+}
+
+fn strict_fits(decl: &str) -> &'static str {
+    match decl.to_ascii_uppercase().as_str() {
+        "INT" | "INTEGER" => "a STRICT INTEGER column reads into an integer type or bool",
+        "REAL" => "a STRICT REAL column reads into f32 or f64",
+        "TEXT" => {
+            "a STRICT TEXT column reads into String, a date/time type or a #[model(json)] field"
+        }
+        _ => "a STRICT BLOB column reads into Vec<u8>, [u8; N] or Uuid",
+    }
+}
+
+/// The type table of DESIGN.md: which Rust kinds read a column.
+fn accepts(column: &Column, strict: bool, kind: RustKind) -> bool {
+    use RustKind::*;
+    let text_like = matches!(kind, Text | DateTime | Uuid | Json);
+    if kind == Unknown {
+        return true;
+    }
+    if strict {
+        return match column.decl_type.to_ascii_uppercase().as_str() {
+            "INT" | "INTEGER" => matches!(kind, Integer | Bool),
+            "REAL" => kind == Float,
+            "TEXT" => text_like,
+            "BLOB" => matches!(kind, Blob | Uuid),
+            _ => true, // ANY
+        };
+    }
+    match column.affinity {
+        Affinity::Integer => matches!(kind, Integer | Bool),
+        Affinity::Real => kind == Float,
+        Affinity::Text => text_like,
+        Affinity::Blob if column.decl_type.trim().is_empty() => true,
+        Affinity::Blob => matches!(kind, Blob | Uuid),
+        Affinity::Numeric => kind != Blob,
+    }
+}
+
+/// 6. An insert must be able to fill every NOT NULL column that has no
+/// default, except the rowid key SQLite assigns and generated columns.
+fn unmapped_required_columns(model: &ModelDef, relation: Relation<'_>) -> Vec<Problem> {
+    let Relation::Table(table) = relation else {
+        return Vec::new();
+    };
+    let rowid = table.rowid_alias().map(|c| c.name.as_str());
+    table
+        .columns
+        .iter()
+        .filter(|c| c.not_null && c.default.is_none() && !c.is_generated())
+        .filter(|c| Some(c.name.as_str()) != rowid)
+        .filter(|c| !model.fields.iter().any(|f| f.column.eq_ignore_ascii_case(&c.name)))
+        .map(|c| {
+            Problem::new(
+                Site::Struct,
+                format!(
+                    "`{}` does not map column `{}.{}`, which is NOT NULL without a default, so inserting a `{}` would fail",
+                    model.name, table.name, c.name, model.name
+                ),
+            )
+            .help(format!("add a field for `{}`", c.name))
+            .help("or mark the struct #[model(partial)] if it only reads".into())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Source;
+
+    fn schema(sql: &str) -> Schema {
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        conn.execute_batch(sql).expect("sql");
+        Schema::read(&conn).expect("read")
+    }
+
+    const GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, \
+        created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, completed_at DATETIME, winners JSON, score REAL);\
+        CREATE VIEW finished AS SELECT id, name FROM games WHERE completed_at IS NOT NULL;\
+        CREATE TABLE strict_t (n INTEGER NOT NULL, t TEXT, a ANY) STRICT;";
+
+    fn model(table: &str, fields: &[(&str, &str)]) -> ModelDef {
+        ModelDef {
+            name: "Game".into(),
+            table: table.into(),
+            table_explicit: true,
+            partial: false,
+            fields: fields.iter().map(|(n, t)| FieldDef::new(n, t)).collect(),
+        }
+    }
+
+    fn problems(m: &ModelDef) -> Vec<String> {
+        let snap = Snapshot {
+            format: Snapshot::FORMAT,
+            source: Source::default(),
+            schema: schema(GAMES),
+        };
+        check_model(m, &snap.schema)
+            .problems
+            .iter()
+            .map(|p| p.render(&snap))
+            .collect()
+    }
+
+    #[test]
+    fn a_matching_model_has_no_problems_and_skips_the_rowid() {
+        let m = model(
+            "games",
+            &[("name", "String"), ("winners", "Option<String>")],
+        );
+        assert_eq!(problems(&m), Vec::<String>::new());
+    }
+
+    #[test]
+    fn missing_table_suggests_the_nearest() {
+        let p = problems(&model("game", &[]));
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].starts_with("no table or view `game` in the schema"),
+            "{}",
+            p[0]
+        );
+        assert!(p[0].contains("did you mean `games`?"), "{}", p[0]);
+        let far = problems(&model("zzz", &[]));
+        assert!(
+            far[0].contains("the schema has: games, strict_t, finished"),
+            "{}",
+            far[0]
+        );
+    }
+
+    #[test]
+    fn missing_column_suggests_rename_and_alter() {
+        let m = model(
+            "games",
+            &[
+                ("name", "String"),
+                ("created_at", "String"),
+                ("bonus", "Option<f64>"),
+            ],
+        );
+        let p = problems(&m);
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert!(p[0].starts_with("table `games` has no column `created_at`"));
+        assert!(
+            p[0].contains(
+                "help: did you mean `created`? map the field with #[model(column = \"created\")]"
+            ),
+            "{}",
+            p[0]
+        );
+        assert!(
+            p[0].contains("ALTER TABLE games ADD COLUMN created_at TEXT NOT NULL DEFAULT '';"),
+            "{}",
+            p[0]
+        );
+        assert!(
+            p[1].contains("ALTER TABLE games ADD COLUMN bonus REAL;"),
+            "{}",
+            p[1]
+        );
+    }
+
+    #[test]
+    fn json_field_suggests_json_column() {
+        let mut m = model(
+            "games",
+            &[("name", "String"), ("tags", "Option<Vec<String>>")],
+        );
+        m.fields[1].json = true;
+        let p = problems(&m);
+        assert!(
+            p[0].contains("ALTER TABLE games ADD COLUMN tags JSON;"),
+            "{}",
+            p[0]
+        );
+    }
+
+    #[test]
+    fn nullable_column_needs_option_but_primary_key_and_views_do_not() {
+        let p = problems(&model(
+            "games",
+            &[("name", "String"), ("completed_at", "String")],
+        ));
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].starts_with(
+                "column `games.completed_at` is nullable, but field `completed_at` is `String`"
+            ),
+            "{}",
+            p[0]
+        );
+        assert!(p[0].contains("use `Option<String>`"));
+        let key = "CREATE TABLE k (code TEXT PRIMARY KEY, v TEXT NOT NULL)";
+        let m = model("k", &[("code", "String"), ("v", "String")]);
+        assert!(check_model(&m, &schema(key)).problems.is_empty());
+        assert!(problems(&model("finished", &[("id", "i64"), ("name", "String")])).is_empty());
+    }
+
+    #[test]
+    fn type_table() {
+        let ok = [
+            ("score", "Option<f64>"),
+            ("completed_at", "Option<chrono::NaiveDateTime>"),
+            ("completed_at", "Option<i64>"),
+            ("winners", "Option<serde_json::Value>"),
+            ("id", "bool"),
+            ("id", "MyNewtype"),
+        ];
+        for (col, ty) in ok {
+            let m = model("games", &[("name", "String"), (col, ty)]);
+            assert!(problems(&m).is_empty(), "{col}: {ty}: {:?}", problems(&m));
+        }
+        let bad = [
+            ("id", "String", "INTEGER"),
+            ("score", "Option<i64>", "REAL"),
+            ("name", "Vec<u8>", "TEXT"),
+            (
+                "completed_at",
+                "Option<Vec<u8>>",
+                "DATETIME (affinity NUMERIC)",
+            ),
+        ];
+        for (col, ty, what) in bad {
+            let fields = if col == "name" {
+                vec![(col, ty)]
+            } else {
+                vec![("name", "String"), (col, ty)]
+            };
+            let p = problems(&model("games", &fields));
+            assert_eq!(p.len(), 1, "{col}: {ty}: {p:?}");
+            assert!(
+                p[0].contains(&format!("but column `games.{col}` is {what}")),
+                "{}",
+                p[0]
+            );
+        }
+    }
+
+    #[test]
+    fn strict_tables_check_exact_types() {
+        let m = model(
+            "strict_t",
+            &[
+                ("n", "bool"),
+                ("t", "Option<String>"),
+                ("a", "Option<Vec<u8>>"),
+            ],
+        );
+        assert!(problems(&m).is_empty(), "{:?}", problems(&m));
+        let m = model("strict_t", &[("n", "f64"), ("t", "Option<i64>")]);
+        let p = problems(&m);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(
+            p[0].contains("column `strict_t.n` is INTEGER in a STRICT table"),
+            "{}",
+            p[0]
+        );
+        assert!(
+            p[1].contains("column `strict_t.t` is TEXT in a STRICT table"),
+            "{}",
+            p[1]
+        );
+    }
+
+    #[test]
+    fn required_column_missing_unless_partial() {
+        let p = problems(&model("games", &[("winners", "Option<String>")]));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "`Game` does not map column `games.name`, which is NOT NULL without a default"
+            ),
+            "{}",
+            p[0]
+        );
+        let mut m = model("games", &[("winners", "Option<String>")]);
+        m.partial = true;
+        let snap = schema(GAMES);
+        let checked = check_model(&m, &snap);
+        assert!(checked.problems.is_empty());
+        assert!(!checked.insertable);
+    }
+
+    #[test]
+    fn duplicate_column_points_at_the_second_field() {
+        let mut m = model("games", &[("name", "String"), ("title", "String")]);
+        m.fields[1].column = "NAME".into();
+        let checked = check_model(&m, &schema(GAMES));
+        assert_eq!(checked.problems.len(), 1);
+        assert_eq!(checked.problems[0].site, Site::Field(1));
+        assert!(
+            checked.problems[0]
+                .message
+                .contains("fields `name` and `title` both map column `NAME`")
+        );
+    }
+
+    #[test]
+    fn views_are_not_insertable_and_generated_columns_are_not_inserted() {
+        let checked = check_model(&model("finished", &[("id", "i64")]), &schema(GAMES));
+        assert!(checked.problems.is_empty() && !checked.insertable);
+        let s =
+            schema("CREATE TABLE g (a INTEGER NOT NULL, b INTEGER GENERATED ALWAYS AS (a + 1))");
+        let checked = check_model(&model("g", &[("a", "i64"), ("b", "Option<i64>")]), &s);
+        assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+        assert_eq!(checked.insert_fields, [0]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let m = model(
+            "games",
+            &[
+                ("nme", "String"),
+                ("score", "Option<String>"),
+                ("completed_at", "String"),
+            ],
+        );
+        let checked = check_model(&m, &schema(GAMES));
+        let sites: Vec<Site> = checked.problems.iter().map(|p| p.site).collect();
+        assert_eq!(
+            sites,
+            [Site::Field(0), Site::Field(1), Site::Field(2), Site::Struct]
+        );
+    }
+}

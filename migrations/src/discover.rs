@@ -1,0 +1,507 @@
+//! Finding migrations on disk: the four layouts, version order, checksums.
+//!
+//! One resolver serves the build script, the derive, `embed_migrations!` and
+//! the command line, so they can never disagree about what the migrations are.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// One SQL file of a migration, as text normalized for every platform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Script {
+    /// Where the file is.
+    pub path: PathBuf,
+    /// Its text, with a leading UTF-8 BOM dropped and CRLF turned into LF.
+    pub sql: String,
+}
+
+/// The layout a migration was found in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// `0001_name.sql` or `20240101120000_name.sql` (sqlx).
+    Simple,
+    /// `0001_name.up.sql` + `0001_name.down.sql` (sqlx reversible, golang-migrate).
+    Reversible,
+    /// `2024-01-01-120000_name/up.sql` + `down.sql` (diesel).
+    Diesel,
+    /// `V1__name.sql` (refinery).
+    Refinery,
+}
+
+/// One migration: its version, name, up script and optional down script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Migration {
+    /// The version, compared numerically.
+    pub version: u64,
+    /// The description part of the file name, e.g. `create_games`.
+    pub name: String,
+    /// The layout it was found in.
+    pub layout: Layout,
+    /// The up script.
+    pub up: Script,
+    /// The down script, when the layout has one and the file exists.
+    pub down: Option<Script>,
+    /// Whether the first line asks to run outside a transaction.
+    pub no_transaction: bool,
+    /// SHA-256 of the normalized up script.
+    pub checksum: [u8; 32],
+}
+
+impl Migration {
+    /// The file name users know this migration by (the diesel folder's name for diesel).
+    pub fn file_name(&self) -> String {
+        let path = match self.layout {
+            Layout::Diesel => self.up.path.parent().unwrap_or(&self.up.path),
+            _ => &self.up.path,
+        };
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The checksum as lowercase hex.
+    pub fn checksum_hex(&self) -> String {
+        hex(&self.checksum)
+    }
+}
+
+/// The migrations of one directory, in version order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MigrationSet {
+    /// The directory they were read from.
+    pub dir: PathBuf,
+    /// The migrations, lowest version first.
+    pub migrations: Vec<Migration>,
+}
+
+impl MigrationSet {
+    /// Every file the set was read from (up and down scripts), for rebuild tracking.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.migrations.iter().flat_map(|m| {
+            std::iter::once(m.up.path.as_path()).chain(m.down.as_ref().map(|d| d.path.as_path()))
+        })
+    }
+}
+
+/// Reads a migrations directory in any of the four layouts.
+///
+/// # Errors
+/// A missing directory, an unreadable or non-UTF-8 file, a file that matches
+/// no layout, a down script without an up script, or two migrations with one
+/// version: each is an [`Error`] naming the file.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("0002_add_score.sql"), "ALTER TABLE t ADD COLUMN score INTEGER;").unwrap();
+/// std::fs::write(dir.path().join("0001_create_t.sql"), "CREATE TABLE t (id INTEGER PRIMARY KEY);").unwrap();
+/// std::fs::write(dir.path().join("README.md"), "ignored").unwrap();
+/// let set = driftless_migrations::discover(dir.path()).unwrap();
+/// let names: Vec<_> = set.migrations.iter().map(|m| (m.version, m.name.as_str())).collect();
+/// assert_eq!(names, [(1, "create_t"), (2, "add_score")]);
+/// ```
+pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
+    let dir = dir.as_ref();
+    if !dir.is_dir() {
+        return Err(Error::MissingDirectory {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let mut ups: BTreeMap<u64, Migration> = BTreeMap::new();
+    let mut downs: Vec<(u64, String, Script)> = Vec::new();
+    for entry in sorted_entries(dir)? {
+        let file_name = entry.file_name().map(|n| n.to_string_lossy().into_owned());
+        let Some(file_name) = file_name else { continue };
+        if is_ignored(&file_name) {
+            continue;
+        }
+        if entry.is_dir() {
+            let found = diesel_folder(&entry, &file_name)?;
+            insert(&mut ups, found)?;
+            continue;
+        }
+        match parse_file_name(&file_name) {
+            Some(FileName::Up {
+                version,
+                name,
+                layout,
+            }) => {
+                let up = read_script(&entry)?;
+                insert(&mut ups, migration(version, name, layout, up, None))?;
+            }
+            Some(FileName::Down { version, name }) => {
+                downs.push((version, name, read_script(&entry)?));
+            }
+            None => return Err(Error::UnknownFile { path: entry }),
+        }
+    }
+    for (version, name, script) in downs {
+        match ups.get_mut(&version) {
+            Some(m) if m.layout == Layout::Reversible && m.name == name && m.down.is_none() => {
+                m.down = Some(script)
+            }
+            _ => return Err(Error::DownWithoutUp { path: script.path }),
+        }
+    }
+    Ok(MigrationSet {
+        dir: dir.to_path_buf(),
+        migrations: ups.into_values().collect(),
+    })
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io)? {
+        entries.push(entry.map_err(io)?.path());
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+/// Dotfiles (`.gitkeep`) and READMEs live beside migrations in many projects.
+fn is_ignored(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    lower.starts_with('.') || lower.starts_with("readme")
+}
+
+fn insert(ups: &mut BTreeMap<u64, Migration>, m: Migration) -> Result<()> {
+    if let Some(existing) = ups.get(&m.version) {
+        return Err(Error::DuplicateVersion {
+            version: m.version,
+            first: existing.up.path.clone(),
+            second: m.up.path,
+        });
+    }
+    ups.insert(m.version, m);
+    Ok(())
+}
+
+fn migration(
+    version: u64,
+    name: String,
+    layout: Layout,
+    up: Script,
+    down: Option<Script>,
+) -> Migration {
+    let first_line = up.sql.lines().next().unwrap_or("").trim();
+    let no_transaction =
+        first_line == "-- driftless:no-transaction" || first_line == "-- no-transaction";
+    Migration {
+        version,
+        name,
+        layout,
+        checksum: checksum(&up.sql),
+        up,
+        down,
+        no_transaction,
+    }
+}
+
+fn diesel_folder(dir: &Path, folder: &str) -> Result<Migration> {
+    let unknown = || Error::UnknownFile {
+        path: dir.to_path_buf(),
+    };
+    let (stamp, name) = folder.split_once('_').ok_or_else(unknown)?;
+    let digits: String = stamp.chars().filter(|c| *c != '-').collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
+        return Err(unknown());
+    }
+    let version = digits.parse().map_err(|_| unknown())?;
+    let up_path = dir.join("up.sql");
+    if !up_path.is_file() {
+        return Err(Error::MissingUp {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let up = read_script(&up_path)?;
+    let down_path = dir.join("down.sql");
+    let down = if down_path.is_file() {
+        Some(read_script(&down_path)?)
+    } else {
+        None
+    };
+    let mut m = migration(version, name.to_string(), Layout::Diesel, up, down);
+    // diesel's own switch for migrations that must not run in a transaction
+    if let Ok(meta) = fs::read_to_string(dir.join("metadata.toml")) {
+        let compact: String = meta.split_whitespace().collect();
+        if compact.contains("run_in_transaction=false") {
+            m.no_transaction = true;
+        }
+    }
+    Ok(m)
+}
+
+enum FileName {
+    Up {
+        version: u64,
+        name: String,
+        layout: Layout,
+    },
+    Down {
+        version: u64,
+        name: String,
+    },
+}
+
+fn parse_file_name(file_name: &str) -> Option<FileName> {
+    let stem = file_name.strip_suffix(".sql")?;
+    if let Some(rest) = stem.strip_prefix('V').or_else(|| stem.strip_prefix('v')) {
+        let (version, name) = rest.split_once("__")?;
+        return Some(FileName::Up {
+            version: parse_version(version)?,
+            name: nonempty(name)?,
+            layout: Layout::Refinery,
+        });
+    }
+    let (version, rest) = stem.split_once('_')?;
+    let version = parse_version(version)?;
+    if let Some(name) = rest.strip_suffix(".up") {
+        return Some(FileName::Up {
+            version,
+            name: nonempty(name)?,
+            layout: Layout::Reversible,
+        });
+    }
+    if let Some(name) = rest.strip_suffix(".down") {
+        return Some(FileName::Down {
+            version,
+            name: nonempty(name)?,
+        });
+    }
+    Some(FileName::Up {
+        version,
+        name: nonempty(rest)?,
+        layout: Layout::Simple,
+    })
+}
+
+fn parse_version(digits: &str) -> Option<u64> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn nonempty(name: &str) -> Option<String> {
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+fn read_script(path: &Path) -> Result<Script> {
+    let bytes = fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| Error::NotUtf8 {
+        path: path.to_path_buf(),
+    })?;
+    Ok(Script {
+        path: path.to_path_buf(),
+        sql: normalize(&text),
+    })
+}
+
+/// Drops a leading BOM and turns CRLF into LF, so a Windows checkout has the
+/// same text, and so the same checksum, as a Unix one.
+pub fn normalize(text: &str) -> String {
+    text.strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n")
+}
+
+/// SHA-256 of a normalized script.
+pub fn checksum(sql: &str) -> [u8; 32] {
+    Sha256::digest(normalize(sql).as_bytes()).into()
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, body) in files {
+            let path = dir.path().join(name);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).expect("mkdir");
+            }
+            fs::write(path, body).expect("write");
+        }
+        dir
+    }
+
+    fn versions(set: &MigrationSet) -> Vec<(u64, String, Layout, bool)> {
+        set.migrations
+            .iter()
+            .map(|m| (m.version, m.name.clone(), m.layout, m.down.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn simple_layout_sorts_numerically() {
+        let dir = dir_with(&[
+            ("10_ten.sql", b"SELECT 1;"),
+            ("9_nine.sql", b"SELECT 1;"),
+            ("20240101120000_stamp.sql", b"SELECT 1;"),
+            (".gitkeep", b""),
+            ("README.md", b"notes"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        let got = versions(&set);
+        assert_eq!(got[0].0, 9);
+        assert_eq!(got[1].0, 10);
+        assert_eq!(got[2].0, 20240101120000);
+        assert!(got.iter().all(|m| m.2 == Layout::Simple && !m.3));
+    }
+
+    #[test]
+    fn reversible_layout_pairs_up_and_down() {
+        let dir = dir_with(&[
+            ("0001_create.up.sql", b"CREATE TABLE t (x);"),
+            ("0001_create.down.sql", b"DROP TABLE t;"),
+            ("0002_more.up.sql", b"SELECT 1;"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            versions(&set),
+            [
+                (1, "create".into(), Layout::Reversible, true),
+                (2, "more".into(), Layout::Reversible, false)
+            ]
+        );
+        let down = set.migrations[0].down.as_ref().expect("down");
+        assert_eq!(down.sql, "DROP TABLE t;");
+    }
+
+    #[test]
+    fn diesel_layout_reads_folders() {
+        let dir = dir_with(&[
+            (
+                "2024-01-01-120000_create_games/up.sql",
+                b"CREATE TABLE games (id INTEGER);",
+            ),
+            (
+                "2024-01-01-120000_create_games/down.sql",
+                b"DROP TABLE games;",
+            ),
+            ("2024-02-01-000000_add_x/up.sql", b"SELECT 1;"),
+            (
+                "2024-02-01-000000_add_x/metadata.toml",
+                b"run_in_transaction = false\n",
+            ),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            versions(&set),
+            [
+                (20240101120000, "create_games".into(), Layout::Diesel, true),
+                (20240201000000, "add_x".into(), Layout::Diesel, false)
+            ]
+        );
+        assert_eq!(
+            set.migrations[0].file_name(),
+            "2024-01-01-120000_create_games"
+        );
+        assert!(set.migrations[1].no_transaction);
+    }
+
+    #[test]
+    fn refinery_layout() {
+        let dir = dir_with(&[
+            ("V2__second.sql", b"SELECT 2;"),
+            ("V1__first.sql", b"SELECT 1;"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            versions(&set),
+            [
+                (1, "first".into(), Layout::Refinery, false),
+                (2, "second".into(), Layout::Refinery, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_version_names_both_files() {
+        let dir = dir_with(&[("0001_a.sql", b"SELECT 1;"), ("1_b.sql", b"SELECT 1;")]);
+        let err = discover(dir.path()).expect_err("duplicate");
+        let text = err.to_string();
+        assert!(
+            matches!(err, Error::DuplicateVersion { version: 1, .. }),
+            "{text}"
+        );
+        assert!(
+            text.contains("0001_a.sql") && text.contains("1_b.sql"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn down_without_up_is_an_error() {
+        let dir = dir_with(&[("0001_a.down.sql", b"DROP TABLE t;")]);
+        let err = discover(dir.path()).expect_err("orphan down");
+        assert!(err.to_string().contains("0001_a.down.sql"), "{err}");
+        assert!(matches!(err, Error::DownWithoutUp { .. }));
+    }
+
+    #[test]
+    fn unknown_file_is_an_error() {
+        for name in [
+            "schema.sql",
+            "notes.txt",
+            "V1_single_underscore.sql",
+            "0001_.sql",
+        ] {
+            let dir = dir_with(&[(name, b"SELECT 1;")]);
+            let err = discover(dir.path()).expect_err(name);
+            assert!(matches!(err, Error::UnknownFile { .. }), "{name}: {err}");
+            assert!(err.to_string().contains(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn diesel_folder_without_up_is_an_error() {
+        let dir = dir_with(&[("2024-01-01-120000_x/down.sql", b"SELECT 1;")]);
+        let err = discover(dir.path()).expect_err("no up");
+        assert!(matches!(err, Error::MissingUp { .. }), "{err}");
+    }
+
+    #[test]
+    fn non_utf8_is_an_error() {
+        let dir = dir_with(&[("0001_a.sql", &[0xff, 0xfe, 0x00, 0x41])]);
+        let err = discover(dir.path()).expect_err("latin1");
+        assert!(matches!(err, Error::NotUtf8 { .. }), "{err}");
+    }
+
+    #[test]
+    fn bom_and_crlf_give_the_unix_checksum() {
+        let unix = dir_with(&[("0001_a.sql", b"-- no-transaction\nSELECT 1;\n")]);
+        let windows = dir_with(&[(
+            "0001_a.sql",
+            b"\xef\xbb\xbf-- no-transaction\r\nSELECT 1;\r\n",
+        )]);
+        let a = discover(unix.path()).expect("unix");
+        let b = discover(windows.path()).expect("windows");
+        assert_eq!(a.migrations[0].checksum, b.migrations[0].checksum);
+        assert_eq!(a.migrations[0].up.sql, b.migrations[0].up.sql);
+        assert!(b.migrations[0].no_transaction);
+    }
+
+    #[test]
+    fn missing_directory() {
+        let err = discover("/definitely/not/here").expect_err("missing");
+        assert!(matches!(err, Error::MissingDirectory { .. }));
+    }
+}

@@ -1,0 +1,227 @@
+//! The one error type of the engine: every variant names the file (and line)
+//! it is about and its `Display` says what to do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// `Result` with the engine's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where in a migration file a statement starts (1-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// Line, counting from 1.
+    pub line: usize,
+    /// Column in characters, counting from 1.
+    pub column: usize,
+}
+
+/// Everything that can go wrong while reading, replaying or loading migrations.
+///
+/// ```
+/// use driftless_migrations::{discover, Error};
+/// let err = discover("no/such/dir").unwrap_err();
+/// assert!(matches!(err, Error::MissingDirectory { .. }));
+/// assert!(err.to_string().contains("no/such/dir"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The migrations directory does not exist.
+    MissingDirectory {
+        /// The directory that was looked for.
+        dir: PathBuf,
+    },
+    /// A file or directory could not be read.
+    Io {
+        /// The path being read.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A migration file is not UTF-8.
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file in the migrations directory matches none of the layouts.
+    UnknownFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A diesel migration folder has no `up.sql`.
+    MissingUp {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A `.down.sql` file has no matching `.up.sql`.
+    DownWithoutUp {
+        /// The down file.
+        path: PathBuf,
+    },
+    /// Two migrations share one version.
+    DuplicateVersion {
+        /// The version both files claim.
+        version: u64,
+        /// The first file.
+        first: PathBuf,
+        /// The second file.
+        second: PathBuf,
+    },
+    /// A statement of a migration failed while it was replayed or applied.
+    Statement {
+        /// The migration file.
+        path: PathBuf,
+        /// Where the failing statement starts (or, when SQLite says, the failing token).
+        at: Position,
+        /// The statement's first line.
+        statement: String,
+        /// SQLite's message.
+        message: String,
+    },
+    /// A migration tried something the build-time sandbox forbids.
+    Forbidden {
+        /// The migration file.
+        path: PathBuf,
+        /// Where the statement starts.
+        at: Position,
+        /// The statement's first line.
+        statement: String,
+        /// What it tried, e.g. "ATTACH of a database file".
+        what: &'static str,
+    },
+    /// A migration that runs in a transaction issues BEGIN/COMMIT itself.
+    OwnTransaction {
+        /// The migration file.
+        path: PathBuf,
+        /// Where the statement starts.
+        at: Position,
+        /// The statement's first line.
+        statement: String,
+    },
+    /// A schema snapshot could not be read or written.
+    Snapshot {
+        /// The snapshot file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// SQLite failed outside any one migration statement.
+    Sqlite(rusqlite::Error),
+}
+
+/// Shows `path` relative to the crate being built when it lies inside it,
+/// so messages read `migrations/0002_x.sql` rather than an absolute path.
+pub fn display_path(path: &Path) -> String {
+    if let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR")
+        && let Ok(rel) = path.strip_prefix(&root)
+        && !rel.as_os_str().is_empty()
+    {
+        return rel.display().to_string();
+    }
+    path.display().to_string()
+}
+
+const LAYOUTS: &str = "expected `0001_name.sql`, `0001_name.up.sql`/`.down.sql`, \
+                       `V1__name.sql`, or a diesel folder `2024-01-01-120000_name/up.sql`";
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::MissingDirectory { dir } => write!(
+                f,
+                "migrations directory `{}` does not exist\nhelp: create it and add a first migration, e.g. `{}/0001_init.sql`",
+                display_path(dir),
+                display_path(dir)
+            ),
+            Error::Io { path, source } => {
+                write!(f, "cannot read `{}`: {source}", display_path(path))
+            }
+            Error::NotUtf8 { path } => write!(
+                f,
+                "migration `{}` is not UTF-8\nhelp: save the file as UTF-8",
+                display_path(path)
+            ),
+            Error::UnknownFile { path } => write!(
+                f,
+                "`{}` is not a migration: {LAYOUTS}\nhelp: rename it, or move it out of the migrations directory",
+                display_path(path)
+            ),
+            Error::MissingUp { dir } => write!(
+                f,
+                "diesel migration folder `{}` has no `up.sql`",
+                display_path(dir)
+            ),
+            Error::DownWithoutUp { path } => write!(
+                f,
+                "`{}` is a down migration without an up migration\nhelp: add the matching `.up.sql`, or delete the down file",
+                display_path(path)
+            ),
+            Error::DuplicateVersion {
+                version,
+                first,
+                second,
+            } => write!(
+                f,
+                "two migrations have version {version}: `{}` and `{}`\nhelp: give one of them the next free version",
+                display_path(first),
+                display_path(second)
+            ),
+            Error::Statement {
+                path,
+                at,
+                statement,
+                message,
+            } => write!(
+                f,
+                "migration `{}` failed at line {}, column {}: {message}\n  statement: {statement}",
+                display_path(path),
+                at.line,
+                at.column
+            ),
+            Error::Forbidden {
+                path,
+                at,
+                statement,
+                what,
+            } => write!(
+                f,
+                "migration `{}` line {}: {what} is not allowed while migrations are replayed at build time\n  statement: {statement}\nhelp: migrations replay in an in-memory sandbox that writes no file; move this step out of the migration",
+                display_path(path),
+                at.line
+            ),
+            Error::OwnTransaction {
+                path,
+                at,
+                statement,
+            } => write!(
+                f,
+                "migration `{}` line {}: `{statement}` manages a transaction, but driftless already runs each migration in one\nhelp: remove BEGIN/COMMIT, or put `-- driftless:no-transaction` on the first line",
+                display_path(path),
+                at.line
+            ),
+            Error::Snapshot { path, message } => write!(
+                f,
+                "schema snapshot `{}`: {message}\nhelp: run `cargo clean -p` for this crate and build again",
+                display_path(path)
+            ),
+            Error::Sqlite(e) => write!(f, "SQLite error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Sqlite(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Sqlite(e)
+    }
+}

@@ -1,0 +1,39 @@
+//! The driftless engine: everything about migrations that does not need a
+//! compiler or a live database.
+//!
+//! - [`discover`] finds the migrations of a directory in any of the four
+//!   layouts and checksums them;
+//! - [`replay`] runs them in a sandboxed in-memory SQLite and returns the
+//!   [`Snapshot`] of the schema they produce;
+//! - [`check_model`] compares a model struct with that schema and returns
+//!   every [`Problem`] with the text a user should read.
+//!
+//! The build script, `#[derive(Model)]`, the runtime and the command line all
+//! go through these functions, so they agree on what the migrations are.
+//!
+//! ```
+//! use driftless_migrations::{check_model, discover, replay, FieldDef, ModelDef};
+//! let dir = tempfile::tempdir().unwrap();
+//! std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);").unwrap();
+//! let snapshot = replay(&discover(dir.path()).unwrap()).unwrap();
+//! let model = ModelDef {
+//!     name: "Game".into(), table: "games".into(), table_explicit: false, partial: false,
+//!     fields: vec![FieldDef::new("id", "i64"), FieldDef::new("name", "String")],
+//! };
+//! assert!(check_model(&model, &snapshot.schema).problems.is_empty());
+//! ```
+
+pub mod check;
+pub mod discover;
+pub mod error;
+pub mod replay;
+pub mod rust_type;
+pub mod schema;
+pub mod split;
+
+pub use check::{Checked, FieldDef, ModelDef, Problem, Site, check_model};
+pub use discover::{Layout, Migration, MigrationSet, Script, discover};
+pub use error::{Error, Position, Result};
+pub use replay::replay;
+pub use rust_type::{FieldType, RustKind};
+pub use schema::{Affinity, Column, Relation, Schema, Snapshot, Source, Table, View};

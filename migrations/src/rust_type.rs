@@ -1,0 +1,249 @@
+//! What a field's Rust type says about the column it can map: nullability
+//! (`Option`) and which SQLite types it can be read from.
+
+/// The kinds of Rust type the check knows; anything else is [`RustKind::Unknown`]
+/// and is not type-checked (a user's newtype or enum may implement `FromSql` any way it likes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RustKind {
+    /// `i8`..`i128`, `u8`..`u128`, `isize`, `usize`.
+    Integer,
+    /// `bool`.
+    Bool,
+    /// `f32`, `f64`.
+    Float,
+    /// `String`, `&str`, `Box<str>`, `Cow<str>`, `Rc<str>`, `Arc<str>`, `char`.
+    Text,
+    /// `Vec<u8>`, `[u8; N]`, `&[u8]`, `Box<[u8]>`, `Cow<[u8]>`.
+    Blob,
+    /// chrono and time date/time types (stored as text).
+    DateTime,
+    /// `uuid::Uuid` (text or blob).
+    Uuid,
+    /// `serde_json::Value`, or any type under `#[model(json)]`.
+    Json,
+    /// Not known: passes every type check.
+    Unknown,
+}
+
+impl RustKind {
+    /// The column type to suggest in `ALTER TABLE ... ADD COLUMN`.
+    pub fn sql_type(self) -> Option<&'static str> {
+        Some(match self {
+            RustKind::Integer => "INTEGER",
+            RustKind::Bool => "BOOLEAN",
+            RustKind::Float => "REAL",
+            RustKind::Text => "TEXT",
+            RustKind::Blob => "BLOB",
+            RustKind::DateTime => "DATETIME",
+            RustKind::Uuid => "BLOB",
+            RustKind::Json => "JSON",
+            RustKind::Unknown => return None,
+        })
+    }
+
+    /// A constant default for a NOT NULL column of this kind.
+    pub fn sql_default(self) -> Option<&'static str> {
+        Some(match self {
+            RustKind::Integer | RustKind::Bool => "0",
+            RustKind::Float => "0.0",
+            RustKind::Text => "''",
+            RustKind::Blob => "x''",
+            RustKind::DateTime => "'1970-01-01 00:00:00'",
+            RustKind::Json => "'null'",
+            RustKind::Uuid | RustKind::Unknown => return None,
+        })
+    }
+}
+
+/// A field's type, as far as the schema check cares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldType {
+    /// The type as written, normalized (`Option<Vec<u8>>`).
+    pub written: String,
+    /// The type inside `Option`, or the whole type (`Vec<u8>`).
+    pub inner: String,
+    /// Whether it is an `Option<T>`.
+    pub optional: bool,
+    /// What the inner type is.
+    pub kind: RustKind,
+}
+
+impl FieldType {
+    /// Reads a type as written in source (the tokens of `syn::Type`, spaced or not).
+    ///
+    /// ```
+    /// use driftless_migrations::{FieldType, RustKind};
+    /// let t = FieldType::parse("Option < chrono :: NaiveDateTime >");
+    /// assert!(t.optional);
+    /// assert_eq!(t.kind, RustKind::DateTime);
+    /// assert_eq!(t.written, "Option<chrono::NaiveDateTime>");
+    /// assert_eq!(FieldType::parse("& 'a str").kind, RustKind::Text);
+    /// assert_eq!(FieldType::parse("MyEnum").kind, RustKind::Unknown);
+    /// ```
+    pub fn parse(ty: &str) -> FieldType {
+        let written = normalize(ty);
+        let (optional, inner) = match split_generic(&written) {
+            Some((path, arg)) if is_path(path, &["Option"], &["std::option", "core::option"]) => {
+                (true, arg.to_string())
+            }
+            _ => (false, written.clone()),
+        };
+        FieldType {
+            kind: classify(&inner),
+            written,
+            inner,
+            optional,
+        }
+    }
+}
+
+/// Collapses the spaces `quote` puts between tokens, keeping one between words.
+fn normalize(ty: &str) -> String {
+    let mut out = String::new();
+    let mut pending_space = false;
+    for c in ty.chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && out.chars().last().is_some_and(is_word_char) && is_word_char(c) {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '\''
+}
+
+/// `Vec<u8>` → (`Vec`, `u8`).
+fn split_generic(ty: &str) -> Option<(&str, &str)> {
+    let open = ty.find('<')?;
+    let inner = ty.strip_suffix('>')?;
+    Some((&ty[..open], &inner[open + 1..]))
+}
+
+/// Whether `path` names `name` bare or under one of the module prefixes.
+fn is_path(path: &str, names: &[&str], modules: &[&str]) -> bool {
+    let path = path.trim_start_matches("::");
+    names.iter().any(|n| {
+        path == *n
+            || modules
+                .iter()
+                .any(|m| path.strip_prefix(m).and_then(|p| p.strip_prefix("::")) == Some(n))
+    })
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+fn classify(ty: &str) -> RustKind {
+    let mut ty = ty.trim();
+    // references: `&'a str`, `&mut [u8]`
+    if let Some(rest) = ty.strip_prefix('&') {
+        ty = rest.trim_start();
+        if ty.starts_with('\'') {
+            ty = ty.split_once(' ').map_or("", |(_, t)| t);
+        }
+        ty = ty.strip_prefix("mut ").unwrap_or(ty);
+    }
+    if ty == "[u8]" || (ty.starts_with("[u8;") && ty.ends_with(']')) {
+        return RustKind::Blob;
+    }
+    if let Some((path, args)) = split_generic(ty) {
+        let arg = args.rsplit(',').next().unwrap_or(args).trim();
+        return match (last_segment(path), arg) {
+            ("Vec", "u8") => RustKind::Blob,
+            ("Box" | "Rc" | "Arc" | "Cow", "str") => RustKind::Text,
+            ("Box" | "Rc" | "Arc" | "Cow", "[u8]") => RustKind::Blob,
+            ("DateTime", _) if is_path(path, &["DateTime"], &["chrono"]) => RustKind::DateTime,
+            _ => RustKind::Unknown,
+        };
+    }
+    match ty {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
+        | "usize" => return RustKind::Integer,
+        "bool" => return RustKind::Bool,
+        "f32" | "f64" => return RustKind::Float,
+        "str" | "char" => return RustKind::Text,
+        _ => {}
+    }
+    if is_path(ty, &["String"], &["std::string", "alloc::string"]) {
+        return RustKind::Text;
+    }
+    if is_path(
+        ty,
+        &["NaiveDate", "NaiveDateTime", "NaiveTime"],
+        &["chrono", "chrono::naive"],
+    ) || is_path(
+        ty,
+        &[
+            "OffsetDateTime",
+            "PrimitiveDateTime",
+            "UtcDateTime",
+            "Date",
+            "Time",
+        ],
+        &["time"],
+    ) {
+        return RustKind::DateTime;
+    }
+    if is_path(ty, &["Uuid"], &["uuid"]) {
+        return RustKind::Uuid;
+    }
+    // a bare `Value` may be anyone's: only serde_json's is known
+    if ty.trim_start_matches("::") == "serde_json::Value" {
+        return RustKind::Json;
+    }
+    RustKind::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        let cases = [
+            ("i64", RustKind::Integer),
+            ("u8", RustKind::Integer),
+            ("bool", RustKind::Bool),
+            ("f32", RustKind::Float),
+            ("String", RustKind::Text),
+            ("std :: string :: String", RustKind::Text),
+            ("Box < str >", RustKind::Text),
+            ("Cow < 'a , str >", RustKind::Text),
+            ("std :: sync :: Arc < str >", RustKind::Text),
+            ("char", RustKind::Text),
+            ("& 'static str", RustKind::Text),
+            ("Vec < u8 >", RustKind::Blob),
+            ("[u8 ; 16]", RustKind::Blob),
+            ("& [u8]", RustKind::Blob),
+            ("chrono :: DateTime < chrono :: Utc >", RustKind::DateTime),
+            ("NaiveDate", RustKind::DateTime),
+            ("time :: OffsetDateTime", RustKind::DateTime),
+            ("uuid :: Uuid", RustKind::Uuid),
+            ("serde_json :: Value", RustKind::Json),
+            ("Value", RustKind::Unknown),
+            ("Vec < String >", RustKind::Unknown),
+            ("GameState", RustKind::Unknown),
+        ];
+        for (ty, kind) in cases {
+            assert_eq!(FieldType::parse(ty).kind, kind, "{ty}");
+        }
+    }
+
+    #[test]
+    fn option_is_unwrapped_once() {
+        let t = FieldType::parse("std :: option :: Option < Vec < u8 > >");
+        assert!(t.optional);
+        assert_eq!(t.inner, "Vec<u8>");
+        assert_eq!(t.kind, RustKind::Blob);
+        let plain = FieldType::parse("Vec < Option < i64 > >");
+        assert!(!plain.optional);
+    }
+}

@@ -1,0 +1,256 @@
+//! Splitting a migration into statements, so that each can be run on its own
+//! and a failure reported at the line where its statement starts.
+//!
+//! SQLite would split the text itself, but it does not say where each
+//! statement began. This tokenizer knows just enough SQL for that: strings,
+//! quoted names, comments, and trigger bodies whose `;` do not end the
+//! statement.
+
+use crate::error::Position;
+
+/// One statement of a migration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement<'a> {
+    /// The statement's text, from its first token through its `;`.
+    pub sql: &'a str,
+    /// Byte offset of `sql` in the script.
+    pub offset: usize,
+    /// Where the statement starts.
+    pub at: Position,
+    /// Its leading keywords, uppercased (at most four), to tell what it does.
+    pub keywords: Vec<String>,
+    /// Whether `INTO` appears as a keyword anywhere in it (for `VACUUM INTO`).
+    pub has_into: bool,
+}
+
+impl Statement<'_> {
+    /// The statement's first line, for messages.
+    pub fn first_line(&self) -> &str {
+        self.sql.lines().next().unwrap_or("").trim_end()
+    }
+
+    /// Whether the statement starts with these keywords.
+    pub fn starts_with(&self, words: &[&str]) -> bool {
+        words.len() <= self.keywords.len() && words.iter().zip(&self.keywords).all(|(a, b)| a == b)
+    }
+}
+
+/// The 1-based line and column of byte `offset` in `text`.
+pub fn position(text: &str, offset: usize) -> Position {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Position {
+        line,
+        column: before[line_start..].chars().count() + 1,
+    }
+}
+
+/// Splits a script into statements; comments and blank text between them are dropped.
+///
+/// ```
+/// use driftless_migrations::split::split;
+/// let sql = "-- two tables\nCREATE TABLE a (x);\n\nCREATE TABLE b (y); -- done\n";
+/// let stmts = split(sql);
+/// assert_eq!(stmts.len(), 2);
+/// assert_eq!(stmts[1].sql, "CREATE TABLE b (y);");
+/// assert_eq!(stmts[1].at.line, 4);
+/// ```
+pub fn split(text: &str) -> Vec<Statement<'_>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut current = Current::default();
+    while i < bytes.len() {
+        let b = bytes[i];
+        let token_start = i;
+        match b {
+            b if b.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+                continue;
+            }
+            b'\'' | b'"' | b'`' => i = skip_quoted(bytes, i, b),
+            b'[' => i = text[i..].find(']').map_or(bytes.len(), |n| i + n + 1),
+            b';' => {
+                i += 1;
+                if let Some(start) = current.start
+                    && current.ends_here()
+                {
+                    out.push(current.finish(text, start, i));
+                    current = Current::default();
+                }
+                continue;
+            }
+            b if is_word_byte(b) => {
+                while i < bytes.len() && is_word_byte(bytes[i]) {
+                    i += 1;
+                }
+                current.word(&text[token_start..i]);
+            }
+            _ => i += 1,
+        }
+        current.start.get_or_insert(token_start);
+        current.end = i;
+    }
+    if let Some(start) = current.start {
+        let end = current.end;
+        out.push(current.finish(text, start, end));
+    }
+    out
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+fn skip_quoted(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        if bytes[i] == quote {
+            // a doubled quote is an escaped quote inside the string
+            if bytes.get(i + 1) == Some(&quote) {
+                i += 2;
+                continue;
+            }
+            return i + 1;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// The statement being read.
+#[derive(Default)]
+struct Current {
+    start: Option<usize>,
+    end: usize,
+    keywords: Vec<String>,
+    has_into: bool,
+    trigger: bool,
+    in_body: bool,
+    case_depth: usize,
+    body_ended: bool,
+}
+
+impl Current {
+    fn word(&mut self, word: &str) {
+        let upper = word.to_ascii_uppercase();
+        if upper == "INTO" {
+            self.has_into = true;
+        }
+        if self.keywords.len() < 4 {
+            self.keywords.push(upper.clone());
+            let k: Vec<&str> = self.keywords.iter().map(String::as_str).collect();
+            if matches!(
+                k.as_slice(),
+                ["CREATE", "TRIGGER"] | ["CREATE", "TEMP" | "TEMPORARY", "TRIGGER"]
+            ) {
+                self.trigger = true;
+            }
+        }
+        if !self.trigger {
+            return;
+        }
+        match upper.as_str() {
+            "BEGIN" if !self.in_body => self.in_body = true,
+            "CASE" if self.in_body => self.case_depth += 1,
+            "END" if self.in_body && self.case_depth > 0 => self.case_depth -= 1,
+            "END" if self.in_body => self.body_ended = true,
+            _ => {}
+        }
+    }
+
+    /// A `;` ends the statement unless it is inside a trigger's body.
+    fn ends_here(&self) -> bool {
+        !self.trigger || !self.in_body || self.body_ended
+    }
+
+    fn finish(self, text: &str, start: usize, end: usize) -> Statement<'_> {
+        Statement {
+            sql: &text[start..end],
+            offset: start,
+            at: position(text, start),
+            keywords: self.keywords,
+            has_into: self.has_into,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(sql: &str) -> Vec<&str> {
+        split(sql).into_iter().map(|s| s.sql).collect()
+    }
+
+    #[test]
+    fn strings_and_comments_hide_semicolons() {
+        let sql = "INSERT INTO t VALUES ('a;b', \"c;d\"); /* x; */ -- y;\nSELECT [we;ird], `q;`;";
+        assert_eq!(
+            texts(sql),
+            [
+                "INSERT INTO t VALUES ('a;b', \"c;d\");",
+                "SELECT [we;ird], `q;`;"
+            ]
+        );
+    }
+
+    #[test]
+    fn doubled_quotes_stay_inside_the_string() {
+        assert_eq!(
+            texts("SELECT 'it''s;'; SELECT 2;"),
+            ["SELECT 'it''s;';", "SELECT 2;"]
+        );
+    }
+
+    #[test]
+    fn trigger_body_is_one_statement_even_with_case() {
+        let sql = "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET x = CASE WHEN 1 THEN 2 END;\n  DELETE FROM u;\nEND;\nSELECT 1;";
+        let got = split(sql);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].sql.ends_with("END;"));
+        assert_eq!(got[1].at.line, 5);
+    }
+
+    #[test]
+    fn last_statement_without_semicolon_counts() {
+        let got = split("SELECT 1;\n  SELECT 2\n-- trailing comment\n");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].sql, "SELECT 2");
+        assert_eq!(got[1].at.line, 2);
+        assert_eq!(got[1].at.column, 3);
+    }
+
+    #[test]
+    fn keywords_and_into() {
+        let got = split("vacuum into '/tmp/x.db'; attach 'f' as g;");
+        assert!(got[0].starts_with(&["VACUUM"]) && got[0].has_into);
+        assert!(got[1].starts_with(&["ATTACH"]));
+    }
+
+    #[test]
+    fn only_comments_gives_nothing() {
+        assert!(split("-- nothing here\n/* at all */\n").is_empty());
+    }
+
+    #[test]
+    fn position_counts_characters() {
+        let text = "é;\nab";
+        assert_eq!(
+            position(text, text.len() - 1),
+            Position { line: 2, column: 2 }
+        );
+        assert_eq!(position(text, 2), Position { line: 1, column: 2 });
+    }
+}
