@@ -1,1 +1,44 @@
-//! stub
+//! Procedural macros of driftless. Use them through the `driftless` crate,
+//! which re-exports them next to the traits they implement.
+//!
+//! The crate is thin on purpose: it parses, asks `driftless-migrations` to
+//! check, and expands. All schema logic lives in the engine, where it is
+//! unit-tested.
+
+mod ast;
+mod expand;
+mod source;
+
+use proc_macro::TokenStream;
+
+/// Derives `driftless::Model` (and `driftless::Insert`) for a struct, after
+/// checking it against the schema the crate's migrations produce.
+///
+/// Struct attributes: `#[model(table = "...")]` (default: the struct name in
+/// snake_case plus `s`), `#[model(db = "...")]` (a migration set registered in
+/// build.rs with `.db(...)`), `#[model(partial)]` (a read-only projection: no
+/// `insert`, unmapped NOT NULL columns allowed). Field attributes:
+/// `#[model(column = "...")]`, `#[model(skip)]` (not stored; `Default` on read),
+/// `#[model(json)]` (stored as JSON text through serde).
+///
+/// A struct that names a table or column the migrations do not create, or
+/// maps one with the wrong nullability or type, does not compile; the error
+/// points at the field and says which migration would fix it.
+///
+/// ```ignore
+/// use driftless::Model;
+///
+/// #[derive(Model, Debug)]
+/// #[model(table = "games")]
+/// pub struct Game {
+///     pub id: i64,
+///     pub name: String,
+///     #[model(json)]
+///     pub winners: Option<Vec<String>>,
+/// }
+/// ```
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive(&input).into()
+}

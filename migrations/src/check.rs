@@ -68,8 +68,10 @@ pub enum Site {
     Table,
     /// The struct as a whole.
     Struct,
-    /// The field at this index of [`ModelDef::fields`].
+    /// The field at this index of [`ModelDef::fields`]: its name or column.
     Field(usize),
+    /// The type of the field at this index.
+    FieldType(usize),
 }
 
 /// One disagreement between a model and the schema.
@@ -317,7 +319,7 @@ fn nullability(
     }
     Some(
         Problem::new(
-            Site::Field(i),
+            Site::FieldType(i),
             format!(
                 "column `{}.{}` is nullable, but field `{}` is `{}`",
                 table.name, column.name, field.name, field.ty.written
@@ -368,7 +370,7 @@ fn column_type(
     };
     Some(
         Problem::new(
-            Site::Field(i),
+            Site::FieldType(i),
             format!(
                 "field `{}` is `{shown}`, but column `{}.{}` is {what}",
                 field.name,
@@ -716,7 +718,7 @@ mod tests {
         let sites: Vec<Site> = checked.problems.iter().map(|p| p.site).collect();
         assert_eq!(
             sites,
-            [Site::Field(0), Site::Field(1), Site::Field(2), Site::Struct]
+            [Site::Field(0), Site::FieldType(1), Site::FieldType(2), Site::Struct]
         );
     }
 }

@@ -452,6 +452,27 @@ impl Snapshot {
     /// The current snapshot format.
     pub const FORMAT: u32 = 1;
 
+    /// The environment variable through which the build script tells the
+    /// derive where the snapshot of migration set `db` is.
+    ///
+    /// ```
+    /// use driftless_migrations::Snapshot;
+    /// assert_eq!(Snapshot::env_var(None), "DRIFTLESS_SNAPSHOT");
+    /// assert_eq!(Snapshot::env_var(Some("audit-log")), "DRIFTLESS_SNAPSHOT_AUDIT_LOG");
+    /// ```
+    pub fn env_var(db: Option<&str>) -> String {
+        match db {
+            None => "DRIFTLESS_SNAPSHOT".to_string(),
+            Some(db) => {
+                let suffix: String = db
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+                    .collect();
+                format!("DRIFTLESS_SNAPSHOT_{suffix}")
+            }
+        }
+    }
+
     /// Serializes the snapshot as pretty JSON.
     pub fn to_json(&self) -> String {
         // A snapshot holds only strings, numbers and booleans: serializing cannot fail.

@@ -1,1 +1,55 @@
-//! stub
+//! driftless keeps Rust model structs and SQLite migrations in lockstep.
+//!
+//! At `cargo build`, [`build::migrations`] (in build.rs) replays every
+//! migration into an in-memory SQLite, and `#[derive(Model)]` checks each
+//! struct against the schema they produce: a struct that names a table or
+//! column the migrations never create, or maps one with the wrong
+//! nullability or type, does not compile.
+//!
+//! ```ignore
+//! // build.rs
+//! fn main() {
+//!     driftless::build::migrations("migrations").run();
+//! }
+//!
+//! // src/models.rs
+//! use driftless::{Insert, Model};
+//!
+//! #[derive(Model, Debug)]
+//! #[model(table = "games")]
+//! pub struct Game {
+//!     pub id: Option<i64>,
+//!     pub name: String,
+//!     pub completed_at: Option<String>,
+//!     #[model(json)]
+//!     pub winners: Option<Vec<String>>,
+//! }
+//!
+//! let id = Game { id: None, name: "pub quiz".into(), completed_at: None, winners: None }.insert(&conn)?;
+//! let game = conn.query_row(&format!("{} WHERE id = ?1", Game::SELECT), [id], Game::from_row)?;
+//! ```
+//!
+//! If a migration is missing, the build fails at the field:
+//!
+//! ```text
+//! error: table `games` has no column `winners`
+//!        schema from 4 migrations in migrations/ (latest: 0004_add_completed_at.sql)
+//!        help: add a migration, e.g. ALTER TABLE games ADD COLUMN winners JSON;
+//! ```
+
+pub mod build;
+mod model;
+
+pub use driftless_macros::Model;
+pub use driftless_migrations as migrations;
+pub use model::{Insert, Model};
+/// The rusqlite driftless is built on: use it to open connections, so that
+/// its types are the ones the generated code expects.
+pub use rusqlite;
+
+/// Support for the code `#[derive(Model)]` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::model::{json_from_row, json_to_sql};
+    pub use rusqlite;
+}

@@ -1,1 +1,74 @@
-fn main(){}
+//! The runbook's trivia app, done right: its models are checked against its
+//! migrations at build time, and the migrations are applied at start-up.
+//!
+//! `cargo run -p trivia [DB_FILE]` (default `trivia.db`).
+
+mod migrate;
+mod models;
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use driftless::rusqlite::Connection;
+use driftless::{Insert, Model};
+use models::{Game, NewGame, Player, Question, Standing};
+
+fn main() -> ExitCode {
+    let path = std::env::args().nth(1).unwrap_or_else(|| "trivia.db".to_string());
+    match run(&path) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(path: &str) -> Result<(), Box<dyn Error>> {
+    let mut conn = Connection::open(path)?;
+    let applied = migrate::apply_pending(&mut conn)?;
+    if applied.is_empty() {
+        println!("{path}: up to date");
+    } else {
+        println!("{path}: applied {}", applied.join(", "));
+    }
+
+    let game_id = NewGame {
+        name: "Friday pub quiz".into(),
+        completed_at: None,
+        winners: None,
+    }
+    .insert(&conn)?;
+    for (name, score) in [("Ada", 3), ("Grace", 2)] {
+        let player = Player { id: None, game_id, name: name.into(), score };
+        player.insert(&conn)?;
+    }
+    Question {
+        id: None,
+        game_id,
+        prompt: "Which table did the runbook's migration forget?".into(),
+        answer: "games".into(),
+        points: 3,
+    }
+    .insert(&conn)?;
+    conn.execute(
+        "UPDATE games SET completed_at = CURRENT_TIMESTAMP, winners = ?2 WHERE id = ?1",
+        (game_id, r#"["Ada"]"#),
+    )?;
+
+    let sql = format!("{} WHERE id = ?1", Game::SELECT);
+    let mut game = conn.query_row(&sql, [game_id], Game::from_row)?;
+    game.cached_score = conn.query_row(
+        "SELECT total(score) FROM players WHERE game_id = ?1",
+        [game_id],
+        |r| r.get::<_, f64>(0),
+    )? as u32;
+    println!("{game:#?}");
+    let sql = format!("{} WHERE game_id = ?1 ORDER BY score DESC", Standing::SELECT);
+    let mut stmt = conn.prepare(&sql)?;
+    for standing in stmt.query_map([game_id], Standing::from_row)? {
+        let standing = standing?;
+        println!("{:>8} {}", standing.name, standing.score);
+    }
+    Ok(())
+}

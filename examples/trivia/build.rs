@@ -1,0 +1,5 @@
+//! Replays migrations/ at build time; `#[derive(Model)]` checks the models against the result.
+
+fn main() {
+    driftless::build::migrations("migrations").run();
+}

@@ -1,0 +1,257 @@
+//! Parsing a `#[derive(Model)]` struct and its `#[model(...)]` attributes.
+//!
+//! Every attribute error is collected, so a user with three typos sees three
+//! errors in one build. The parsed form keeps the syn nodes so each later
+//! error can point at the exact field or attribute.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
+
+/// Struct attribute: which table or view the struct maps.
+const TABLE: &str = "table";
+/// Struct attribute: which migration set (build script `.db(...)`) holds the table.
+const DB: &str = "db";
+/// Struct attribute: a read-only projection of some columns.
+const PARTIAL: &str = "partial";
+/// Field attribute: the column's name when it differs from the field's.
+const COLUMN: &str = "column";
+/// Field attribute: the field is not stored.
+const SKIP: &str = "skip";
+/// Field attribute: the field is stored as JSON text.
+const JSON: &str = "json";
+
+/// Collects errors while parsing so that all of them are reported together.
+#[derive(Default)]
+pub struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub fn push(&mut self, e: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(e),
+            None => self.0 = Some(e),
+        }
+    }
+
+    pub fn into_result(self) -> syn::Result<()> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
+/// The parsed struct.
+pub struct Input<'a> {
+    pub ident: &'a Ident,
+    pub generics: &'a syn::Generics,
+    /// The table name and, when given by attribute, its literal.
+    pub table: String,
+    pub table_lit: Option<LitStr>,
+    pub db: Option<LitStr>,
+    pub partial: bool,
+    pub fields: Vec<Field<'a>>,
+}
+
+/// One field of the struct.
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    pub column: String,
+    pub column_lit: Option<LitStr>,
+    pub skip: bool,
+    pub json: bool,
+}
+
+impl<'a> Input<'a> {
+    /// Parses the struct; on error returns every attribute error at once.
+    pub fn from_syn(input: &'a DeriveInput) -> syn::Result<Input<'a>> {
+        let mut errors = Errors::default();
+        let named = match &input.data {
+            Data::Struct(s) => match &s.fields {
+                Fields::Named(named) => Some(named),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(named) = named else {
+            return Err(syn::Error::new_spanned(
+                &input.ident,
+                "#[derive(Model)] needs a struct with named fields, one a column",
+            ));
+        };
+        let mut table_lit = None;
+        let mut db = None;
+        let mut partial = false;
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+                match key.as_str() {
+                    TABLE => set_once(&mut table_lit, meta.value()?.parse()?, TABLE, &mut errors),
+                    DB => set_once(&mut db, meta.value()?.parse()?, DB, &mut errors),
+                    PARTIAL if partial => errors.push(meta.error("duplicate model attribute `partial`")),
+                    PARTIAL => partial = true,
+                    _ => {
+                        errors.push(meta.error(format!(
+                            "unknown model attribute `{}`; expected `table`, `db` or `partial`",
+                            path_text(&meta.path)
+                        )));
+                        skip_value(&meta)?;
+                    }
+                }
+                Ok(())
+            });
+            if let Err(e) = parsed {
+                errors.push(e);
+            }
+        }
+        for lit in table_lit.iter().chain(&db) {
+            if lit.value().trim().is_empty() {
+                errors.push(syn::Error::new_spanned(lit, "the name must not be empty"));
+            }
+        }
+        let mut fields = Vec::new();
+        for field in &named.named {
+            match Field::from_syn(field, &mut errors) {
+                Some(f) => fields.push(f),
+                None => continue,
+            }
+        }
+        errors.into_result()?;
+        Ok(Input {
+            ident: &input.ident,
+            generics: &input.generics,
+            table: table_lit
+                .as_ref()
+                .map_or_else(|| default_table(&input.ident.to_string()), LitStr::value),
+            table_lit,
+            db,
+            partial,
+            fields,
+        })
+    }
+
+    /// The span the table name is reported at: its attribute, or the struct's name.
+    pub fn table_span(&self) -> Span {
+        self.table_lit.as_ref().map_or(self.ident.span(), LitStr::span)
+    }
+}
+
+impl<'a> Field<'a> {
+    fn from_syn(field: &'a syn::Field, errors: &mut Errors) -> Option<Field<'a>> {
+        let ident = field.ident.as_ref()?;
+        let mut column_lit: Option<LitStr> = None;
+        let mut skip = false;
+        let mut json = false;
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident("model")) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+                match key.as_str() {
+                    COLUMN => set_once(&mut column_lit, meta.value()?.parse()?, COLUMN, errors),
+                    SKIP | JSON => {
+                        let flag = if key == SKIP { &mut skip } else { &mut json };
+                        if *flag {
+                            errors.push(meta.error(format!("duplicate field attribute `{key}`")));
+                        }
+                        *flag = true;
+                    }
+                    _ => {
+                        errors.push(meta.error(format!(
+                            "unknown field attribute `{}`; expected `column`, `skip` or `json`",
+                            path_text(&meta.path)
+                        )));
+                        skip_value(&meta)?;
+                    }
+                }
+                Ok(())
+            });
+            if let Err(e) = parsed {
+                errors.push(e);
+            }
+        }
+        if skip && (json || column_lit.is_some()) {
+            errors.push(syn::Error::new(
+                field.span(),
+                "a `skip` field is not stored: it takes no `column` or `json`",
+            ));
+        }
+        if let Some(lit) = &column_lit
+            && lit.value().trim().is_empty()
+        {
+            errors.push(syn::Error::new_spanned(lit, "the column name must not be empty"));
+        }
+        Some(Field {
+            ident,
+            ty: &field.ty,
+            column: column_lit
+                .as_ref()
+                .map_or_else(|| unraw(ident), LitStr::value),
+            column_lit,
+            skip,
+            json,
+        })
+    }
+
+    /// Where a problem with the column name is reported: its attribute, or the field's name.
+    pub fn column_span(&self) -> Span {
+        self.column_lit.as_ref().map_or(self.ident.span(), LitStr::span)
+    }
+}
+
+fn set_once(slot: &mut Option<LitStr>, value: LitStr, key: &str, errors: &mut Errors) {
+    if slot.is_some() {
+        errors.push(syn::Error::new_spanned(
+            &value,
+            format!("duplicate model attribute `{key}`"),
+        ));
+    }
+    *slot = Some(value);
+}
+
+/// Consumes `= value` after an unknown key, so the keys after it are still read.
+fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip_value(&inner))?;
+    }
+    Ok(())
+}
+
+fn path_text(path: &syn::Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+fn unraw(ident: &Ident) -> String {
+    let s = ident.to_string();
+    s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
+}
+
+/// The struct name in snake_case plus `s`, as diesel does: `GameRound` → `game_rounds`.
+fn default_table(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('s');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_table;
+
+    #[test]
+    fn default_table_is_snake_case_plural() {
+        assert_eq!(default_table("Game"), "games");
+        assert_eq!(default_table("GameRound"), "game_rounds");
+    }
+}

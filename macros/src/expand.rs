@@ -1,0 +1,186 @@
+//! `#[derive(Model)]`: parse, check against the schema, then generate code
+//! from the checked input only.
+
+use std::path::PathBuf;
+
+use driftless_migrations::{Checked, FieldDef, FieldType, ModelDef, Site, check_model};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::DeriveInput;
+
+use crate::ast::{Errors, Input};
+use crate::source;
+
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let parsed = match Input::from_syn(input) {
+        Ok(parsed) => parsed,
+        Err(e) => return with_stub(input, e),
+    };
+    let db = parsed.db.as_ref().map(syn::LitStr::value);
+    let loaded = match source::load(db.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            let span = parsed.db.as_ref().map_or(parsed.ident.span(), syn::LitStr::span);
+            return with_stub(input, syn::Error::new(span, message));
+        }
+    };
+    let (model, mapped) = model_def(&parsed);
+    let checked = check_model(&model, &loaded.snapshot.schema);
+    let mut errors = Errors::default();
+    for problem in &checked.problems {
+        let span = match problem.site {
+            Site::Table => parsed.table_span(),
+            Site::Struct => parsed.ident.span(),
+            Site::Field(i) => parsed.fields[mapped[i]].column_span(),
+            Site::FieldType(i) => syn::spanned::Spanned::span(parsed.fields[mapped[i]].ty),
+        };
+        errors.push(syn::Error::new(span, problem.render(&loaded.snapshot)));
+    }
+    match errors.into_result() {
+        Err(e) => with_stub(input, e),
+        Ok(()) => generate(&parsed, &mapped, &checked, &loaded.tracked),
+    }
+}
+
+/// The engine's view of the struct, and for each of its fields the index of
+/// the struct field it came from (skipped fields are left out).
+fn model_def(input: &Input<'_>) -> (ModelDef, Vec<usize>) {
+    let mut mapped = Vec::new();
+    let mut fields = Vec::new();
+    for (i, f) in input.fields.iter().enumerate().filter(|(_, f)| !f.skip) {
+        let ty = f.ty;
+        mapped.push(i);
+        fields.push(FieldDef {
+            name: f.ident.to_string(),
+            column: f.column.clone(),
+            ty: FieldType::parse(&quote!(#ty).to_string()),
+            json: f.json,
+        });
+    }
+    let model = ModelDef {
+        name: input.ident.to_string(),
+        table: input.table.clone(),
+        table_explicit: input.table_lit.is_some(),
+        partial: input.partial,
+        fields,
+    };
+    (model, mapped)
+}
+
+/// SQL identifiers are quoted so that any column name works.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn generate(input: &Input<'_>, mapped: &[usize], checked: &Checked, tracked: &[PathBuf]) -> TokenStream {
+    let ident = input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let table = &input.table;
+    let columns: Vec<&str> = mapped.iter().map(|&i| input.fields[i].column.as_str()).collect();
+    let select = format!(
+        "SELECT {} FROM {}",
+        columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", "),
+        quote_ident(table)
+    );
+    let reads = input.fields.iter().map(|f| {
+        let name = f.ident;
+        let column = &f.column;
+        if f.skip {
+            quote!(#name: ::core::default::Default::default())
+        } else if f.json {
+            quote!(#name: ::driftless::__private::json_from_row(row, #column)?)
+        } else {
+            quote!(#name: row.get(#column)?)
+        }
+    });
+    let insert = checked.insertable.then(|| {
+        let written: Vec<&crate::ast::Field<'_>> =
+            checked.insert_fields.iter().map(|&i| &input.fields[mapped[i]]).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            quote_ident(table),
+            written.iter().map(|f| quote_ident(&f.column)).collect::<Vec<_>>().join(", "),
+            (1..=written.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ")
+        );
+        let prepare = written.iter().filter(|f| f.json).map(|f| {
+            let name = f.ident;
+            let tmp = format_ident!("__json_{}", name);
+            quote!(let #tmp = ::driftless::__private::json_to_sql(&self.#name)?;)
+        });
+        let params = written.iter().map(|f| {
+            let name = f.ident;
+            if f.json {
+                let tmp = format_ident!("__json_{}", name);
+                quote!(&#tmp as &dyn ::driftless::__private::rusqlite::ToSql)
+            } else {
+                quote!(&self.#name as &dyn ::driftless::__private::rusqlite::ToSql)
+            }
+        });
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics ::driftless::Insert for #ident #ty_generics #where_clause {
+                const INSERT: &'static str = #sql;
+                fn insert(&self, conn: &::driftless::__private::rusqlite::Connection)
+                    -> ::driftless::__private::rusqlite::Result<i64>
+                {
+                    #(#prepare)*
+                    let params: &[&dyn ::driftless::__private::rusqlite::ToSql] = &[#(#params),*];
+                    conn.prepare_cached(<Self as ::driftless::Insert>::INSERT)?.execute(params)?;
+                    ::core::result::Result::Ok(conn.last_insert_rowid())
+                }
+            }
+        }
+    });
+    let tracked = tracked.iter().map(|p| {
+        let p = p.display().to_string();
+        quote!(const _: &[u8] = ::core::include_bytes!(#p);)
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::driftless::Model for #ident #ty_generics #where_clause {
+            const TABLE: &'static str = #table;
+            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            const SELECT: &'static str = #select;
+            fn from_row(row: &::driftless::__private::rusqlite::Row<'_>)
+                -> ::driftless::__private::rusqlite::Result<Self>
+            {
+                ::core::result::Result::Ok(Self { #(#reads),* })
+            }
+        }
+        #insert
+        // editing a migration rebuilds this crate (without a build script)
+        #(#tracked)*
+    }
+}
+
+/// The errors, and impls that compile, so the user sees these errors and not
+/// a cascade of "Game does not implement Model" after them.
+fn with_stub(input: &DeriveInput, errors: syn::Error) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let errors = errors.to_compile_error();
+    let message = "driftless: this model failed its schema check";
+    quote! {
+        #errors
+        #[automatically_derived]
+        impl #impl_generics ::driftless::Model for #ident #ty_generics #where_clause {
+            const TABLE: &'static str = "";
+            const COLUMNS: &'static [&'static str] = &[];
+            const SELECT: &'static str = "";
+            fn from_row(_: &::driftless::__private::rusqlite::Row<'_>)
+                -> ::driftless::__private::rusqlite::Result<Self>
+            {
+                ::core::unreachable!(#message)
+            }
+        }
+        #[automatically_derived]
+        impl #impl_generics ::driftless::Insert for #ident #ty_generics #where_clause {
+            const INSERT: &'static str = "";
+            fn insert(&self, _: &::driftless::__private::rusqlite::Connection)
+                -> ::driftless::__private::rusqlite::Result<i64>
+            {
+                ::core::unreachable!(#message)
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The traits `#[derive(Model)]` implements, and the JSON glue its code uses.
+
+use rusqlite::types::{Type, Value};
+use rusqlite::{Connection, Row};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A struct mapped to a table or view whose schema was checked at build time.
+///
+/// Derive it with `#[derive(driftless::Model)]`; see the crate docs.
+///
+/// ```
+/// # use driftless::Model;
+/// # struct Player { name: String }
+/// # impl Model for Player {
+/// #     const TABLE: &'static str = "players";
+/// #     const COLUMNS: &'static [&'static str] = &["name"];
+/// #     const SELECT: &'static str = "SELECT \"name\" FROM \"players\"";
+/// #     fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> { Ok(Player { name: row.get("name")? }) }
+/// # }
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch("CREATE TABLE players (name TEXT NOT NULL); INSERT INTO players VALUES ('ada');")?;
+/// let mut stmt = conn.prepare(Player::SELECT)?;
+/// let players: Vec<Player> = stmt.query_map([], Player::from_row)?.collect::<Result<_, _>>()?;
+/// assert_eq!(players[0].name, "ada");
+/// # Ok::<(), rusqlite::Error>(())
+/// ```
+pub trait Model: Sized {
+    /// The table or view.
+    const TABLE: &'static str;
+    /// The mapped columns, in field order.
+    const COLUMNS: &'static [&'static str];
+    /// `SELECT <columns> FROM <table>`: append a `WHERE` clause as needed.
+    const SELECT: &'static str;
+
+    /// Reads a row that has (at least) the mapped columns, by name.
+    ///
+    /// # Errors
+    /// A missing column, or a value that does not convert to the field's type.
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
+}
+
+/// A [`Model`] of a table that can be inserted: every NOT NULL column without
+/// a default is mapped. Not derived for views or `#[model(partial)]` structs.
+///
+/// ```
+/// # use driftless::{Insert, Model};
+/// # struct Player { id: Option<i64>, name: String }
+/// # impl Model for Player {
+/// #     const TABLE: &'static str = "players";
+/// #     const COLUMNS: &'static [&'static str] = &["id", "name"];
+/// #     const SELECT: &'static str = "SELECT \"id\", \"name\" FROM \"players\"";
+/// #     fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> { Ok(Player { id: row.get("id")?, name: row.get("name")? }) }
+/// # }
+/// # impl Insert for Player {
+/// #     const INSERT: &'static str = "INSERT INTO \"players\" (\"id\", \"name\") VALUES (?1, ?2)";
+/// #     fn insert(&self, conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+/// #         conn.execute(Self::INSERT, rusqlite::params![self.id, self.name])?; Ok(conn.last_insert_rowid())
+/// #     }
+/// # }
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch("CREATE TABLE players (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")?;
+/// let id = Player { id: None, name: "ada".into() }.insert(&conn)?;
+/// assert_eq!(id, 1);
+/// # Ok::<(), rusqlite::Error>(())
+/// ```
+pub trait Insert: Model {
+    /// `INSERT INTO <table> (<columns>) VALUES (?1, ...)`.
+    const INSERT: &'static str;
+
+    /// Inserts the struct and returns the new row's rowid. An `Option` rowid
+    /// key left `None` is assigned by SQLite.
+    ///
+    /// # Errors
+    /// Whatever SQLite says: a constraint, a busy database, ...
+    fn insert(&self, conn: &Connection) -> rusqlite::Result<i64>;
+}
+
+/// Reads a `#[model(json)]` column: SQL NULL reads as JSON `null`, so an
+/// `Option<T>` field gets `None`.
+///
+/// # Errors
+/// A missing column, or text that is not the field's JSON.
+pub fn json_from_row<T: DeserializeOwned>(row: &Row<'_>, column: &str) -> rusqlite::Result<T> {
+    let index = row.as_ref().column_index(column)?;
+    let text: Option<String> = row.get(index)?;
+    serde_json::from_str(text.as_deref().unwrap_or("null"))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+}
+
+/// Writes a `#[model(json)]` field: JSON `null` (an `Option` that is `None`) is stored as SQL NULL.
+///
+/// # Errors
+/// When serde cannot serialize the value.
+pub fn json_to_sql<T: Serialize>(value: &T) -> rusqlite::Result<Value> {
+    let text = serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    Ok(if text == "null" { Value::Null } else { Value::Text(text) })
+}
