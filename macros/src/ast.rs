@@ -4,7 +4,6 @@
 //! errors in one build. The parsed form keeps the syn nodes so each later
 //! error can point at the exact field or attribute.
 
-use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
 
@@ -82,11 +81,17 @@ impl<'a> Input<'a> {
         let mut partial = false;
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
             let parsed = attr.parse_nested_meta(|meta| {
-                let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+                let key = meta
+                    .path
+                    .get_ident()
+                    .map(Ident::to_string)
+                    .unwrap_or_default();
                 match key.as_str() {
                     TABLE => set_once(&mut table_lit, meta.value()?.parse()?, TABLE, &mut errors),
                     DB => set_once(&mut db, meta.value()?.parse()?, DB, &mut errors),
-                    PARTIAL if partial => errors.push(meta.error("duplicate model attribute `partial`")),
+                    PARTIAL if partial => {
+                        errors.push(meta.error("duplicate model attribute `partial`"))
+                    }
                     PARTIAL => partial = true,
                     _ => {
                         errors.push(meta.error(format!(
@@ -127,11 +132,6 @@ impl<'a> Input<'a> {
             fields,
         })
     }
-
-    /// The span the table name is reported at: its attribute, or the struct's name.
-    pub fn table_span(&self) -> Span {
-        self.table_lit.as_ref().map_or(self.ident.span(), LitStr::span)
-    }
 }
 
 impl<'a> Field<'a> {
@@ -142,7 +142,11 @@ impl<'a> Field<'a> {
         let mut json = false;
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("model")) {
             let parsed = attr.parse_nested_meta(|meta| {
-                let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+                let key = meta
+                    .path
+                    .get_ident()
+                    .map(Ident::to_string)
+                    .unwrap_or_default();
                 match key.as_str() {
                     COLUMN => set_once(&mut column_lit, meta.value()?.parse()?, COLUMN, errors),
                     SKIP | JSON => {
@@ -175,7 +179,10 @@ impl<'a> Field<'a> {
         if let Some(lit) = &column_lit
             && lit.value().trim().is_empty()
         {
-            errors.push(syn::Error::new_spanned(lit, "the column name must not be empty"));
+            errors.push(syn::Error::new_spanned(
+                lit,
+                "the column name must not be empty",
+            ));
         }
         Some(Field {
             ident,
@@ -187,11 +194,6 @@ impl<'a> Field<'a> {
             skip,
             json,
         })
-    }
-
-    /// Where a problem with the column name is reported: its attribute, or the field's name.
-    pub fn column_span(&self) -> Span {
-        self.column_lit.as_ref().map_or(self.ident.span(), LitStr::span)
     }
 }
 

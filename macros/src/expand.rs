@@ -20,7 +20,10 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let loaded = match source::load(db.as_deref()) {
         Ok(loaded) => loaded,
         Err(message) => {
-            let span = parsed.db.as_ref().map_or(parsed.ident.span(), syn::LitStr::span);
+            let span = parsed
+                .db
+                .as_ref()
+                .map_or(parsed.ident.span(), syn::LitStr::span);
             return with_stub(input, syn::Error::new(span, message));
         }
     };
@@ -28,13 +31,23 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let checked = check_model(&model, &loaded.snapshot.schema);
     let mut errors = Errors::default();
     for problem in &checked.problems {
-        let span = match problem.site {
-            Site::Table => parsed.table_span(),
-            Site::Struct => parsed.ident.span(),
-            Site::Field(i) => parsed.fields[mapped[i]].column_span(),
-            Site::FieldType(i) => syn::spanned::Spanned::span(parsed.fields[mapped[i]].ty),
-        };
-        errors.push(syn::Error::new(span, problem.render(&loaded.snapshot)));
+        let text = problem.render(&loaded.snapshot);
+        errors.push(match problem.site {
+            Site::Table => match &parsed.table_lit {
+                Some(lit) => syn::Error::new_spanned(lit, text),
+                None => syn::Error::new_spanned(parsed.ident, text),
+            },
+            Site::Struct => syn::Error::new_spanned(parsed.ident, text),
+            Site::Field(i) => {
+                let field = &parsed.fields[mapped[i]];
+                match &field.column_lit {
+                    Some(lit) => syn::Error::new_spanned(lit, text),
+                    None => syn::Error::new_spanned(field.ident, text),
+                }
+            }
+            // new_spanned covers the whole type, not just its first token
+            Site::FieldType(i) => syn::Error::new_spanned(parsed.fields[mapped[i]].ty, text),
+        });
     }
     match errors.into_result() {
         Err(e) => with_stub(input, e),
@@ -72,14 +85,26 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn generate(input: &Input<'_>, mapped: &[usize], checked: &Checked, tracked: &[PathBuf]) -> TokenStream {
+fn generate(
+    input: &Input<'_>,
+    mapped: &[usize],
+    checked: &Checked,
+    tracked: &[PathBuf],
+) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let table = &input.table;
-    let columns: Vec<&str> = mapped.iter().map(|&i| input.fields[i].column.as_str()).collect();
+    let columns: Vec<&str> = mapped
+        .iter()
+        .map(|&i| input.fields[i].column.as_str())
+        .collect();
     let select = format!(
         "SELECT {} FROM {}",
-        columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", "),
+        columns
+            .iter()
+            .map(|c| quote_ident(c))
+            .collect::<Vec<_>>()
+            .join(", "),
         quote_ident(table)
     );
     let reads = input.fields.iter().map(|f| {
@@ -94,13 +119,23 @@ fn generate(input: &Input<'_>, mapped: &[usize], checked: &Checked, tracked: &[P
         }
     });
     let insert = checked.insertable.then(|| {
-        let written: Vec<&crate::ast::Field<'_>> =
-            checked.insert_fields.iter().map(|&i| &input.fields[mapped[i]]).collect();
+        let written: Vec<&crate::ast::Field<'_>> = checked
+            .insert_fields
+            .iter()
+            .map(|&i| &input.fields[mapped[i]])
+            .collect();
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             quote_ident(table),
-            written.iter().map(|f| quote_ident(&f.column)).collect::<Vec<_>>().join(", "),
-            (1..=written.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ")
+            written
+                .iter()
+                .map(|f| quote_ident(&f.column))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (1..=written.len())
+                .map(|n| format!("?{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let prepare = written.iter().filter(|f| f.json).map(|f| {
             let name = f.ident;
@@ -133,7 +168,9 @@ fn generate(input: &Input<'_>, mapped: &[usize], checked: &Checked, tracked: &[P
     });
     let tracked = tracked.iter().map(|p| {
         let p = p.display().to_string();
-        quote!(const _: &[u8] = ::core::include_bytes!(#p);)
+        quote!(
+            const _: &[u8] = ::core::include_bytes!(#p);
+        )
     });
     quote! {
         #[automatically_derived]

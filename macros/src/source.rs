@@ -74,7 +74,9 @@ fn load_snapshot(path: &Path) -> Result<Arc<Snapshot>, String> {
         )
     })?;
     let stamp = (meta.modified().ok(), meta.len());
-    let mut cache = cache().lock().map_err(|_| "driftless: schema cache poisoned")?;
+    let mut cache = cache()
+        .lock()
+        .map_err(|_| "driftless: schema cache poisoned")?;
     if let Some(Entry::Snapshot { stamp: s, snapshot }) = cache.get(path)
         && *s == stamp
     {
@@ -94,9 +96,15 @@ fn load_snapshot(path: &Path) -> Result<Arc<Snapshot>, String> {
 
 fn load_replayed(dir: &Path) -> Result<Loaded, String> {
     let set = discover(dir).map_err(|e| e.to_string())?;
-    let fingerprint: Vec<_> = set.migrations.iter().map(|m| (m.version, m.checksum)).collect();
+    let fingerprint: Vec<_> = set
+        .migrations
+        .iter()
+        .map(|m| (m.version, m.checksum))
+        .collect();
     let tracked = set.files().map(Path::to_path_buf).collect();
-    let mut cache = cache().lock().map_err(|_| "driftless: schema cache poisoned")?;
+    let mut cache = cache()
+        .lock()
+        .map_err(|_| "driftless: schema cache poisoned")?;
     if let Some(Entry::Replayed {
         fingerprint: f,
         snapshot,

@@ -271,34 +271,38 @@ fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem
                 .iter()
                 .any(|f| f.column.eq_ignore_ascii_case(c))
         });
-    if let Some(near) = nearest(&field.column, unmapped) {
-        p = p.help(format!(
-            "did you mean `{near}`? map the field with #[model(column = \"{near}\")]"
-        ));
-    }
+    let or = match nearest(&field.column, unmapped) {
+        Some(near) => {
+            p = p.help(format!(
+                "did you mean `{near}`? map the field with #[model(column = \"{near}\")]"
+            ));
+            "or "
+        }
+        None => "",
+    };
     match relation {
         Relation::Table(t) => p.help(format!(
-            "add a migration, e.g. {}",
+            "{or}add a migration, e.g. {}",
             add_column_sql(&t.name, field)
         )),
-        Relation::View(_) => p.help("change the view's SELECT in a new migration".into()),
+        Relation::View(_) => p.help(format!("{or}change the view's SELECT in a new migration")),
     }
 }
 
 fn add_column_sql(table: &str, field: &FieldDef) -> String {
     let kind = field.kind();
     let ty = kind.sql_type().unwrap_or("<type>");
-    match (field.ty.optional, kind.sql_default()) {
-        (true, _) => format!("ALTER TABLE {table} ADD COLUMN {} {ty};", field.column),
-        (false, Some(default)) => format!(
-            "ALTER TABLE {table} ADD COLUMN {} {ty} NOT NULL DEFAULT {default};",
-            field.column
-        ),
-        (false, None) => format!(
-            "ALTER TABLE {table} ADD COLUMN {} {ty} NOT NULL DEFAULT <value>;",
-            field.column
-        ),
+    let column = &field.column;
+    if field.ty.optional {
+        return format!("ALTER TABLE {table} ADD COLUMN {column} {ty};");
     }
+    let default = match kind {
+        // a JSON list or map starts empty rather than null, which would not deserialize
+        RustKind::Json if field.ty.inner.starts_with("Vec<") => "'[]'",
+        RustKind::Json if field.ty.inner.contains("Map<") => "'{}'",
+        _ => kind.sql_default().unwrap_or("<value>"),
+    };
+    format!("ALTER TABLE {table} ADD COLUMN {column} {ty} NOT NULL DEFAULT {default};")
 }
 
 /// 4. A nullable column needs an `Option` field. Primary keys count as NOT
@@ -718,7 +722,12 @@ mod tests {
         let sites: Vec<Site> = checked.problems.iter().map(|p| p.site).collect();
         assert_eq!(
             sites,
-            [Site::Field(0), Site::FieldType(1), Site::FieldType(2), Site::Struct]
+            [
+                Site::Field(0),
+                Site::FieldType(1),
+                Site::FieldType(2),
+                Site::Struct
+            ]
         );
     }
 }

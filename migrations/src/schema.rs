@@ -466,7 +466,13 @@ impl Snapshot {
             Some(db) => {
                 let suffix: String = db
                     .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_uppercase()
+                        } else {
+                            '_'
+                        }
+                    })
                     .collect();
                 format!("DRIFTLESS_SNAPSHOT_{suffix}")
             }

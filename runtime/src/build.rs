@@ -80,7 +80,9 @@ impl Migrations {
     /// }
     /// ```
     pub fn try_run(&self) -> Result<PathBuf, Error> {
-        let root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+        let root = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_default();
         let dir = root.join(&self.dir);
         // the directory itself: cargo then also notices files added or deleted
         println!("cargo::rerun-if-changed={}", dir.display());
@@ -89,13 +91,19 @@ impl Migrations {
             println!("cargo::rerun-if-changed={}", file.display());
         }
         let snapshot = replay(&set)?;
-        let out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| Error::Snapshot {
-            path: PathBuf::from("OUT_DIR"),
-            message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
-        })?;
+        let out_dir = std::env::var_os("OUT_DIR")
+            .map(PathBuf::from)
+            .ok_or_else(|| Error::Snapshot {
+                path: PathBuf::from("OUT_DIR"),
+                message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
+            })?;
         let path = out_dir.join(snapshot_file(self.db.as_deref()));
         snapshot.write(&path)?;
-        println!("cargo::rustc-env={}={}", Snapshot::env_var(self.db.as_deref()), path.display());
+        println!(
+            "cargo::rustc-env={}={}",
+            Snapshot::env_var(self.db.as_deref()),
+            path.display()
+        );
         Ok(path)
     }
 }
@@ -107,7 +115,13 @@ fn snapshot_file(db: Option<&str>) -> String {
         Some(db) => {
             let safe: String = db
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             format!("driftless-schema-{safe}.json")
         }

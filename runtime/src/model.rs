@@ -64,6 +64,10 @@ pub trait Model: Sized {
 /// assert_eq!(id, 1);
 /// # Ok::<(), rusqlite::Error>(())
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted: it maps a view or is `#[model(partial)]`",
+    note = "only a model of a table that maps every NOT NULL column without a default gets `insert`"
+)]
 pub trait Insert: Model {
     /// `INSERT INTO <table> (<columns>) VALUES (?1, ...)`.
     const INSERT: &'static str;
@@ -93,6 +97,11 @@ pub fn json_from_row<T: DeserializeOwned>(row: &Row<'_>, column: &str) -> rusqli
 /// # Errors
 /// When serde cannot serialize the value.
 pub fn json_to_sql<T: Serialize>(value: &T) -> rusqlite::Result<Value> {
-    let text = serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    Ok(if text == "null" { Value::Null } else { Value::Text(text) })
+    let text = serde_json::to_string(value)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    Ok(if text == "null" {
+        Value::Null
+    } else {
+        Value::Text(text)
+    })
 }

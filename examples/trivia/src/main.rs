@@ -14,7 +14,9 @@ use driftless::{Insert, Model};
 use models::{Game, NewGame, Player, Question, Standing};
 
 fn main() -> ExitCode {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "trivia.db".to_string());
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "trivia.db".to_string());
     match run(&path) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -40,7 +42,12 @@ fn run(path: &str) -> Result<(), Box<dyn Error>> {
     }
     .insert(&conn)?;
     for (name, score) in [("Ada", 3), ("Grace", 2)] {
-        let player = Player { id: None, game_id, name: name.into(), score };
+        let player = Player {
+            id: None,
+            game_id,
+            name: name.into(),
+            score,
+        };
         player.insert(&conn)?;
     }
     Question {
@@ -64,7 +71,10 @@ fn run(path: &str) -> Result<(), Box<dyn Error>> {
         |r| r.get::<_, f64>(0),
     )? as u32;
     println!("{game:#?}");
-    let sql = format!("{} WHERE game_id = ?1 ORDER BY score DESC", Standing::SELECT);
+    let sql = format!(
+        "{} WHERE game_id = ?1 ORDER BY score DESC",
+        Standing::SELECT
+    );
     let mut stmt = conn.prepare(&sql)?;
     for standing in stmt.query_map([game_id], Standing::from_row)? {
         let standing = standing?;

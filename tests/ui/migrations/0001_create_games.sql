@@ -1,0 +1,8 @@
+CREATE TABLE games (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    created DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    completed_at DATETIME,
+    winners JSON,
+    score INTEGER NOT NULL DEFAULT 0
+);
