@@ -197,7 +197,7 @@ fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
-/// 1. The table or view must exist.
+/// Check 1: the table or view must exist.
 fn missing_relation(model: &ModelDef, schema: &Schema) -> Problem {
     let names: Vec<&str> = schema
         .tables
@@ -227,7 +227,7 @@ fn missing_relation(model: &ModelDef, schema: &Schema) -> Problem {
     p
 }
 
-/// 2. Two fields may not map one column.
+/// Check 2: two fields may not map one column.
 fn duplicate_columns(model: &ModelDef) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (j, later) in model.fields.iter().enumerate() {
@@ -250,7 +250,7 @@ fn duplicate_columns(model: &ModelDef) -> Vec<Problem> {
     problems
 }
 
-/// 3. Every mapped field needs its column.
+/// Check 3: every mapped field needs its column.
 fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem {
     let field = &model.fields[i];
     let (kind, name) = match relation {
@@ -305,7 +305,7 @@ fn add_column_sql(table: &str, field: &FieldDef) -> String {
     format!("ALTER TABLE {table} ADD COLUMN {column} {ty} NOT NULL DEFAULT {default};")
 }
 
-/// 4. A nullable column needs an `Option` field. Primary keys count as NOT
+/// Check 4: a nullable column needs an `Option` field. Primary keys count as NOT
 /// NULL (SQLite's legacy quirk would otherwise flag every `id TEXT PRIMARY
 /// KEY`), and views carry no NOT NULL information at all.
 fn nullability(
@@ -337,7 +337,7 @@ fn nullability(
     )
 }
 
-/// 5. The field's type must read what the column holds.
+/// Check 5: the field's type must read what the column holds.
 fn column_type(
     relation: Relation<'_>,
     column: &Column,
@@ -437,7 +437,7 @@ fn accepts(column: &Column, strict: bool, kind: RustKind) -> bool {
     }
 }
 
-/// 6. An insert must be able to fill every NOT NULL column that has no
+/// Check 6: an insert must be able to fill every NOT NULL column that has no
 /// default, except the rowid key SQLite assigns and generated columns.
 fn unmapped_required_columns(model: &ModelDef, relation: Relation<'_>) -> Vec<Problem> {
     let Relation::Table(table) = relation else {

@@ -2,12 +2,10 @@
 //! hand the schema to `#[derive(Model)]`.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     driftless::build::migrations("migrations").run();
-//!     // a second set, for `#[model(db = "records")]`
-//!     driftless::build::migrations("record-migrations").db("records").run();
-//! }
+//! // in build.rs's `fn main`:
+//! driftless::build::migrations("migrations").run();
+//! // a second set, for `#[model(db = "records")]`
+//! driftless::build::migrations("record-migrations").db("records").run();
 //! ```
 //!
 //! `run` prints `cargo:rerun-if-changed` for the directory and every file in
