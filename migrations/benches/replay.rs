@@ -31,11 +31,17 @@ fn main() {
         let create = format!(
             "CREATE TABLE t{t} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, created DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP);\nCREATE INDEX t{t}_name ON t{t} (name);\n"
         );
-        std::fs::write(dir.path().join(format!("{:04}_create_t{t}.sql", 2 * t + 1)), create)
-            .expect("write");
+        std::fs::write(
+            dir.path().join(format!("{:04}_create_t{t}.sql", 2 * t + 1)),
+            create,
+        )
+        .expect("write");
         let alter = format!("ALTER TABLE t{t} ADD COLUMN tags JSON;\n");
-        std::fs::write(dir.path().join(format!("{:04}_alter_t{t}.sql", 2 * t + 2)), alter)
-            .expect("write");
+        std::fs::write(
+            dir.path().join(format!("{:04}_alter_t{t}.sql", 2 * t + 2)),
+            alter,
+        )
+        .expect("write");
     }
     let set = discover(dir.path()).expect("discover");
     let snapshot = replay(&set).expect("replay");
@@ -70,7 +76,10 @@ fn main() {
             black_box(check_model(m, &snapshot.schema));
         }
     });
-    println!("{} migrations, {TABLES} tables, median of {RUNS} runs:", set.migrations.len());
+    println!(
+        "{} migrations, {TABLES} tables, median of {RUNS} runs:",
+        set.migrations.len()
+    );
     println!("  discover (read + checksum)  {:>10.2?}", discover_t);
     println!("  replay (in-memory SQLite)   {:>10.2?}", replay_t);
     println!("  snapshot load (JSON)        {:>10.2?}", load_t);
