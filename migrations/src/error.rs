@@ -72,8 +72,10 @@ pub enum Error {
     Statement {
         /// The migration file.
         path: PathBuf,
-        /// Where the failing statement starts (or, when SQLite says, the failing token).
+        /// Where the failing statement starts.
         at: Position,
+        /// Where in it SQLite found the error, when it says (syntax errors).
+        token: Option<Position>,
         /// The statement's first line.
         statement: String,
         /// SQLite's message.
@@ -170,15 +172,22 @@ impl fmt::Display for Error {
             Error::Statement {
                 path,
                 at,
+                token,
                 statement,
                 message,
-            } => write!(
-                f,
-                "migration `{}` failed at line {}, column {}: {message}\n  statement: {statement}",
-                display_path(path),
-                at.line,
-                at.column
-            ),
+            } => {
+                write!(
+                    f,
+                    "migration `{}` failed in the statement at line {}, column {}: {message}",
+                    display_path(path),
+                    at.line,
+                    at.column
+                )?;
+                if let Some(token) = token.filter(|t| t != at) {
+                    write!(f, " (at line {}, column {})", token.line, token.column)?;
+                }
+                write!(f, "\n  statement: {statement}")
+            }
             Error::Forbidden {
                 path,
                 at,

@@ -7,7 +7,7 @@ use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
 
 use crate::discover::{Migration, MigrationSet};
-use crate::error::{Error, Position, Result};
+use crate::error::{Error, Result};
 use crate::schema::{Schema, Snapshot, Source};
 use crate::split::{Statement, position, split};
 
@@ -139,24 +139,21 @@ fn refuse_forbidden(path: &Path, stmt: &Statement<'_>, transactional: bool) -> R
 }
 
 fn statement_error(path: &Path, script: &str, stmt: &Statement<'_>, e: rusqlite::Error) -> Error {
-    let (message, at) = match &e {
-        // SQLite points at the failing token: report that line and column
-        rusqlite::Error::SqlInputError { msg, offset, .. } if *offset >= 0 => {
-            let token = stmt.offset + usize::try_from(*offset).unwrap_or(0);
-            (msg.clone(), position(script, token))
+    let (message, token) = match e {
+        // SQLite points at the failing token of a syntax error
+        rusqlite::Error::SqlInputError { msg, offset, .. } => {
+            let token = usize::try_from(offset)
+                .ok()
+                .map(|o| position(script, stmt.offset + o));
+            (msg, token)
         }
-        rusqlite::Error::SqliteFailure(_, Some(msg)) => (msg.clone(), stmt.at),
-        rusqlite::Error::SqlInputError { msg, .. } => (msg.clone(), stmt.at),
-        other => (other.to_string(), stmt.at),
-    };
-    let at = if at.line == 0 {
-        Position { line: 1, column: 1 }
-    } else {
-        at
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => (msg, None),
+        other => (other.to_string(), None),
     };
     Error::Statement {
         path: path.to_path_buf(),
-        at,
+        at: stmt.at,
+        token,
         statement: stmt.first_line().to_string(),
         message,
     }
@@ -222,6 +219,7 @@ mod tests {
         let err = replay(&set).expect_err("syntax");
         let Error::Statement {
             at,
+            token,
             statement,
             message,
             ..
@@ -231,7 +229,18 @@ mod tests {
         };
         assert_eq!(statement, "CREATE TABLE b (");
         assert!(message.contains("syntax error"), "{message}");
-        assert_eq!(at.line, 6, "SQLite points at the token `)`: {err}");
+        assert_eq!(at.line, 3, "the statement starts at line 3: {err}");
+        assert_eq!(
+            token.map(|t| t.line),
+            Some(6),
+            "SQLite points at the token `)`: {err}"
+        );
+        assert!(
+            err.to_string().contains(
+                "statement at line 3, column 1: near \")\": syntax error (at line 6, column 1)"
+            ),
+            "{err}"
+        );
         assert!(err.to_string().contains("0001_a.sql"), "{err}");
     }
 

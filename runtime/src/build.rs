@@ -83,10 +83,10 @@ impl Migrations {
             .unwrap_or_default();
         let dir = root.join(&self.dir);
         // the directory itself: cargo then also notices files added or deleted
-        println!("cargo::rerun-if-changed={}", dir.display());
+        println!("cargo:rerun-if-changed={}", dir.display());
         let set = discover(&dir)?;
         for file in set.files() {
-            println!("cargo::rerun-if-changed={}", file.display());
+            println!("cargo:rerun-if-changed={}", file.display());
         }
         let snapshot = replay(&set)?;
         let out_dir = std::env::var_os("OUT_DIR")

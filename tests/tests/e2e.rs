@@ -1,0 +1,526 @@
+//! End-to-end tests: scratch crates outside the repository that depend on
+//! driftless by path, built with the real `cargo build`.
+//!
+//! Every scratch build shares one target directory, `<workspace>/target/e2e`,
+//! so rusqlite (with its bundled SQLite), syn and driftless itself compile
+//! once per run; cargo's lock on that directory serializes the builds of
+//! tests running in parallel. Each scratch crate gets a copy of the
+//! workspace's `Cargo.lock` and builds `--offline`, so versions match the
+//! workspace and no network is needed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives inside the workspace")
+}
+
+/// The target directory all scratch builds share.
+fn target_dir() -> PathBuf {
+    workspace().join("target").join("e2e")
+}
+
+/// `path` as a TOML basic string.
+fn toml_str(path: &Path) -> String {
+    let s = path.display().to_string();
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The most common build script: one migration set in `migrations/`.
+const BUILD_RS: &str = "fn main() {\n    driftless::build::migrations(\"migrations\").run();\n}\n";
+
+/// The `games` table most tests start from.
+const CREATE_GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
+
+/// A model matching [`CREATE_GAMES`].
+const GAME: &str = "#[derive(Model)]
+#[model(table = \"games\")]
+pub struct Game {
+    pub id: i64,
+    pub name: String,
+}
+";
+
+/// A model with one field more than [`CREATE_GAMES`] creates.
+const GAME_WITH_WINNERS: &str = "#[derive(Model)]
+#[model(table = \"games\")]
+pub struct Game {
+    pub id: i64,
+    pub name: String,
+    pub winners: Option<String>,
+}
+";
+
+/// A scratch crate in a temporary directory outside the repository.
+struct Scratch {
+    dir: tempfile::TempDir,
+    name: String,
+    trace: PathBuf,
+    /// When the last build finished: edits after it wait for the clock.
+    last_build: Option<Instant>,
+}
+
+impl Scratch {
+    /// A crate named `driftless-e2e-<name>`, with `build_rs` as its build
+    /// script (and driftless as a build dependency) when given.
+    fn new(name: &str, build_rs: Option<&str>) -> Scratch {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("driftless-e2e-{name}-"))
+            .tempdir()
+            .expect("create a temporary directory for the scratch crate");
+        let trace = dir.path().join("trace.log");
+        let mut scratch = Scratch {
+            dir,
+            name: format!("driftless-e2e-{name}"),
+            trace,
+            last_build: None,
+        };
+        let runtime = toml_str(&workspace().join("runtime"));
+        let mut manifest = format!(
+            "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [workspace]\n\n[dependencies]\ndriftless = {{ path = {runtime} }}\n",
+            scratch.name
+        );
+        if let Some(build_rs) = build_rs {
+            manifest.push_str(&format!(
+                "\n[build-dependencies]\ndriftless = {{ path = {runtime} }}\n"
+            ));
+            scratch.write("build.rs", build_rs);
+        }
+        scratch.write("Cargo.toml", &manifest);
+        fs::copy(
+            workspace().join("Cargo.lock"),
+            scratch.path().join("Cargo.lock"),
+        )
+        .expect("copy the workspace's Cargo.lock into the scratch crate");
+        scratch
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Waits until a file written now gets a modification time strictly
+    /// later than anything the last build recorded, even on a file system
+    /// that keeps whole seconds.
+    fn settle(&self) {
+        if let Some(built) = self.last_build {
+            let wait = Duration::from_millis(1100).saturating_sub(built.elapsed());
+            std::thread::sleep(wait);
+        }
+    }
+
+    /// Writes `rel` (creating its directories).
+    fn write(&mut self, rel: &str, text: &str) {
+        self.settle();
+        let path = self.path().join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("create the directory of a scratch file");
+        }
+        fs::write(&path, text).expect("write a scratch file");
+    }
+
+    /// Writes `src/lib.rs`: the `use` line, then `models`.
+    fn lib(&mut self, models: &str) {
+        self.write("src/lib.rs", &format!("use driftless::Model;\n\n{models}"));
+    }
+
+    /// Removes `rel`.
+    fn remove(&mut self, rel: &str) {
+        self.settle();
+        fs::remove_file(self.path().join(rel)).expect("remove a scratch file");
+    }
+
+    /// Runs `cargo build --offline <args>`: whether it succeeded, and its stderr.
+    fn build(&mut self, args: &[&str]) -> (bool, String) {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.arg("build")
+            .arg("--offline")
+            .args(args)
+            .current_dir(self.path())
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env("CARGO_TERM_COLOR", "never")
+            .env("DRIFTLESS_TRACE", &self.trace)
+            .env_remove("CARGO_BUILD_TARGET_DIR")
+            .env_remove("CARGO_BUILD_BUILD_DIR");
+        // Nothing of the outer environment may point the derive at other
+        // migrations or snapshots (DRIFTLESS_MIGRATIONS_DIR, DRIFTLESS_SNAPSHOT*).
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("DRIFTLESS_") && key != "DRIFTLESS_TRACE" {
+                cmd.env_remove(&key);
+            }
+        }
+        let out = cmd.output().expect("run cargo build on the scratch crate");
+        self.last_build = Some(Instant::now());
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        // E2E_SHOW=1 prints every build's stderr (with --nocapture)
+        if std::env::var_os("E2E_SHOW").is_some() {
+            eprintln!("==== {} {args:?}: {}\n{stderr}", self.name, out.status);
+        }
+        (out.status.success(), stderr)
+    }
+
+    /// Builds and asserts success.
+    fn builds(&mut self, what: &str) -> String {
+        let (ok, stderr) = self.build(&[]);
+        assert!(
+            ok,
+            "{what}: expected `{}` ({}) to build\n{stderr}",
+            self.name,
+            self.path().display()
+        );
+        stderr
+    }
+
+    /// Builds and asserts failure, with each of `expected` in stderr.
+    fn fails(&mut self, what: &str, expected: &[&str]) -> String {
+        let (ok, stderr) = self.build(&[]);
+        assert!(
+            !ok,
+            "{what}: expected `{}` ({}) to fail\n{stderr}",
+            self.name,
+            self.path().display()
+        );
+        for e in expected {
+            assert!(stderr.contains(e), "{what}: stderr lacks {e:?}\n{stderr}");
+        }
+        stderr
+    }
+
+    /// `REL:LINE:COL`, as rustc prints the location of an error: the first
+    /// line of `rel` containing `in_line`, the column where `token` starts in it.
+    fn site(&self, rel: &str, in_line: &str, token: &str) -> String {
+        let text = fs::read_to_string(self.path().join(rel)).expect("read back a scratch file");
+        let (line, col) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(in_line))
+            .and_then(|(i, l)| l.find(token).map(|c| (i + 1, c + 1)))
+            .expect("the line and the token are in the file");
+        format!("{rel}:{line}:{col}")
+    }
+
+    /// How many lines of the trace file start with `prefix`.
+    fn traced(&self, prefix: &str) -> usize {
+        match fs::read_to_string(&self.trace) {
+            Ok(text) => text.lines().filter(|l| l.starts_with(prefix)).count(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => panic!("read the trace file {}: {e}", self.trace.display()),
+        }
+    }
+
+    fn trace_text(&self) -> String {
+        fs::read_to_string(&self.trace).unwrap_or_default()
+    }
+}
+
+/// 1. A matching model builds; a field without a column fails at the field,
+///    with the column's name and the migration to write.
+#[test]
+fn missing_column_fails_at_the_field() {
+    let mut s = Scratch::new("missing-column", Some(BUILD_RS));
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.lib(GAME);
+    s.builds("model matching its migrations");
+
+    s.lib(GAME_WITH_WINNERS);
+    let site = s.site("src/lib.rs", "pub winners", "winners");
+    let stderr = s.fails(
+        "field `winners` without a column",
+        &[
+            "table `games` has no column `winners`",
+            &format!("--> {site}"),
+        ],
+    );
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("help:") && l.contains("ALTER TABLE games ADD COLUMN winners")),
+        "no help line with the migration to write:\n{stderr}"
+    );
+}
+
+/// 2. Adding, deleting and editing a migration changes the outcome of the
+///    next plain `cargo build`.
+#[test]
+fn editing_migrations_rebuilds() {
+    let mut s = Scratch::new("edit-migrations", Some(BUILD_RS));
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.lib(GAME_WITH_WINNERS);
+    let missing = "table `games` has no column `winners`";
+    s.fails("before the migration is written", &[missing]);
+
+    s.write(
+        "migrations/0002_add_winners.sql",
+        "ALTER TABLE games ADD COLUMN winners TEXT;\n",
+    );
+    s.builds("after adding the migration");
+
+    s.remove("migrations/0002_add_winners.sql");
+    s.fails("after deleting the migration", &[missing]);
+
+    s.write(
+        "migrations/0002_add_winners.sql",
+        "ALTER TABLE games ADD COLUMN winners TEXT;\n",
+    );
+    s.builds("after adding the migration again");
+
+    s.write(
+        "migrations/0002_add_winners.sql",
+        "ALTER TABLE games ADD COLUMN winner TEXT;\n",
+    );
+    s.fails(
+        "after editing the migration to create another column",
+        &[missing, "did you mean `winner`?"],
+    );
+}
+
+/// 3. A second build with nothing changed neither reruns the build script
+///    nor recompiles the crate.
+#[test]
+fn unchanged_second_build_is_fresh() {
+    let mut s = Scratch::new("fresh", Some(BUILD_RS));
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.lib(GAME);
+    s.builds("first build");
+    assert_eq!(s.traced("replay "), 1, "first build:\n{}", s.trace_text());
+    assert_eq!(
+        s.traced("load snapshot"),
+        1,
+        "first build:\n{}",
+        s.trace_text()
+    );
+
+    let (ok, stderr) = s.build(&["-v"]);
+    assert!(ok, "second build:\n{stderr}");
+    assert_eq!(
+        s.traced("replay "),
+        1,
+        "the second build replayed again:\n{}",
+        s.trace_text()
+    );
+    assert_eq!(
+        s.traced("load snapshot"),
+        1,
+        "the second build recompiled the crate:\n{}",
+        s.trace_text()
+    );
+    assert!(
+        stderr.contains(&format!("Fresh {} v0.1.0", s.name)),
+        "the second build is not fresh:\n{stderr}"
+    );
+}
+
+/// 4. A migration with a syntax error fails the build at its file and line.
+#[test]
+fn syntax_error_names_file_and_line() {
+    let mut s = Scratch::new("syntax-error", Some(BUILD_RS));
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.write(
+        "migrations/0002_add_players.sql",
+        "CREATE TABLE players (\n    id INTEGER PRIMARY KEY\n    name TEXT NOT NULL,\n    score INTEGER\n);\n",
+    );
+    s.lib(GAME);
+    s.fails(
+        "syntax error in a migration",
+        &["migration `migrations/0002_add_players.sql` failed in the statement at line 1, column 1: near \"name\": syntax error (at line 3, column 5)"],
+    );
+}
+
+/// 5. A migration that ATTACHes a file fails the build and creates no file.
+#[test]
+fn attach_is_refused_and_writes_nothing() {
+    let mut s = Scratch::new("attach", Some(BUILD_RS));
+    let escape = s.path().join("escape.db");
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.write(
+        "migrations/0002_escape.sql",
+        &format!(
+            "ATTACH '{}' AS x; CREATE TABLE x.t (a);\n",
+            escape.display()
+        ),
+    );
+    s.lib(GAME);
+    s.fails(
+        "ATTACH in a migration",
+        &[
+            "migration `migrations/0002_escape.sql` line 1",
+            "ATTACH of a database file is not allowed",
+        ],
+    );
+    assert!(
+        !escape.exists(),
+        "the migration created {}",
+        escape.display()
+    );
+}
+
+/// 6. One layout: its migrations create `games (id, name)` in two steps;
+///    a matching model builds and an extra field fails at that field.
+fn layout(name: &str, files: &[(&str, &str)]) {
+    let mut s = Scratch::new(&format!("layout-{name}"), Some(BUILD_RS));
+    for (rel, sql) in files {
+        s.write(&format!("migrations/{rel}"), sql);
+    }
+    s.lib(GAME);
+    s.builds(&format!("{name} layout, matching model"));
+
+    s.lib(GAME_WITH_WINNERS);
+    let site = s.site("src/lib.rs", "pub winners", "winners");
+    s.fails(
+        &format!("{name} layout, extra field"),
+        &[
+            "table `games` has no column `winners`",
+            &format!("--> {site}"),
+        ],
+    );
+}
+
+const CREATE_ID: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY);\n";
+const ADD_NAME: &str = "ALTER TABLE games ADD COLUMN name TEXT NOT NULL DEFAULT '';\n";
+const DROP_GAMES: &str = "DROP TABLE games;\n";
+const DROP_NAME: &str = "ALTER TABLE games DROP COLUMN name;\n";
+
+#[test]
+fn layout_sqlx_simple() {
+    layout(
+        "simple",
+        &[
+            ("0001_create_games.sql", CREATE_ID),
+            ("0002_add_name.sql", ADD_NAME),
+        ],
+    );
+}
+
+#[test]
+fn layout_reversible() {
+    layout(
+        "reversible",
+        &[
+            ("0001_create_games.up.sql", CREATE_ID),
+            ("0001_create_games.down.sql", DROP_GAMES),
+            ("0002_add_name.up.sql", ADD_NAME),
+            ("0002_add_name.down.sql", DROP_NAME),
+        ],
+    );
+}
+
+#[test]
+fn layout_diesel() {
+    layout(
+        "diesel",
+        &[
+            ("2024-01-01-120000_create_games/up.sql", CREATE_ID),
+            ("2024-01-01-120000_create_games/down.sql", DROP_GAMES),
+            ("2024-02-01-120000_add_name/up.sql", ADD_NAME),
+            ("2024-02-01-120000_add_name/down.sql", DROP_NAME),
+        ],
+    );
+}
+
+#[test]
+fn layout_refinery() {
+    // V10 sorts before V2 as text: versions must compare as numbers
+    layout(
+        "refinery",
+        &[
+            ("V1__create_games.sql", CREATE_ID),
+            ("V10__add_name.sql", ADD_NAME),
+        ],
+    );
+}
+
+/// 7. Without a build script the derive replays `migrations/` itself, and
+///    editing a migration still rebuilds the crate.
+#[test]
+fn without_build_script_editing_a_migration_rebuilds() {
+    let mut s = Scratch::new("no-build-script", None);
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.lib(GAME);
+    s.builds("derive replaying migrations/ itself");
+    assert_eq!(s.traced("replay "), 1, "{}", s.trace_text());
+
+    s.write(
+        "migrations/0001_create_games.sql",
+        "CREATE TABLE games (id INTEGER PRIMARY KEY);\n",
+    );
+    let site = s.site("src/lib.rs", "pub name", "name");
+    s.fails(
+        "after editing the migration so that `name` disappears",
+        &["table `games` has no column `name`", &format!("--> {site}")],
+    );
+}
+
+/// 8. A hundred models over a hundred tables: one replay, one snapshot load.
+#[test]
+fn hundred_models_replay_once() {
+    let mut s = Scratch::new("hundred", Some(BUILD_RS));
+    let mut models = String::new();
+    for i in 1..=100 {
+        s.write(
+            &format!("migrations/{i:04}_create_t{i}.sql"),
+            &format!(
+                "CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score INTEGER);\n"
+            ),
+        );
+        models.push_str(&format!(
+            "#[derive(Model)]\n#[model(table = \"t{i}\")]\npub struct T{i} {{\n    pub id: i64,\n    pub name: String,\n    pub score: Option<i64>,\n}}\n\n"
+        ));
+    }
+    s.lib(&models);
+    let started = Instant::now();
+    s.builds("100 models");
+    eprintln!(
+        "e2e: building 100 models over 100 migrations took {:.2?} (build script + crate)",
+        started.elapsed()
+    );
+    assert_eq!(s.traced("replay "), 1, "{}", s.trace_text());
+    assert_eq!(s.traced("replay 100 migrations"), 1, "{}", s.trace_text());
+    assert_eq!(s.traced("load snapshot"), 1, "{}", s.trace_text());
+}
+
+/// 9. A second migration set, chosen with `#[model(db = "...")]`.
+#[test]
+fn second_migration_set() {
+    let mut s = Scratch::new(
+        "second-set",
+        Some(
+            "fn main() {\n    driftless::build::migrations(\"migrations\").run();\n    \
+             driftless::build::migrations(\"record-migrations\").db(\"records\").run();\n}\n",
+        ),
+    );
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.write(
+        "record-migrations/0001_create_records.sql",
+        "CREATE TABLE records (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n",
+    );
+    let record = "#[derive(Model)]
+#[model(db = \"records\", table = \"records\")]
+pub struct Record {
+    pub id: i64,
+    pub body: String,
+}
+";
+    s.lib(&format!("{GAME}\n{record}"));
+    s.builds("a model of the second set");
+
+    s.lib(&format!(
+        "{GAME}\n{record}
+#[derive(Model)]
+#[model(table = \"records\")]
+pub struct Stray {{
+    pub id: i64,
+}}
+"
+    ));
+    let site = s.site("src/lib.rs", "#[model(table = \"records\")]", "\"records\"");
+    s.fails(
+        "the second set's table, without `db`",
+        &["no table or view `records`", &format!("--> {site}")],
+    );
+}
