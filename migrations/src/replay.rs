@@ -72,36 +72,63 @@ pub fn replay(set: &MigrationSet) -> Result<Snapshot> {
     Ok(snapshot)
 }
 
+/// How a script's statements relate to transactions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transaction {
+    /// [`run_script`] wraps the script in BEGIN/COMMIT, and rolls back on error.
+    Own,
+    /// The caller has begun a transaction (to add its own bookkeeping to it).
+    Caller,
+    /// The migration opted out: statements run as they are, BEGIN/COMMIT included.
+    None,
+}
+
 /// Runs one migration's up script: in a transaction unless it opted out.
 ///
 /// # Errors
 /// As [`replay`]; on error the transaction is rolled back.
 pub fn run_migration(conn: &Connection, m: &Migration) -> Result<()> {
-    run_script(conn, &m.up.path, &m.up.sql, !m.no_transaction)
+    let mode = if m.no_transaction {
+        Transaction::None
+    } else {
+        Transaction::Own
+    };
+    run_script(conn, &m.up.path, &m.up.sql, mode)
 }
 
-/// Runs a script statement by statement, in a transaction when `transactional`.
+/// Runs a script statement by statement, so that a failure names its line.
 ///
 /// # Errors
-/// As [`replay`].
-pub fn run_script(conn: &Connection, path: &Path, sql: &str, transactional: bool) -> Result<()> {
+/// As [`replay`]. A script that issues BEGIN/COMMIT itself inside a
+/// transaction is refused before anything runs ([`Error::OwnTransaction`]).
+///
+/// ```
+/// use driftless_migrations::replay::{run_script, Transaction};
+/// let conn = rusqlite::Connection::open_in_memory().unwrap();
+/// let err = run_script(&conn, "0001_x.sql".as_ref(), "CREATE TABLE a (x);\nSELECT nope;", Transaction::Own).unwrap_err();
+/// assert!(err.to_string().contains("line 2"));
+/// // the transaction was rolled back: table `a` does not exist
+/// assert!(conn.prepare("SELECT x FROM a").is_err());
+/// ```
+pub fn run_script(conn: &Connection, path: &Path, sql: &str, mode: Transaction) -> Result<()> {
     let statements = split(sql);
     for stmt in &statements {
-        refuse_forbidden(path, stmt, transactional)?;
+        refuse_forbidden(path, stmt, mode != Transaction::None)?;
     }
-    if transactional {
+    let own = mode == Transaction::Own;
+    if own {
         conn.execute_batch("BEGIN")?;
     }
     for stmt in &statements {
         if let Err(e) = conn.execute_batch(stmt.sql) {
-            if transactional {
+            if own {
                 // the statement's own error is what the user needs; a failed rollback adds nothing
                 let _ = conn.execute_batch("ROLLBACK");
             }
             return Err(statement_error(path, sql, stmt, e));
         }
     }
-    if transactional {
+    if own {
         conn.execute_batch("COMMIT")?;
     }
     Ok(())
@@ -304,7 +331,7 @@ mod tests {
             &conn,
             path,
             "CREATE TABLE a (x);\nINSERT INTO nope VALUES (1);",
-            true,
+            Transaction::Own,
         );
         assert!(err.is_err());
         let schema = Schema::read(&conn).expect("read");

@@ -4,7 +4,8 @@
 
 use std::error::Error;
 
-use driftless::migrations::{discover, replay::run_script};
+use driftless::migrations::discover;
+use driftless::migrations::replay::{Transaction, run_script};
 use driftless::rusqlite::{Connection, OptionalExtension};
 
 /// Applies every migration not yet recorded in `trivia_migrations`; returns their names.
@@ -31,7 +32,7 @@ pub fn apply_pending(conn: &mut Connection) -> Result<Vec<String>, Box<dyn Error
             continue;
         }
         let tx = conn.transaction()?;
-        run_script(&tx, &m.up.path, &m.up.sql, false)?;
+        run_script(&tx, &m.up.path, &m.up.sql, Transaction::Caller)?;
         tx.execute(
             "INSERT INTO trivia_migrations (version, name) VALUES (?1, ?2)",
             (version, &m.name),
