@@ -6,6 +6,7 @@
 //! unit-tested.
 
 mod ast;
+mod embed;
 mod expand;
 mod source;
 
@@ -41,4 +42,20 @@ use proc_macro::TokenStream;
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive(&input).into()
+}
+
+/// Embeds a migration directory (relative to the crate's `Cargo.toml`;
+/// default `migrations`) into the binary as a `driftless::Migrations`,
+/// resolved and checksummed by the same code as the build script. Each file
+/// is `include_str!`ed, so editing one rebuilds; a new file is noticed when
+/// the build script (`driftless::build::migrations`) watches the directory.
+///
+/// ```ignore
+/// static MIGRATIONS: driftless::Migrations = driftless::embed_migrations!("migrations");
+/// let mut conn = driftless::rusqlite::Connection::open("app.db")?;
+/// MIGRATIONS.upgrade(&mut conn)?;
+/// ```
+#[proc_macro]
+pub fn embed_migrations(input: TokenStream) -> TokenStream {
+    embed::embed(input.into()).into()
 }

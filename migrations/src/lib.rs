@@ -24,6 +24,7 @@
 //! ```
 
 pub mod check;
+pub mod diff;
 pub mod discover;
 pub mod error;
 pub mod replay;

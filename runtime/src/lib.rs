@@ -37,19 +37,32 @@
 //!        help: add a migration, e.g. ALTER TABLE games ADD COLUMN winners JSON;
 //! ```
 
+mod adopt;
 pub mod build;
+mod error;
+mod migrate;
 mod model;
+mod set;
+mod status;
+mod verify;
 
-pub use driftless_macros::Model;
+pub use adopt::Adopted;
+pub use driftless_macros::{Model, embed_migrations};
 pub use driftless_migrations as migrations;
+pub use driftless_migrations::diff::{DiffKind, Difference};
+pub use error::{Error, Recorded, Result};
+pub use migrate::{Backup, Options, Report, backup_to};
 pub use model::{Insert, Model};
 /// The rusqlite driftless is built on: use it to open connections, so that
 /// its types are the ones the generated code expects.
 pub use rusqlite;
+pub use set::{Migration, Migrations};
+pub use status::{Applied, HISTORY_TABLE, Status};
 
 /// Support for the code `#[derive(Model)]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::model::{json_from_row, json_to_sql};
     pub use rusqlite;
+    pub use std::borrow::Cow;
 }

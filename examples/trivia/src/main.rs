@@ -1,17 +1,21 @@
 //! The runbook's trivia app, done right: its models are checked against its
-//! migrations at build time, and the migrations are applied at start-up.
+//! migrations at build time, and the migrations are applied at start-up by
+//! the runtime migrator, which explains any disagreement instead of failing
+//! on the first query.
 //!
 //! `cargo run -p trivia [DB_FILE]` (default `trivia.db`).
 
-mod migrate;
 mod models;
 
 use std::error::Error;
 use std::process::ExitCode;
 
 use driftless::rusqlite::Connection;
-use driftless::{Insert, Model};
+use driftless::{Insert, Migrations, Model, Status};
 use models::{Game, NewGame, Player, Question, Standing};
+
+/// The migrations, embedded in the binary: the same files the build checked the models against.
+static MIGRATIONS: Migrations = driftless::embed_migrations!("migrations");
 
 fn main() -> ExitCode {
     let path = std::env::args()
@@ -28,11 +32,22 @@ fn main() -> ExitCode {
 
 fn run(path: &str) -> Result<(), Box<dyn Error>> {
     let mut conn = Connection::open(path)?;
-    let applied = migrate::apply_pending(&mut conn)?;
-    if applied.is_empty() {
-        println!("{path}: up to date");
-    } else {
-        println!("{path}: applied {}", applied.join(", "));
+    println!("{path} before: {}", describe(&MIGRATIONS.status(&conn)?));
+    let report = MIGRATIONS.upgrade(&mut conn)?;
+    for (_, file, took) in &report.ran {
+        println!("  applied {file} ({} ms)", took.as_millis());
+    }
+    println!("{path} after:  {}", describe(&MIGRATIONS.status(&conn)?));
+    let drift = MIGRATIONS.verify(&conn)?;
+    if !drift.is_empty() {
+        // someone patched the database by hand: say so, and what migration would fix it
+        for d in &drift {
+            println!(
+                "  drift: {}
+    fix: {}",
+                d.description, d.fix
+            );
+        }
     }
 
     let game_id = NewGame {
@@ -81,4 +96,13 @@ fn run(path: &str) -> Result<(), Box<dyn Error>> {
         println!("{:>8} {}", standing.name, standing.score);
     }
     Ok(())
+}
+
+fn describe(status: &Status) -> String {
+    let at = status
+        .current
+        .map_or("no migrations applied".to_string(), |v| {
+            format!("at version {v}")
+        });
+    format!("{at}, {} pending", status.pending.len())
 }

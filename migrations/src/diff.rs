@@ -1,0 +1,667 @@
+//! Comparing two schemas: what a live database has against what its applied
+//! migrations produce, each difference with the SQL that would reconcile it.
+//!
+//! The fix SQL is meant to be reviewed and saved as a new migration, never
+//! typed into a production shell.
+
+use std::collections::BTreeSet;
+
+use crate::schema::{Column, Schema, Table};
+
+/// What kind of object differs, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DiffKind {
+    /// The migrations create a table the database lacks.
+    MissingTable,
+    /// The database has a table no applied migration creates.
+    ExtraTable,
+    /// The migrations create a column the database lacks.
+    MissingColumn,
+    /// The database has a column no applied migration creates.
+    ExtraColumn,
+    /// A column's type, nullability, default, key or generation differs.
+    ChangedColumn,
+    /// A table's STRICT or WITHOUT ROWID differs.
+    ChangedTable,
+    /// An index is missing, extra or different.
+    Index,
+    /// A view is missing, extra or different.
+    View,
+    /// A trigger is missing, extra or different.
+    Trigger,
+}
+
+/// One difference between the expected and the live schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// What differs.
+    pub kind: DiffKind,
+    /// For people: "column `games.paused_at` is in the database, but no applied migration creates it".
+    pub description: String,
+    /// SQL that makes the live schema match (empty when another difference's fix covers it).
+    pub fix: String,
+    /// Whether the fix deletes data.
+    pub destructive: bool,
+}
+
+/// Every difference between `expected` (what the migrations produce) and
+/// `live` (what the database has), tables first.
+///
+/// ```
+/// use driftless_migrations::{diff::diff, Schema};
+/// let schema = |sql: &str| {
+///     let conn = rusqlite::Connection::open_in_memory().unwrap();
+///     conn.execute_batch(sql).unwrap();
+///     Schema::read(&conn).unwrap()
+/// };
+/// let expected = schema("CREATE TABLE games (id INTEGER PRIMARY KEY, winners JSON)");
+/// let live = schema("CREATE TABLE games (id INTEGER PRIMARY KEY)");
+/// let diffs = diff(&expected, &live);
+/// assert_eq!(diffs.len(), 1);
+/// assert_eq!(diffs[0].fix, "ALTER TABLE \"games\" ADD COLUMN winners JSON;");
+/// ```
+pub fn diff(expected: &Schema, live: &Schema) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let mut rebuilt = BTreeSet::new();
+    for want in &expected.tables {
+        match live.table(&want.name) {
+            None => out.push(Difference {
+                kind: DiffKind::MissingTable,
+                description: format!(
+                    "table `{}` is missing from the database, but the migrations create it",
+                    want.name
+                ),
+                fix: format!("{};", want.sql),
+                destructive: false,
+            }),
+            Some(have) => {
+                if table_differs(want, have, expected, live, &mut out) {
+                    rebuilt.insert(want.name.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    for have in &live.tables {
+        if expected.table(&have.name).is_none() {
+            out.push(Difference {
+                kind: DiffKind::ExtraTable,
+                description: format!(
+                    "table `{}` is in the database, but no applied migration creates it",
+                    have.name
+                ),
+                fix: format!("DROP TABLE {};", quote(&have.name)),
+                destructive: true,
+            });
+        }
+    }
+    indexes(expected, live, &rebuilt, &mut out);
+    // a rebuild drops and recreates every view (see `rebuild`)
+    if rebuilt.is_empty() {
+        named_sql(
+            DiffKind::View,
+            "view",
+            "VIEW",
+            pairs(&expected.views, |v| (&v.name, &v.sql)),
+            pairs(&live.views, |v| (&v.name, &v.sql)),
+            &mut out,
+        );
+    }
+    let triggers = |s: &Schema| -> Vec<(String, String)> {
+        s.triggers
+            .iter()
+            .filter(|t| !rebuilt.contains(&t.table.to_ascii_lowercase()))
+            .map(|t| (t.name.clone(), t.sql.clone()))
+            .collect()
+    };
+    named_sql(
+        DiffKind::Trigger,
+        "trigger",
+        "TRIGGER",
+        triggers(expected),
+        triggers(live),
+        &mut out,
+    );
+    out
+}
+
+fn pairs<T>(items: &[T], f: impl Fn(&T) -> (&String, &String)) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|i| {
+            let (a, b) = f(i);
+            (a.clone(), b.clone())
+        })
+        .collect()
+}
+
+/// `"name"`, quoted for SQL.
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Compares one table; returns whether it needs a rebuild (and pushed that).
+fn table_differs(
+    want: &Table,
+    have: &Table,
+    expected: &Schema,
+    live: &Schema,
+    out: &mut Vec<Difference>,
+) -> bool {
+    let mut found = Vec::new();
+    let mut needs_rebuild = false;
+    if want.strict != have.strict || want.without_rowid != have.without_rowid {
+        needs_rebuild = true;
+        found.push(Difference {
+            kind: DiffKind::ChangedTable,
+            description: format!(
+                "table `{}` is{} STRICT and{} WITHOUT ROWID in the migrations, but{} STRICT and{} WITHOUT ROWID in the database",
+                want.name,
+                not(want.strict),
+                not(want.without_rowid),
+                not(have.strict),
+                not(have.without_rowid)
+            ),
+            fix: String::new(),
+            destructive: false,
+        });
+    }
+    let definitions = column_definitions(&want.sql);
+    for col in &want.columns {
+        match have
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&col.name))
+        {
+            None => {
+                let def = definitions
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(&col.name))
+                    .map(|(_, d)| d.clone());
+                let addable = can_add(col) && def.is_some();
+                needs_rebuild |= !addable;
+                found.push(Difference {
+                    kind: DiffKind::MissingColumn,
+                    description: format!(
+                        "column `{}.{}` is missing from the database, but the migrations create it",
+                        want.name, col.name
+                    ),
+                    fix: match def {
+                        Some(def) if addable => {
+                            format!("ALTER TABLE {} ADD COLUMN {def};", quote(&want.name))
+                        }
+                        _ => String::new(),
+                    },
+                    destructive: false,
+                });
+            }
+            Some(live) if !same_column(col, live) => {
+                needs_rebuild = true;
+                found.push(Difference {
+                    kind: DiffKind::ChangedColumn,
+                    description: format!(
+                        "column `{}.{}` is {} in the migrations, but {} in the database",
+                        want.name,
+                        col.name,
+                        describe(col),
+                        describe(live)
+                    ),
+                    fix: String::new(),
+                    destructive: false,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for col in &have.columns {
+        if want
+            .columns
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(&col.name))
+        {
+            continue;
+        }
+        let droppable = can_drop(have, col, live);
+        needs_rebuild |= !droppable;
+        found.push(Difference {
+            kind: DiffKind::ExtraColumn,
+            description: format!(
+                "column `{}.{}` is in the database, but no applied migration creates it",
+                have.name, col.name
+            ),
+            fix: if droppable {
+                format!(
+                    "ALTER TABLE {} DROP COLUMN {};",
+                    quote(&have.name),
+                    quote(&col.name)
+                )
+            } else {
+                String::new()
+            },
+            destructive: true,
+        });
+    }
+    if needs_rebuild {
+        // one rebuild fixes every difference of the table: it carries the fix
+        for d in &mut found {
+            d.fix.clear();
+        }
+        let destructive = found.iter().any(|d| d.destructive);
+        if let Some(first) = found.first_mut() {
+            first.fix = rebuild(want, have, expected);
+            first.destructive = destructive;
+        }
+    }
+    out.extend(found);
+    needs_rebuild
+}
+
+fn not(yes: bool) -> &'static str {
+    if yes { "" } else { " not" }
+}
+
+fn describe(c: &Column) -> String {
+    let mut s = if c.decl_type.is_empty() {
+        "untyped".to_string()
+    } else {
+        c.decl_type.clone()
+    };
+    if c.not_null {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        s.push_str(&format!(" DEFAULT {d}"));
+    }
+    if c.primary_key > 0 {
+        s.push_str(" PRIMARY KEY");
+    }
+    if c.is_generated() {
+        s.push_str(" GENERATED");
+    }
+    s
+}
+
+fn same_column(a: &Column, b: &Column) -> bool {
+    a.decl_type.eq_ignore_ascii_case(&b.decl_type)
+        && a.not_null == b.not_null
+        && a.default == b.default
+        && a.primary_key == b.primary_key
+        && a.hidden == b.hidden
+}
+
+/// `ALTER TABLE ADD COLUMN` cannot add a key, a STORED generated column, or a
+/// NOT NULL column without a default.
+fn can_add(c: &Column) -> bool {
+    c.primary_key == 0
+        && c.hidden != crate::schema::Hidden::GeneratedStored
+        && (!c.not_null || c.default.is_some())
+}
+
+/// `ALTER TABLE DROP COLUMN` refuses a key, a constrained or indexed column,
+/// and one a view or trigger uses: any mention of the column outside its
+/// own plain definition means a rebuild instead.
+fn can_drop(table: &Table, c: &Column, live: &Schema) -> bool {
+    let mentions = |sql: &str| {
+        sql.to_ascii_lowercase()
+            .split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+            .any(|word| word == c.name.to_ascii_lowercase())
+    };
+    let own_def = column_definitions(&table.sql)
+        .into_iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(&c.name))
+        .map(|(_, d)| d);
+    let Some(own_def) = own_def else {
+        return false;
+    };
+    let plain = ![
+        "PRIMARY",
+        "UNIQUE",
+        "REFERENCES",
+        "CHECK",
+        "GENERATED",
+        " AS ",
+    ]
+    .iter()
+    .any(|k| own_def.to_ascii_uppercase().contains(k));
+    let rest = table.sql.replacen(&own_def, "", 1);
+    plain
+        && !mentions(&rest)
+        && !live.indexes.iter().any(|i| {
+            i.columns.iter().any(|n| n.eq_ignore_ascii_case(&c.name))
+                || i.sql.as_deref().is_some_and(mentions)
+        })
+        && !live.views.iter().any(|v| mentions(&v.sql))
+        && !live.triggers.iter().any(|t| mentions(&t.sql))
+}
+
+/// SQLite's 12-step table rebuild: create the table as the migrations
+/// define it, copy the common columns, swap it in, recreate its indexes,
+/// triggers and every view (renaming a table re-checks the views).
+fn rebuild(want: &Table, have: &Table, expected: &Schema) -> String {
+    let temp = format!("{}__driftless_new", want.name);
+    let body = want.sql.find('(').map_or("", |i| &want.sql[i..]);
+    let common: Vec<String> = want
+        .columns
+        .iter()
+        .filter(|c| !c.is_generated())
+        .filter(|c| {
+            have.columns
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case(&c.name) && !h.is_generated())
+        })
+        .map(|c| quote(&c.name))
+        .collect();
+    let mut sql = format!(
+        "-- rebuild `{}` as the migrations define it (SQLite's 12-step procedure)\n",
+        want.name
+    );
+    for v in &expected.views {
+        sql.push_str(&format!("DROP VIEW IF EXISTS {};\n", quote(&v.name)));
+    }
+    sql.push_str(&format!("CREATE TABLE {} {body};\n", quote(&temp)));
+    let cols = common.join(", ");
+    sql.push_str(&format!(
+        "INSERT INTO {} ({cols}) SELECT {cols} FROM {};\n",
+        quote(&temp),
+        quote(&have.name)
+    ));
+    sql.push_str(&format!("DROP TABLE {};\n", quote(&have.name)));
+    sql.push_str(&format!(
+        "ALTER TABLE {} RENAME TO {};\n",
+        quote(&temp),
+        quote(&want.name)
+    ));
+    for i in expected
+        .indexes
+        .iter()
+        .filter(|i| i.table.eq_ignore_ascii_case(&want.name))
+    {
+        if let Some(s) = &i.sql {
+            sql.push_str(&format!("{s};\n"));
+        }
+    }
+    for t in expected
+        .triggers
+        .iter()
+        .filter(|t| t.table.eq_ignore_ascii_case(&want.name))
+    {
+        sql.push_str(&format!("{};\n", t.sql));
+    }
+    for v in &expected.views {
+        sql.push_str(&format!("{};\n", v.sql));
+    }
+    sql.trim_end().to_string()
+}
+
+fn indexes(
+    expected: &Schema,
+    live: &Schema,
+    rebuilt: &BTreeSet<String>,
+    out: &mut Vec<Difference>,
+) {
+    let explicit = |s: &Schema| -> Vec<(String, String)> {
+        s.indexes
+            .iter()
+            .filter(|i| !rebuilt.contains(&i.table.to_ascii_lowercase()))
+            .filter(|i| expected.table(&i.table).is_some() && live.table(&i.table).is_some())
+            .filter_map(|i| i.sql.as_ref().map(|sql| (i.name.clone(), sql.clone())))
+            .collect()
+    };
+    named_sql(
+        DiffKind::Index,
+        "index",
+        "INDEX",
+        explicit(expected),
+        explicit(live),
+        out,
+    );
+    // indexes of a table missing from the database come with its fix
+    for i in &expected.indexes {
+        if live.table(&i.table).is_none()
+            && let Some(sql) = &i.sql
+        {
+            out.push(Difference {
+                kind: DiffKind::Index,
+                description: format!("index `{}` is missing from the database", i.name),
+                fix: format!("{sql};"),
+                destructive: false,
+            });
+        }
+    }
+}
+
+/// Objects compared by their CREATE statement: indexes, views, triggers.
+fn named_sql(
+    kind: DiffKind,
+    noun: &str,
+    keyword: &str,
+    expected: Vec<(String, String)>,
+    live: Vec<(String, String)>,
+    out: &mut Vec<Difference>,
+) {
+    for (name, sql) in &expected {
+        match live.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            None => out.push(Difference {
+                kind,
+                description: format!("{noun} `{name}` is missing from the database"),
+                fix: format!("{sql};"),
+                destructive: false,
+            }),
+            Some((_, have)) if normalize_sql(have) != normalize_sql(sql) => out.push(Difference {
+                kind,
+                description: format!("{noun} `{name}` differs from the migrations' definition"),
+                fix: format!("DROP {keyword} {};\n{sql};", quote(name)),
+                destructive: false,
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, _) in &live {
+        if !expected.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            out.push(Difference {
+                kind,
+                description: format!(
+                    "{noun} `{name}` is in the database, but no applied migration creates it"
+                ),
+                fix: format!("DROP {keyword} {};", quote(name)),
+                destructive: false,
+            });
+        }
+    }
+}
+
+/// The name a column definition starts with, unquoted.
+fn column_name(def: &str) -> String {
+    let close = match def.chars().next() {
+        Some('"') => '"',
+        Some('`') => '`',
+        Some('[') => ']',
+        _ => return def.split_whitespace().next().unwrap_or("").to_string(),
+    };
+    let inner = &def[1..];
+    let end = inner.find(close).unwrap_or(inner.len());
+    inner[..end].to_string()
+}
+
+fn normalize_sql(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The column definitions of a CREATE TABLE statement, by column name:
+/// `winners JSON REFERENCES x` as written, constraints and all.
+pub fn column_definitions(create: &str) -> Vec<(String, String)> {
+    let Some(open) = create.find('(') else {
+        return Vec::new();
+    };
+    let body = &create[open + 1..];
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut quote_char: Option<char> = None;
+    for (i, c) in body.char_indices() {
+        match (quote_char, c) {
+            (Some(q), c) if c == q => quote_char = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote_char = Some(c),
+            (None, '[') => quote_char = Some(']'),
+            (None, '(') => depth += 1,
+            (None, ')') if depth == 0 => {
+                parts.push(&body[start..i]);
+                break;
+            }
+            (None, ')') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(&body[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    const TABLE_CONSTRAINTS: [&str; 5] = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter_map(|def| {
+            let first = def.split_whitespace().next()?;
+            if TABLE_CONSTRAINTS.contains(&first.to_ascii_uppercase().as_str()) {
+                return None;
+            }
+            Some((column_name(def), def.to_string()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    fn db(sql: &str) -> Connection {
+        let conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch(sql).expect("sql");
+        conn
+    }
+
+    /// Applies the fixes to `live` and checks nothing differs any more.
+    fn fixes_converge(expected_sql: &str, live_sql: &str) -> Vec<Difference> {
+        let expected = Schema::read(&db(expected_sql)).expect("read");
+        let live_conn = db(live_sql);
+        let diffs = diff(&expected, &Schema::read(&live_conn).expect("read"));
+        let fix: Vec<&str> = diffs.iter().map(|d| d.fix.as_str()).collect();
+        live_conn
+            .execute_batch(&fix.join("\n"))
+            .expect("fix SQL runs");
+        let after = diff(&expected, &Schema::read(&live_conn).expect("read"));
+        assert!(
+            after.is_empty(),
+            "still differs after the fix: {after:#?}\nfix:\n{}",
+            fix.join("\n")
+        );
+        diffs
+    }
+
+    const GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, winners JSON);\
+                         CREATE INDEX games_name ON games (name);\
+                         CREATE VIEW named AS SELECT name FROM games;";
+
+    #[test]
+    fn identical_schemas_have_no_differences() {
+        let s = Schema::read(&db(GAMES)).expect("read");
+        assert!(diff(&s, &s).is_empty());
+    }
+
+    #[test]
+    fn column_dropped_by_hand_is_added_back() {
+        let diffs = fixes_converge(
+            GAMES,
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\
+             CREATE INDEX games_name ON games (name); CREATE VIEW named AS SELECT name FROM games;",
+        );
+        assert_eq!(diffs.len(), 1);
+        assert_eq!(diffs[0].kind, DiffKind::MissingColumn);
+        assert_eq!(
+            diffs[0].fix,
+            "ALTER TABLE \"games\" ADD COLUMN winners JSON;"
+        );
+    }
+
+    #[test]
+    fn column_added_by_hand_is_dropped() {
+        let diffs = fixes_converge(
+            GAMES,
+            &format!("{GAMES} ALTER TABLE games ADD COLUMN paused_at DATETIME;"),
+        );
+        assert_eq!(diffs.len(), 1);
+        assert_eq!(diffs[0].kind, DiffKind::ExtraColumn);
+        assert!(diffs[0].destructive);
+        assert!(
+            diffs[0]
+                .description
+                .contains("`games.paused_at` is in the database")
+        );
+    }
+
+    #[test]
+    fn changed_nullability_rebuilds_the_table_keeping_data_indexes_and_views() {
+        let live = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT, winners JSON);\
+                    CREATE INDEX games_name ON games (name); CREATE VIEW named AS SELECT name FROM games;\
+                    INSERT INTO games (name) VALUES ('quiz');";
+        let diffs = fixes_converge(GAMES, live);
+        assert_eq!(diffs[0].kind, DiffKind::ChangedColumn);
+        assert!(
+            diffs[0]
+                .description
+                .contains("TEXT NOT NULL in the migrations, but TEXT in the database"),
+            "{}",
+            diffs[0].description
+        );
+        assert!(diffs[0].fix.contains("INSERT INTO"), "{}", diffs[0].fix);
+    }
+
+    #[test]
+    fn not_null_column_without_default_needs_a_rebuild() {
+        let diffs = fixes_converge(
+            "CREATE TABLE t (a INTEGER, b TEXT NOT NULL)",
+            "CREATE TABLE t (a INTEGER)",
+        );
+        assert!(
+            diffs[0].fix.contains("CREATE TABLE \"t__driftless_new\""),
+            "{}",
+            diffs[0].fix
+        );
+    }
+
+    #[test]
+    fn missing_and_extra_tables_indexes_views_triggers() {
+        let diffs = fixes_converge(
+            &format!(
+                "{GAMES} CREATE TABLE players (id INTEGER PRIMARY KEY, game_id INTEGER REFERENCES games (id));\
+                      CREATE INDEX players_game ON players (game_id);\
+                      CREATE TRIGGER t AFTER INSERT ON games BEGIN SELECT 1; END;"
+            ),
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, winners JSON);\
+             CREATE INDEX games_name ON games (name, winners);\
+             CREATE TABLE scratch (x); CREATE VIEW old AS SELECT 1;",
+        );
+        let kinds: Vec<DiffKind> = diffs.iter().map(|d| d.kind).collect();
+        assert!(kinds.contains(&DiffKind::MissingTable) && kinds.contains(&DiffKind::ExtraTable));
+        assert!(
+            kinds.contains(&DiffKind::Index)
+                && kinds.contains(&DiffKind::View)
+                && kinds.contains(&DiffKind::Trigger)
+        );
+    }
+
+    #[test]
+    fn column_definitions_keep_constraints() {
+        let defs = column_definitions(
+            "CREATE TABLE t (\"a b\" TEXT DEFAULT 'x,y', c INTEGER REFERENCES u (id), CHECK (c > 0), PRIMARY KEY (c))",
+        );
+        assert_eq!(defs.len(), 2);
+        assert_eq!(
+            defs[0],
+            ("a b".to_string(), "\"a b\" TEXT DEFAULT 'x,y'".to_string())
+        );
+        assert_eq!(defs[1].1, "c INTEGER REFERENCES u (id)");
+    }
+}

@@ -1,0 +1,196 @@
+//! Taking over the history of another migration tool, so a project can
+//! switch to driftless without re-running anything.
+
+use rusqlite::{Connection, OptionalExtension};
+use sha2::{Digest, Sha384};
+
+use crate::error::{Error, Result};
+use crate::set::{Migration, Migrations};
+use crate::status::{CREATE_HISTORY, read_history, record, version_param};
+
+/// The history tables of sqlx, diesel and refinery, which `verify` leaves out.
+pub(crate) const FOREIGN_HISTORY_TABLES: [&str; 3] = [
+    "_sqlx_migrations",
+    "__diesel_schema_migrations",
+    "refinery_schema_history",
+];
+
+/// What [`Migrations::adopt`] took over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Adopted {
+    /// `sqlx`, `diesel` or `refinery`.
+    pub tool: &'static str,
+    /// The versions now recorded as applied.
+    pub versions: Vec<u64>,
+}
+
+/// One applied migration as another tool recorded it.
+struct Foreign {
+    version: u64,
+    name: Option<String>,
+    checksum: Option<Vec<u8>>,
+    applied_at: Option<String>,
+}
+
+impl Migrations {
+    /// Recognises a database migrated by sqlx (`_sqlx_migrations`), diesel
+    /// (`__diesel_schema_migrations`) or refinery (`refinery_schema_history`),
+    /// checks that every migration it records is one of these files (by
+    /// version, and by sqlx's checksum or refinery's name where recorded), and
+    /// records them as applied in driftless's history. Their table is left
+    /// as it was.
+    ///
+    /// # Errors
+    /// [`Error::NothingToAdopt`] when there is no such history or driftless
+    /// already has one; [`Error::AdoptMismatch`] when a recorded migration
+    /// has no file, or another file; nothing is written then.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("20240101000000_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE games (id INTEGER PRIMARY KEY);
+    ///     CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+    ///     INSERT INTO __diesel_schema_migrations (version) VALUES ('20240101000000');")?;
+    /// let adopted = migrations.adopt(&mut conn)?;
+    /// assert_eq!((adopted.tool, adopted.versions.as_slice()), ("diesel", &[20240101000000][..]));
+    /// assert!(migrations.status(&conn)?.is_up_to_date());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn adopt(&self, conn: &mut Connection) -> Result<Adopted> {
+        if !read_history(conn)?.is_empty() {
+            return Err(Error::NothingToAdopt {
+                reason: "the database already has a driftless history".into(),
+            });
+        }
+        let (tool, foreign) = read_foreign(conn)?;
+        for f in &foreign {
+            let m = self.get(f.version).ok_or_else(|| Error::AdoptMismatch {
+                tool,
+                version: f.version,
+                reason: "no migration file has this version".into(),
+            })?;
+            matches(tool, f, m)?;
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(CREATE_HISTORY)?;
+        let mut versions = Vec::new();
+        for f in &foreign {
+            let Some(m) = self.get(f.version) else {
+                continue;
+            };
+            record(&tx, m, 0)?;
+            if let Some(at) = &f.applied_at {
+                tx.execute(
+                    "UPDATE _driftless_migrations SET applied_at = ?2 WHERE version = ?1",
+                    (version_param(m.version), at),
+                )?;
+            }
+            versions.push(m.version);
+        }
+        tx.commit()?;
+        Ok(Adopted { tool, versions })
+    }
+}
+
+fn table_exists(conn: &Connection, name: &str) -> Result<bool> {
+    let found: Option<String> = conn
+        .query_row(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.is_some())
+}
+
+fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
+    if table_exists(conn, "_sqlx_migrations")? {
+        let mut stmt = conn.prepare(
+            "SELECT version, description, checksum, installed_on FROM _sqlx_migrations \
+             WHERE success ORDER BY version",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Foreign {
+                version: r.get::<_, i64>(0)?.try_into().unwrap_or(0),
+                name: r.get(1)?,
+                checksum: r.get(2)?,
+                applied_at: r.get(3)?,
+            })
+        })?;
+        return Ok(("sqlx", rows.collect::<rusqlite::Result<_>>()?));
+    }
+    if table_exists(conn, "__diesel_schema_migrations")? {
+        let mut stmt = conn
+            .prepare("SELECT version, run_on FROM __diesel_schema_migrations ORDER BY version")?;
+        let rows = stmt.query_map([], |r| {
+            let version: String = r.get(0)?;
+            Ok((version, r.get::<_, Option<String>>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (version, applied_at) = row?;
+            let digits: String = version.chars().filter(char::is_ascii_digit).collect();
+            out.push(Foreign {
+                version: digits.parse().map_err(|_| Error::AdoptMismatch {
+                    tool: "diesel",
+                    version: 0,
+                    reason: format!("version `{version}` is not a number"),
+                })?,
+                name: None,
+                checksum: None,
+                applied_at,
+            });
+        }
+        return Ok(("diesel", out));
+    }
+    if table_exists(conn, "refinery_schema_history")? {
+        let mut stmt = conn.prepare(
+            "SELECT version, name, applied_on FROM refinery_schema_history ORDER BY version",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Foreign {
+                version: r.get::<_, i64>(0)?.try_into().unwrap_or(0),
+                name: r.get(1)?,
+                checksum: None,
+                applied_at: r.get(2)?,
+            })
+        })?;
+        return Ok(("refinery", rows.collect::<rusqlite::Result<_>>()?));
+    }
+    Err(Error::NothingToAdopt {
+        reason: "no sqlx, diesel or refinery history table in the database".into(),
+    })
+}
+
+/// sqlx records a SHA-384 of the file and a description (the name with
+/// spaces); refinery records the name. Either must match the file.
+fn matches(tool: &'static str, f: &Foreign, m: &Migration) -> Result<()> {
+    let mismatch = |reason: String| Error::AdoptMismatch {
+        tool,
+        version: f.version,
+        reason,
+    };
+    if let Some(recorded) = &f.checksum {
+        let raw = Sha384::digest(m.up.as_bytes());
+        let normalized =
+            Sha384::digest(driftless_migrations::discover::normalize(&m.up).as_bytes());
+        if recorded.as_slice() != raw.as_slice() && recorded.as_slice() != normalized.as_slice() {
+            return Err(mismatch(format!(
+                "{} changed since {tool} applied it (checksum differs)",
+                m.file
+            )));
+        }
+    }
+    if let Some(name) = &f.name {
+        let simple = |s: &str| s.replace(['_', ' '], "").to_ascii_lowercase();
+        if simple(name) != simple(&m.name) {
+            return Err(mismatch(format!(
+                "{tool} recorded `{name}`, but the file is {}",
+                m.file
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,519 @@
+//! Applying migrations to a real database: upgrade, downgrade, stamp, backup.
+//!
+//! Each migration runs in its own `BEGIN IMMEDIATE` transaction together
+//! with its history row, so a migration is either applied and recorded or
+//! neither, and two migrators never apply the same migration: the second
+//! waits for the write lock, re-reads the history inside it, and finds the
+//! migration done.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use driftless_migrations::discover::normalize;
+use driftless_migrations::replay::{Transaction, run_script};
+use driftless_migrations::split::split;
+use rusqlite::{Connection, MAIN_DB};
+
+use crate::error::{Error, Result};
+use crate::set::{Migration, Migrations};
+use crate::status::{CREATE_HISTORY, record, version_param};
+
+/// Where to put a backup taken before migrating.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Backup {
+    /// No backup (the default).
+    #[default]
+    None,
+    /// Beside the database file: `trivia.db` → `trivia.db.20261124-161500.bak`.
+    Beside,
+    /// At this path.
+    To(PathBuf),
+}
+
+/// How [`Migrations::upgrade_with`] and [`Migrations::downgrade_with`] behave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Copy the database first (only when there is something to do).
+    pub backup: Backup,
+    /// Apply pending migrations older than the newest applied one.
+    pub allow_out_of_order: bool,
+    /// How long to wait for another writer (another migrator, the app).
+    pub busy_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            backup: Backup::None,
+            allow_out_of_order: false,
+            busy_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What an upgrade or downgrade did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The migrations run, in the order run: (version, file, time taken).
+    pub ran: Vec<(u64, String, Duration)>,
+    /// Where the backup went, if one was taken.
+    pub backup: Option<PathBuf>,
+}
+
+impl Migrations {
+    /// Applies every pending migration, oldest first.
+    ///
+    /// # Errors
+    /// A failing migration ([`Error::Migration`], rolled back: the database
+    /// is as the previous migration left it), an applied migration this
+    /// build lacks or whose file changed, pending migrations older than the
+    /// newest applied one, a foreign-key violation after a table rebuild.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let report = migrations.upgrade(&mut conn)?;
+    /// assert_eq!(report.ran.len(), 1);
+    /// assert!(migrations.upgrade(&mut conn)?.ran.is_empty()); // up to date: a no-op
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn upgrade(&self, conn: &mut Connection) -> Result<Report> {
+        self.upgrade_with(conn, None, &Options::default())
+    }
+
+    /// Applies pending migrations up to and including `version`.
+    ///
+    /// # Errors
+    /// As [`upgrade`](Self::upgrade), and [`Error::UnknownVersion`].
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_a.sql"), "CREATE TABLE a (x);")?;
+    /// std::fs::write(dir.path().join("0002_b.sql"), "CREATE TABLE b (x);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// migrations.upgrade_to(&mut conn, 1)?;
+    /// assert_eq!(migrations.status(&conn)?.current, Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn upgrade_to(&self, conn: &mut Connection, version: u64) -> Result<Report> {
+        self.upgrade_with(conn, Some(version), &Options::default())
+    }
+
+    /// [`upgrade`](Self::upgrade) with a target version and [`Options`].
+    ///
+    /// # Errors
+    /// As [`upgrade_to`](Self::upgrade_to), and [`Error::Backup`].
+    ///
+    /// ```
+    /// use driftless::{Backup, Options};
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_a.sql"), "CREATE TABLE a (x);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open(dir.path().join("app.db"))?;
+    /// let options = Options { backup: Backup::To(dir.path().join("before.db")), ..Options::default() };
+    /// let report = migrations.upgrade_with(&mut conn, None, &options)?;
+    /// assert!(report.backup.unwrap().exists());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn upgrade_with(
+        &self,
+        conn: &mut Connection,
+        to: Option<u64>,
+        options: &Options,
+    ) -> Result<Report> {
+        if let Some(v) = to
+            && self.get(v).is_none()
+        {
+            return Err(Error::UnknownVersion { version: v });
+        }
+        conn.busy_timeout(options.busy_timeout)?;
+        let wanted = |v: u64| to.is_none_or(|t| v <= t);
+        let mut report = Report::default();
+        // read first, without a lock: an up-to-date database is not written to
+        let status = self.status(conn)?;
+        check(&status, options)?;
+        if !status.pending.iter().any(|(v, _)| wanted(*v)) {
+            return Ok(report);
+        }
+        report.backup = take_backup(conn, &options.backup)?;
+        loop {
+            // peek outside the lock (foreign keys can only be switched between transactions),
+            // then confirm inside it
+            let status = self.status(conn)?;
+            check(&status, options)?;
+            let Some(&(version, _)) = status.pending.iter().find(|(v, _)| wanted(*v)) else {
+                break;
+            };
+            let Some(m) = self.get(version) else { break };
+            if let Some(took) = apply(conn, m, options)? {
+                report.ran.push((m.version, m.file.to_string(), took));
+            }
+        }
+        Ok(report)
+    }
+
+    /// Runs down migrations, newest first, until `version` is the newest
+    /// applied one (`0`: all of them).
+    ///
+    /// # Errors
+    /// [`Error::MissingDown`] before anything runs when one of them has no
+    /// down script; [`Error::UnknownApplied`] when the database has
+    /// migrations this build lacks; a failing down script (rolled back).
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_a.up.sql"), "CREATE TABLE a (x);")?;
+    /// std::fs::write(dir.path().join("0001_a.down.sql"), "DROP TABLE a;")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// migrations.upgrade(&mut conn)?;
+    /// migrations.downgrade_to(&mut conn, 0)?;
+    /// assert_eq!(migrations.status(&conn)?.current, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn downgrade_to(&self, conn: &mut Connection, version: u64) -> Result<Report> {
+        self.downgrade_with(conn, version, &Options::default())
+    }
+
+    /// [`downgrade_to`](Self::downgrade_to) with [`Options`] (a backup, the busy timeout).
+    ///
+    /// # Errors
+    /// As [`downgrade_to`](Self::downgrade_to), and [`Error::Backup`].
+    ///
+    /// ```
+    /// use driftless::{Backup, Options};
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_a.up.sql"), "CREATE TABLE a (x);")?;
+    /// std::fs::write(dir.path().join("0001_a.down.sql"), "DROP TABLE a;")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open(dir.path().join("app.db"))?;
+    /// migrations.upgrade(&mut conn)?;
+    /// let report = migrations.downgrade_with(&mut conn, 0, &Options { backup: Backup::Beside, ..Options::default() })?;
+    /// assert!(report.backup.is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn downgrade_with(
+        &self,
+        conn: &mut Connection,
+        version: u64,
+        options: &Options,
+    ) -> Result<Report> {
+        if version != 0 && self.get(version).is_none() {
+            return Err(Error::UnknownVersion { version });
+        }
+        conn.busy_timeout(options.busy_timeout)?;
+        let status = self.status(conn)?;
+        if !status.unknown.is_empty() || !status.unfinished.is_empty() {
+            return Err(status
+                .problem()
+                .unwrap_or(Error::UnknownVersion { version }));
+        }
+        let to_undo: Vec<&Migration> = status
+            .applied
+            .iter()
+            .rev()
+            .filter(|a| a.version > version)
+            .filter_map(|a| self.get(a.version))
+            .collect();
+        if let Some(m) = to_undo.iter().find(|m| m.down.is_none()) {
+            return Err(Error::MissingDown {
+                version: m.version,
+                file: m.file.to_string(),
+            });
+        }
+        let mut report = Report::default();
+        if to_undo.is_empty() {
+            return Ok(report);
+        }
+        report.backup = take_backup(conn, &options.backup)?;
+        for m in to_undo {
+            if let Some(took) = undo(conn, m)? {
+                report.ran.push((m.version, down_file(m), took));
+            }
+        }
+        Ok(report)
+    }
+
+    /// Records the migrations up to `version` as applied, without running
+    /// them, and forgets any recorded after it (`0`: forget all). This adopts
+    /// a database whose schema is already there, and is the reviewed way out
+    /// of "the database records a migration this build lacks": check
+    /// [`verify`](Self::verify) first. Recorded checksums are set to the files'.
+    ///
+    /// # Errors
+    /// [`Error::UnknownVersion`], or SQLite's.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_a.sql"), "CREATE TABLE a (x);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE a (x);")?; // made before driftless
+    /// migrations.stamp(&mut conn, 1)?;
+    /// assert!(migrations.status(&conn)?.is_up_to_date());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn stamp(&self, conn: &mut Connection, version: u64) -> Result<()> {
+        if version != 0 && self.get(version).is_none() {
+            return Err(Error::UnknownVersion { version });
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(CREATE_HISTORY)?;
+        tx.execute(
+            "DELETE FROM _driftless_migrations WHERE version > ?1",
+            [version_param(version)],
+        )?;
+        for m in self.iter().filter(|m| m.version <= version) {
+            tx.execute(
+                "DELETE FROM _driftless_migrations WHERE version = ?1",
+                [version_param(m.version)],
+            )?;
+            record(&tx, m, 0)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn check(status: &crate::status::Status, options: &Options) -> Result<()> {
+    if let Some(problem) = status.problem() {
+        return Err(problem);
+    }
+    if !options.allow_out_of_order && !status.out_of_order.is_empty() {
+        return Err(Error::OutOfOrder {
+            pending: status.out_of_order.clone(),
+            newest_applied: status.current.unwrap_or(0),
+        });
+    }
+    Ok(())
+}
+
+/// Whether a script rebuilds or renames tables: then foreign keys must be off
+/// while it runs (DROP TABLE would otherwise cascade into the children) and
+/// checked before it commits.
+fn rebuilds_tables(sql: &str) -> bool {
+    split(sql).iter().any(|s| {
+        s.starts_with(&["DROP", "TABLE"])
+            || (s.starts_with(&["ALTER", "TABLE"]) && s.sql.to_ascii_uppercase().contains("RENAME"))
+    })
+}
+
+/// Applies `m` if, under the write lock, it is still the next migration to
+/// apply; returns how long it took, or `None` when another migrator was first.
+fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<Duration>> {
+    let sql = normalize(&m.up);
+    let path = Path::new(m.file.as_ref());
+    let fk_off = !m.no_transaction && rebuilds_tables(&sql) && foreign_keys(conn)?;
+    if fk_off {
+        conn.pragma_update(None, "foreign_keys", false)?;
+    }
+    let result = (|| {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let locked = (|| {
+            conn.execute_batch(CREATE_HISTORY)?;
+            let applied = crate::status::read_history(conn)?;
+            let newest = applied.iter().map(|a| a.version).max();
+            if applied.iter().any(|a| a.version == m.version) {
+                return Ok(None); // another migrator applied it while we waited
+            }
+            if !options.allow_out_of_order && newest.is_some_and(|n| n > m.version) {
+                return Ok(None); // re-checked by the caller's next status
+            }
+            let started = Instant::now();
+            if m.no_transaction {
+                // record it as started first, so a crash leaves a trace
+                record(conn, m, -1)?;
+                conn.execute_batch("COMMIT")?;
+                run_outside_transaction(conn, m, path, &sql)?;
+                let took = started.elapsed();
+                conn.execute(
+                    "UPDATE _driftless_migrations SET duration_ms = ?2 WHERE version = ?1",
+                    (version_param(m.version), millis(took)),
+                )?;
+                return Ok(Some((took, true)));
+            }
+            run_script(conn, path, &sql, Transaction::Caller)?;
+            if fk_off {
+                foreign_key_check(conn, m)?;
+            }
+            let took = started.elapsed();
+            record(conn, m, millis(took))?;
+            Ok(Some((took, false)))
+        })();
+        match locked {
+            Ok(Some((took, committed))) => {
+                if !committed {
+                    conn.execute_batch("COMMIT")?;
+                }
+                Ok(Some(took))
+            }
+            Ok(None) => {
+                conn.execute_batch("ROLLBACK")?;
+                Ok(None)
+            }
+            Err(e) => {
+                if !conn.is_autocommit() {
+                    // the migration's own error is what matters; the rollback restores the file
+                    let _ = conn.execute_batch("ROLLBACK");
+                }
+                Err(e)
+            }
+        }
+    })();
+    if fk_off {
+        conn.pragma_update(None, "foreign_keys", true)?;
+    }
+    result
+}
+
+fn run_outside_transaction(conn: &Connection, m: &Migration, path: &Path, sql: &str) -> Result<()> {
+    if let Err(e) = run_script(conn, path, sql, Transaction::None) {
+        // it did not finish: forget it was started, so that it can be retried after a fix
+        conn.execute(
+            "DELETE FROM _driftless_migrations WHERE version = ?1",
+            [version_param(m.version)],
+        )?;
+        return Err(e.into());
+    }
+    Ok(())
+}
+
+/// Runs `m`'s down script and forgets it, in one transaction; `None` when
+/// another migrator undid it first.
+fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
+    let Some(down) = &m.down else {
+        return Err(Error::MissingDown {
+            version: m.version,
+            file: m.file.to_string(),
+        });
+    };
+    let sql = normalize(down);
+    let file = down_file(m);
+    let path = Path::new(&file);
+    let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
+    if fk_off {
+        conn.pragma_update(None, "foreign_keys", false)?;
+    }
+    let result = (|| {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let inner = (|| {
+            let started = Instant::now();
+            let recorded = conn.execute(
+                "DELETE FROM _driftless_migrations WHERE version = ?1",
+                [version_param(m.version)],
+            )?;
+            if recorded == 0 {
+                return Ok(None);
+            }
+            run_script(conn, path, &sql, Transaction::Caller)?;
+            if fk_off {
+                foreign_key_check(conn, m)?;
+            }
+            Ok(Some(started.elapsed()))
+        })();
+        match inner {
+            Ok(Some(took)) => {
+                conn.execute_batch("COMMIT")?;
+                Ok(Some(took))
+            }
+            Ok(None) => {
+                conn.execute_batch("ROLLBACK")?;
+                Ok(None)
+            }
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    })();
+    if fk_off {
+        conn.pragma_update(None, "foreign_keys", true)?;
+    }
+    result
+}
+
+fn down_file(m: &Migration) -> String {
+    m.down_file
+        .as_deref()
+        .map_or_else(|| format!("{} (down)", m.file), str::to_string)
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn foreign_keys(conn: &Connection) -> Result<bool> {
+    Ok(conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?)
+}
+
+fn foreign_key_check(conn: &Connection, m: &Migration) -> Result<()> {
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let violations: Vec<(String, Option<i64>, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if violations.is_empty() {
+        return Ok(());
+    }
+    Err(Error::ForeignKeyViolation {
+        version: m.version,
+        file: m.file.to_string(),
+        violations,
+    })
+}
+
+/// Copies the database with SQLite's online backup API; returns where to.
+fn take_backup(conn: &Connection, backup: &Backup) -> Result<Option<PathBuf>> {
+    let path = match backup {
+        Backup::None => return Ok(None),
+        Backup::To(path) => path.clone(),
+        Backup::Beside => beside(conn)?,
+    };
+    backup_to(conn, &path)?;
+    Ok(Some(path))
+}
+
+/// Copies the database behind `conn` to `path` with SQLite's online backup
+/// API, which copies a consistent snapshot while other connections keep working.
+///
+/// # Errors
+/// [`Error::Backup`] when the file cannot be written.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch("CREATE TABLE a (x); INSERT INTO a VALUES (1);")?;
+/// driftless::backup_to(&conn, &dir.path().join("copy.db"))?;
+/// let copy = rusqlite::Connection::open(dir.path().join("copy.db"))?;
+/// assert_eq!(copy.query_row("SELECT x FROM a", [], |r| r.get::<_, i64>(0))?, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn backup_to(conn: &Connection, path: &Path) -> Result<()> {
+    conn.backup(MAIN_DB, path, None::<fn(rusqlite::backup::Progress)>)
+        .map_err(|source| Error::Backup {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// `<database>.<UTC timestamp>.bak` beside the database file.
+fn beside(conn: &Connection) -> Result<PathBuf> {
+    let db = conn
+        .path()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| Error::Backup {
+            path: PathBuf::from(":memory:"),
+            source: rusqlite::Error::InvalidPath(PathBuf::from(":memory:")),
+        })?;
+    let stamp: String =
+        conn.query_row("SELECT strftime('%Y%m%d-%H%M%S', 'now')", [], |r| r.get(0))?;
+    let mut path = PathBuf::from(format!("{db}.{stamp}.bak"));
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = PathBuf::from(format!("{db}.{stamp}-{n}.bak"));
+    }
+    Ok(path)
+}

@@ -1,0 +1,66 @@
+//! Comparing a live database with the schema its applied migrations produce.
+
+use std::path::Path;
+
+use driftless_migrations::diff::{Difference, diff};
+use driftless_migrations::discover::normalize;
+use driftless_migrations::replay::{Transaction, run_script, sandbox};
+use driftless_migrations::schema::Schema;
+use rusqlite::Connection;
+
+use crate::adopt::FOREIGN_HISTORY_TABLES;
+use crate::error::{Error, Result};
+use crate::set::Migrations;
+use crate::status::Applied;
+
+impl Migrations {
+    /// Every difference between the live schema of `conn` and the schema
+    /// its applied migrations produce (replayed in memory), each with the
+    /// SQL that would fix it: the reviewed replacement for an `ALTER TABLE`
+    /// typed into a production shell. Empty when they agree.
+    ///
+    /// # Errors
+    /// [`Error::UnknownApplied`] when the database records migrations this
+    /// build lacks (their schema cannot be replayed); a migration that fails
+    /// to replay.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// migrations.upgrade(&mut conn)?;
+    /// conn.execute_batch("ALTER TABLE games ADD COLUMN paused_at DATETIME")?; // patched by hand
+    /// let diffs = migrations.verify(&conn)?;
+    /// assert_eq!(diffs[0].fix, r#"ALTER TABLE "games" DROP COLUMN "paused_at";"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify(&self, conn: &Connection) -> Result<Vec<Difference>> {
+        let status = self.status(conn)?;
+        if !status.unknown.is_empty() {
+            return Err(Error::UnknownApplied {
+                unknown: status.unknown.iter().map(Applied::recorded).collect(),
+            });
+        }
+        let expected = self.schema_after(status.applied.iter().map(|a| a.version))?;
+        let mut live = Schema::read(conn)?;
+        live.tables
+            .retain(|t| !FOREIGN_HISTORY_TABLES.contains(&t.name.as_str()));
+        Ok(diff(&expected, &live))
+    }
+
+    /// The schema these versions produce, replayed in an in-memory sandbox.
+    pub(crate) fn schema_after(&self, versions: impl Iterator<Item = u64>) -> Result<Schema> {
+        let conn = sandbox()?;
+        for version in versions {
+            let Some(m) = self.get(version) else { continue };
+            let mode = if m.no_transaction {
+                Transaction::None
+            } else {
+                Transaction::Own
+            };
+            run_script(&conn, Path::new(m.file.as_ref()), &normalize(&m.up), mode)?;
+        }
+        Ok(Schema::read(&conn)?)
+    }
+}
