@@ -1,0 +1,537 @@
+//! The runtime migrator against real SQLite files: upgrade, failure,
+//! disagreements, downgrade, verify, backup, rebuilds.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use driftless::migrations::Schema;
+use driftless::rusqlite::Connection;
+use driftless::{Backup, DiffKind, Error, Migrations, Options};
+
+/// A database file and a migrations directory in a temp dir.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new(files: &[(&str, &str)]) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::create_dir(dir.path().join("migrations")).expect("mkdir");
+        let f = Fixture { dir };
+        for (name, sql) in files {
+            f.write(name, sql);
+        }
+        f
+    }
+
+    fn write(&self, name: &str, sql: &str) {
+        let path = self.dir.path().join("migrations").join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, sql).expect("write migration");
+    }
+
+    fn remove(&self, name: &str) {
+        fs::remove_file(self.dir.path().join("migrations").join(name)).expect("remove");
+    }
+
+    fn migrations(&self) -> Migrations {
+        Migrations::from_dir(self.dir.path().join("migrations")).expect("migrations")
+    }
+
+    fn db_path(&self) -> PathBuf {
+        self.dir.path().join("app.db")
+    }
+
+    fn open(&self) -> Connection {
+        Connection::open(self.db_path()).expect("open db")
+    }
+}
+
+const GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);";
+const PLAYERS: &str = "CREATE TABLE players (id INTEGER PRIMARY KEY, game_id INTEGER NOT NULL REFERENCES games (id), name TEXT NOT NULL);";
+const COMPLETED: &str = "ALTER TABLE games ADD COLUMN completed_at DATETIME;";
+
+fn three() -> Fixture {
+    Fixture::new(&[
+        ("0001_games.sql", GAMES),
+        ("0002_players.sql", PLAYERS),
+        ("0003_completed.sql", COMPLETED),
+    ])
+}
+
+fn versions(m: &Migrations, conn: &Connection) -> Vec<u64> {
+    m.status(conn)
+        .expect("status")
+        .applied
+        .iter()
+        .map(|a| a.version)
+        .collect()
+}
+
+/// Everything a failed migration must leave as it was: schema, data, history.
+fn dump(conn: &Connection) -> String {
+    let mut out = format!("{:?}\n", Schema::read(conn).expect("schema"));
+    let mut tables = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .expect("prepare");
+    let names: Vec<String> = tables
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    for name in names {
+        let mut rows = conn
+            .prepare(&format!("SELECT * FROM \"{name}\""))
+            .expect("select");
+        let n = rows.column_count();
+        let data: Vec<String> = rows
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i)))
+                    .collect::<Vec<_>>()
+                    .join(","))
+            })
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("data");
+        out.push_str(&format!("{name}: {data:?}\n"));
+    }
+    out
+}
+
+#[test]
+fn upgrade_from_empty_from_the_middle_and_when_up_to_date() {
+    let f = three();
+    let m = f.migrations();
+    let mut conn = f.open();
+    let report = m.upgrade_to(&mut conn, 1).expect("to 1");
+    assert_eq!(report.ran.len(), 1);
+    assert_eq!(versions(&m, &conn), [1]);
+
+    let report = m.upgrade(&mut conn).expect("from the middle");
+    let ran: Vec<u64> = report.ran.iter().map(|r| r.0).collect();
+    assert_eq!(ran, [2, 3]);
+    assert!(m.status(&conn).expect("status").is_up_to_date());
+    let history = &m.status(&conn).expect("status").applied;
+    assert_eq!(history[1].name, "players");
+    assert_eq!(history[1].checksum, m.get(2).expect("2").checksum.to_vec());
+    assert!(history[1].applied_at.ends_with('Z'));
+    drop(conn);
+
+    // up to date: nothing is written, not even the file's timestamp
+    let before = (
+        fs::read(f.db_path()).expect("read"),
+        fs::metadata(f.db_path())
+            .expect("meta")
+            .modified()
+            .expect("mtime"),
+    );
+    let mut conn = f.open();
+    let report = m.upgrade(&mut conn).expect("no-op");
+    assert!(report.ran.is_empty() && report.backup.is_none());
+    drop(conn);
+    let after = (
+        fs::read(f.db_path()).expect("read"),
+        fs::metadata(f.db_path())
+            .expect("meta")
+            .modified()
+            .expect("mtime"),
+    );
+    assert!(before == after, "an up-to-date upgrade wrote to the file");
+}
+
+#[test]
+fn a_failing_migration_leaves_the_database_exactly_as_it_was() {
+    let f = three();
+    let m = f.migrations();
+    let mut conn = f.open();
+    m.upgrade(&mut conn).expect("upgrade");
+    conn.execute("INSERT INTO games (name) VALUES ('quiz')", [])
+        .expect("data");
+    let before = dump(&conn);
+    drop(conn);
+    let bytes_before = fs::read(f.db_path()).expect("read");
+
+    f.write(
+        "0004_broken.sql",
+        "CREATE TABLE hosts (id INTEGER PRIMARY KEY);\nINSERT INTO hosts VALUES (1);\nUPDATE nowhere SET x = 1;\n",
+    );
+    let m = f.migrations();
+    let mut conn = f.open();
+    let err = m.upgrade(&mut conn).expect_err("third statement fails");
+    let text = err.to_string();
+    assert!(matches!(err, Error::Migration(_)), "{text}");
+    assert!(
+        text.contains("migrations/0004_broken.sql") || text.contains("0004_broken.sql"),
+        "{text}"
+    );
+    assert!(text.contains("line 3"), "{text}");
+    assert!(text.contains("no such table: nowhere"), "{text}");
+    assert_eq!(dump(&conn), before);
+    drop(conn);
+    assert_eq!(fs::read(f.db_path()).expect("read"), bytes_before);
+}
+
+#[test]
+fn unknown_applied_version_is_the_runbooks_cant_locate_revision() {
+    let f = three();
+    let mut conn = f.open();
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    // the build that applied 0003 is gone: its file was never committed
+    f.remove("0003_completed.sql");
+    let m = f.migrations();
+    let err = m.upgrade(&mut conn).expect_err("unknown");
+    let Error::UnknownApplied { unknown } = &err else {
+        panic!("wrong error: {err}");
+    };
+    assert_eq!(unknown[0].version, 3);
+    assert_eq!(unknown[0].name, "completed");
+    let text = err.to_string();
+    assert!(text.contains("3 completed (applied 20"), "{text}");
+    assert!(text.contains("stamp"), "{text}");
+    assert_eq!(m.status(&conn).expect("status").unknown.len(), 1);
+
+    // the reviewed way out: verify shows what 0003 did, stamp forgets it
+    m.stamp(&mut conn, 2).expect("stamp");
+    let diffs = m.verify(&conn).expect("verify");
+    assert_eq!(diffs.len(), 1);
+    assert_eq!(diffs[0].kind, DiffKind::ExtraColumn);
+}
+
+#[test]
+fn modified_migration_is_its_own_error() {
+    let f = three();
+    let mut conn = f.open();
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    f.write(
+        "0002_players.sql",
+        &format!("{PLAYERS}\n-- edited after it ran\n"),
+    );
+    let err = f.migrations().upgrade(&mut conn).expect_err("modified");
+    let Error::Modified { modified } = &err else {
+        panic!("wrong error: {err}");
+    };
+    assert_eq!(modified[0].0, 2);
+    assert_ne!(modified[0].2, modified[0].3);
+    assert!(err.to_string().contains("0002_players.sql"), "{err}");
+}
+
+#[test]
+fn late_merged_older_migration_is_refused_unless_allowed() {
+    let f = Fixture::new(&[("0001_games.sql", GAMES), ("0003_completed.sql", COMPLETED)]);
+    let mut conn = f.open();
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    f.write("0002_players.sql", PLAYERS);
+    let m = f.migrations();
+    let err = m.upgrade(&mut conn).expect_err("out of order");
+    let Error::OutOfOrder {
+        pending,
+        newest_applied,
+    } = &err
+    else {
+        panic!("wrong error: {err}");
+    };
+    assert_eq!((pending[0].0, *newest_applied), (2, 3));
+    let allowed = Options {
+        allow_out_of_order: true,
+        ..Options::default()
+    };
+    let report = m.upgrade_with(&mut conn, None, &allowed).expect("allowed");
+    assert_eq!(report.ran[0].0, 2);
+    assert_eq!(versions(&m, &conn), [1, 2, 3]);
+}
+
+#[test]
+fn missing_down_file_stops_the_downgrade_before_anything_runs() {
+    let f = Fixture::new(&[
+        ("0001_games.up.sql", GAMES),
+        ("0001_games.down.sql", "DROP TABLE games;"),
+        ("0002_players.up.sql", PLAYERS),
+        ("0003_completed.up.sql", COMPLETED),
+        (
+            "0003_completed.down.sql",
+            "ALTER TABLE games DROP COLUMN completed_at;",
+        ),
+    ]);
+    let m = f.migrations();
+    let mut conn = f.open();
+    m.upgrade(&mut conn).expect("upgrade");
+    let err = m.downgrade_to(&mut conn, 0).expect_err("0002 has no down");
+    assert!(
+        matches!(err, Error::MissingDown { version: 2, .. }),
+        "{err}"
+    );
+    assert_eq!(versions(&m, &conn), [1, 2, 3], "nothing may run");
+    assert_eq!(m.verify(&conn).expect("verify"), []);
+}
+
+#[test]
+fn down_then_up_returns_the_same_schema() {
+    let f = Fixture::new(&[
+        ("0001_games.up.sql", GAMES),
+        ("0001_games.down.sql", "DROP TABLE games;"),
+        (
+            "0002_players.up.sql",
+            &format!("{PLAYERS}\nCREATE INDEX players_game ON players (game_id);"),
+        ),
+        ("0002_players.down.sql", "DROP TABLE players;"),
+        ("0003_completed.up.sql", COMPLETED),
+        (
+            "0003_completed.down.sql",
+            "ALTER TABLE games DROP COLUMN completed_at;",
+        ),
+    ]);
+    let m = f.migrations();
+    let mut conn = f.open();
+    m.upgrade(&mut conn).expect("upgrade");
+    let top = Schema::read(&conn).expect("schema");
+    let report = m.downgrade_to(&mut conn, 1).expect("down to 1");
+    let ran: Vec<u64> = report.ran.iter().map(|r| r.0).collect();
+    assert_eq!(ran, [3, 2], "newest first");
+    assert!(report.ran[0].1.ends_with("0003_completed.down.sql"));
+    assert_eq!(versions(&m, &conn), [1]);
+    assert!(
+        Schema::read(&conn)
+            .expect("schema")
+            .table("players")
+            .is_none()
+    );
+    m.upgrade(&mut conn).expect("up again");
+    assert_eq!(Schema::read(&conn).expect("schema"), top);
+    m.downgrade_to(&mut conn, 0).expect("all the way");
+    assert!(Schema::read(&conn).expect("schema").tables.is_empty());
+    assert!(matches!(
+        m.downgrade_to(&mut conn, 9),
+        Err(Error::UnknownVersion { version: 9 })
+    ));
+}
+
+#[test]
+fn verify_reports_hand_patches_and_its_fix_makes_it_clean() {
+    let f = three();
+    let m = f.migrations();
+    let mut conn = f.open();
+    m.upgrade(&mut conn).expect("upgrade");
+    assert_eq!(m.verify(&conn).expect("verify"), []);
+    conn.execute_batch(
+        "INSERT INTO games (name, completed_at) VALUES ('quiz', '2026-01-01');
+         ALTER TABLE games ADD COLUMN winners JSON;   -- the runbook's hand-typed ALTER
+         ALTER TABLE players DROP COLUMN name;        -- and one dropped by hand",
+    )
+    .expect("hand patches");
+    let diffs = m.verify(&conn).expect("verify");
+    let described: Vec<&str> = diffs.iter().map(|d| d.description.as_str()).collect();
+    assert_eq!(diffs.len(), 2, "{described:#?}");
+    assert!(
+        described
+            .iter()
+            .any(|d| d.contains("`games.winners` is in the database")),
+        "{described:#?}"
+    );
+    assert!(
+        described
+            .iter()
+            .any(|d| d.contains("`players.name` is missing")),
+        "{described:#?}"
+    );
+    let fix: Vec<&str> = diffs.iter().map(|d| d.fix.as_str()).collect();
+    conn.execute_batch(&fix.join("\n")).expect("fix runs");
+    assert_eq!(m.verify(&conn).expect("verify"), []);
+    let name: String = conn
+        .query_row("SELECT name FROM games", [], |r| r.get(0))
+        .expect("data survives the fix");
+    assert_eq!(name, "quiz");
+}
+
+#[test]
+fn backup_then_restore_gives_back_the_data() {
+    let f = three();
+    let m = f.migrations();
+    let mut conn = f.open();
+    m.upgrade_to(&mut conn, 2).expect("to 2");
+    conn.execute("INSERT INTO games (name) VALUES ('quiz')", [])
+        .expect("data");
+    let options = Options {
+        backup: Backup::Beside,
+        ..Options::default()
+    };
+    let report = m.upgrade_with(&mut conn, None, &options).expect("upgrade");
+    let backup = report.backup.expect("a backup was taken");
+    assert!(
+        backup.to_string_lossy().contains("app.db."),
+        "{}",
+        backup.display()
+    );
+    conn.execute("DELETE FROM games", [])
+        .expect("lose the data");
+    drop(conn);
+
+    // restore: copy the backup over the database
+    fs::copy(&backup, f.db_path()).expect("restore");
+    let conn = f.open();
+    let name: String = conn
+        .query_row("SELECT name FROM games", [], |r| r.get(0))
+        .expect("data is back");
+    assert_eq!(name, "quiz");
+    assert_eq!(
+        versions(&m, &conn),
+        [1, 2],
+        "the backup is from before the upgrade"
+    );
+
+    let err = m.upgrade_with(
+        &mut f.open(),
+        None,
+        &Options {
+            backup: Backup::To(Path::new("/nonexistent-dir/x.db").to_path_buf()),
+            ..Options::default()
+        },
+    );
+    assert!(matches!(err, Err(Error::Backup { .. })));
+    assert_eq!(
+        versions(&m, &f.open()),
+        [1, 2],
+        "nothing migrated without its backup"
+    );
+}
+
+#[test]
+fn table_rebuild_runs_with_foreign_keys_off_and_is_checked() {
+    // SQLite's 12-step procedure: make players.name nullable
+    let rebuild = "CREATE TABLE players_new (id INTEGER PRIMARY KEY, game_id INTEGER NOT NULL REFERENCES games (id), name TEXT);
+                   INSERT INTO players_new SELECT id, game_id, name FROM players;
+                   DROP TABLE players;
+                   ALTER TABLE players_new RENAME TO players;";
+    let f = Fixture::new(&[("0001_games.sql", GAMES), ("0002_players.sql", PLAYERS)]);
+    let mut conn = f.open();
+    conn.pragma_update(None, "foreign_keys", true)
+        .expect("fk on");
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    conn.execute_batch(
+        "INSERT INTO games VALUES (1, 'quiz'); INSERT INTO players VALUES (1, 1, 'ada');",
+    )
+    .expect("data");
+    f.write("0003_rebuild_players.sql", rebuild);
+    f.migrations().upgrade(&mut conn).expect("rebuild");
+    let fk: bool = conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .expect("pragma");
+    assert!(fk, "foreign keys are switched back on");
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM players", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 1);
+
+    // a rebuild that leaves an orphan is rolled back
+    f.write(
+        "0004_orphan.sql",
+        "CREATE TABLE games_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+         INSERT INTO games_new SELECT id, name FROM games WHERE id <> 1;
+         DROP TABLE games;
+         ALTER TABLE games_new RENAME TO games;",
+    );
+    let err = f.migrations().upgrade(&mut conn).expect_err("orphan");
+    let Error::ForeignKeyViolation {
+        version,
+        violations,
+        ..
+    } = &err
+    else {
+        panic!("wrong error: {err}");
+    };
+    assert_eq!((*version, violations[0].0.as_str()), (4, "players"));
+    let games: i64 = conn
+        .query_row("SELECT count(*) FROM games", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(games, 1, "rolled back");
+    assert_eq!(versions(&f.migrations(), &conn), [1, 2, 3]);
+}
+
+#[test]
+fn no_transaction_migration_is_recorded_as_such_and_cleaned_up_on_failure() {
+    let f = Fixture::new(&[
+        ("0001_games.sql", GAMES),
+        ("0002_vacuum.sql", "-- driftless:no-transaction\nVACUUM;\n"),
+    ]);
+    let m = f.migrations();
+    let mut conn = f.open();
+    m.upgrade(&mut conn).expect("upgrade");
+    let history = m.status(&conn).expect("status").applied;
+    assert!(history[1].no_transaction && history[1].duration_ms >= 0);
+
+    f.write(
+        "0003_broken.sql",
+        "-- driftless:no-transaction\nCREATE TABLE a (x);\nSELECT nope FROM nowhere;\n",
+    );
+    let err = f.migrations().upgrade(&mut conn).expect_err("fails");
+    assert!(err.to_string().contains("0003_broken.sql"), "{err}");
+    assert_eq!(
+        versions(&f.migrations(), &conn),
+        [1, 2],
+        "not recorded as applied"
+    );
+}
+
+#[test]
+fn unfinished_no_transaction_migration_blocks_the_upgrade() {
+    let f = Fixture::new(&[
+        ("0001_games.sql", GAMES),
+        ("0002_x.sql", "-- no-transaction\nCREATE TABLE x (a);"),
+    ]);
+    let m = f.migrations();
+    let mut conn = f.open();
+    m.upgrade_to(&mut conn, 1).expect("to 1");
+    // what a crash in the middle of 0002 leaves behind
+    conn.execute(
+        "INSERT INTO _driftless_migrations VALUES (2, 'x', x'00', '2026-01-01T00:00:00Z', -1, 1)",
+        [],
+    )
+    .expect("marker");
+    let err = m.upgrade(&mut conn).expect_err("unfinished");
+    assert!(matches!(err, Error::Unfinished { .. }), "{err}");
+    assert!(err.to_string().contains("never finished"), "{err}");
+}
+
+#[test]
+fn stamp_adopts_an_existing_database() {
+    let f = three();
+    let m = f.migrations();
+    let mut conn = f.open();
+    conn.execute_batch(&format!("{GAMES}{PLAYERS}"))
+        .expect("made by hand");
+    m.stamp(&mut conn, 2).expect("stamp");
+    let status = m.status(&conn).expect("status");
+    assert_eq!(status.current, Some(2));
+    assert_eq!(
+        status.pending,
+        [(3, f.migrations().get(3).expect("3").file.to_string())]
+    );
+    m.upgrade(&mut conn).expect("the rest");
+    assert_eq!(m.verify(&conn).expect("verify"), []);
+    assert!(matches!(
+        m.stamp(&mut conn, 42),
+        Err(Error::UnknownVersion { version: 42 })
+    ));
+}
+
+static EMBEDDED: Migrations = driftless::embed_migrations!("tests/fixtures/embedded");
+
+#[test]
+fn embedded_migrations_match_the_directory() {
+    let from_dir =
+        Migrations::from_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/embedded"))
+            .expect("dir");
+    assert_eq!(EMBEDDED.len(), 2);
+    for (a, b) in EMBEDDED.iter().zip(from_dir.iter()) {
+        assert_eq!(
+            (a.version, &a.name, a.checksum, a.no_transaction),
+            (b.version, &b.name, b.checksum, b.no_transaction)
+        );
+        assert_eq!(a.file, b.file);
+        assert!(a.file.starts_with("tests/fixtures/embedded/"), "{}", a.file);
+    }
+    let mut conn = Connection::open_in_memory().expect("db");
+    EMBEDDED.upgrade(&mut conn).expect("upgrade");
+    assert!(EMBEDDED.status(&conn).expect("status").applied[1].no_transaction);
+    EMBEDDED.downgrade_to(&mut conn, 0).expect("down");
+}
