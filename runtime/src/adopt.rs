@@ -15,7 +15,12 @@ pub(crate) const FOREIGN_HISTORY_TABLES: [&str; 3] = [
     "refinery_schema_history",
 ];
 
-/// What [`Migrations::adopt`] took over.
+/// What [`Migrations::adopt`] took over; see its example.
+///
+/// ```
+/// let adopted = driftless::Adopted { tool: "sqlx", versions: vec![1, 2] };
+/// assert_eq!(adopted.versions.len(), 2);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Adopted {
     /// `sqlx`, `diesel` or `refinery`.

@@ -8,6 +8,11 @@ use std::path::PathBuf;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A migration the database records, as shown in errors.
+///
+/// ```
+/// let r = driftless::Recorded { version: 6, name: "add_hosts".into(), applied_at: "2026-11-20T09:14:02Z".into() };
+/// assert_eq!(r.version, 6);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recorded {
     /// Its version.

@@ -18,7 +18,14 @@ use crate::error::{Error, Result};
 use crate::set::{Migration, Migrations};
 use crate::status::{CREATE_HISTORY, record, version_param};
 
-/// Where to put a backup taken before migrating.
+/// Where to put a backup taken before migrating; see [`Options`].
+///
+/// ```
+/// use driftless::{Backup, Options};
+/// let options = Options { backup: Backup::To("before-upgrade.db".into()), ..Options::default() };
+/// assert_eq!(Options::default().backup, Backup::None);
+/// # let _ = options;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Backup {
     /// No backup (the default).
@@ -31,6 +38,11 @@ pub enum Backup {
 }
 
 /// How [`Migrations::upgrade_with`] and [`Migrations::downgrade_with`] behave.
+///
+/// ```
+/// let options = driftless::Options { allow_out_of_order: true, ..Default::default() };
+/// assert_eq!(options.busy_timeout, std::time::Duration::from_secs(60));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Copy the database first (only when there is something to do).
@@ -52,6 +64,18 @@ impl Default for Options {
 }
 
 /// What an upgrade or downgrade did.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+/// let migrations = driftless::Migrations::from_dir(dir.path())?;
+/// let mut conn = rusqlite::Connection::open_in_memory()?;
+/// let report = migrations.upgrade(&mut conn)?;
+/// let (version, file, _took) = &report.ran[0];
+/// assert_eq!(*version, 1);
+/// assert!(file.ends_with("0001_games.sql"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// The migrations run, in the order run: (version, file, time taken).

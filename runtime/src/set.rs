@@ -14,6 +14,16 @@ use crate::error::Result;
 ///
 /// `embed_migrations!` builds these from files; fields are public so that
 /// the macro's output is a plain `static`.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+/// let migrations = driftless::Migrations::from_dir(dir.path())?;
+/// let m = migrations.get(1).unwrap();
+/// assert_eq!((m.name.as_ref(), m.down.is_none()), ("games", true));
+/// assert_eq!(m.checksum_hex().len(), 64);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Migration {
     /// Its version.
@@ -36,6 +46,11 @@ pub struct Migration {
 
 impl Migration {
     /// The checksum as lowercase hex.
+    ///
+    /// ```
+    /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);
+    /// assert!(M.iter().all(|m| m.checksum_hex().len() == 64));
+    /// ```
     pub fn checksum_hex(&self) -> String {
         hex(&self.checksum)
     }
@@ -104,26 +119,46 @@ impl Migrations {
     }
 
     /// The migrations, lowest version first.
+    /// ```
+    /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);
+    /// assert_eq!(M.iter().count(), 0);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &Migration> {
         self.list.iter()
     }
 
     /// How many there are.
+    /// ```
+    /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);
+    /// assert_eq!(M.len(), 0);
+    /// ```
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
     /// Whether there are none.
+    /// ```
+    /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);
+    /// assert!(M.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
     /// The migration with this version.
+    /// ```
+    /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);
+    /// assert!(M.get(1).is_none());
+    /// ```
     pub fn get(&self, version: u64) -> Option<&Migration> {
         self.list.iter().find(|m| m.version == version)
     }
 
     /// The newest version, if any.
+    /// ```
+    /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);
+    /// assert_eq!(M.latest(), None);
+    /// ```
     pub fn latest(&self) -> Option<u64> {
         self.list.last().map(|m| m.version)
     }

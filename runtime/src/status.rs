@@ -8,6 +8,18 @@ use crate::set::{Migration, Migrations};
 use driftless_migrations::discover::hex;
 
 /// The history table: one row a migration applied.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+/// let migrations = driftless::Migrations::from_dir(dir.path())?;
+/// let mut conn = rusqlite::Connection::open_in_memory()?;
+/// migrations.upgrade(&mut conn)?;
+/// let status = migrations.status(&conn)?;
+/// let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", driftless::HISTORY_TABLE), [], |r| r.get(0))?;
+/// assert_eq!(n, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const HISTORY_TABLE: &str = "_driftless_migrations";
 
 /// Its definition. `duration_ms` is -1 while a no-transaction migration runs.
@@ -24,6 +36,18 @@ pub(crate) const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS _driftless_m
 pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// A row of the history table.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+/// let migrations = driftless::Migrations::from_dir(dir.path())?;
+/// let mut conn = rusqlite::Connection::open_in_memory()?;
+/// migrations.upgrade(&mut conn)?;
+/// let status = migrations.status(&conn)?;
+/// let applied = &status.applied[0];
+/// assert_eq!((applied.version, applied.name.as_str(), applied.no_transaction), (1, "games", false));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
     /// The version.
@@ -51,6 +75,17 @@ impl Applied {
 }
 
 /// Where a database stands against a migration set; see [`Migrations::status`].
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+/// let migrations = driftless::Migrations::from_dir(dir.path())?;
+/// let mut conn = rusqlite::Connection::open_in_memory()?;
+/// migrations.upgrade(&mut conn)?;
+/// let status = migrations.status(&conn)?;
+/// assert_eq!((status.current, status.pending.len(), status.unknown.len()), (Some(1), 0, 0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Status {
     /// The newest applied version (`None`: nothing applied).
@@ -71,11 +106,19 @@ pub struct Status {
 
 impl Status {
     /// Whether the database is exactly at the newest migration with nothing amiss.
+    ///
+    /// ```
+    /// assert!(driftless::Status::default().is_up_to_date());
+    /// ```
     pub fn is_up_to_date(&self) -> bool {
         self.pending.is_empty() && self.problem().is_none()
     }
 
     /// The first disagreement that stops an upgrade, as an error to show.
+    ///
+    /// ```
+    /// assert!(driftless::Status::default().problem().is_none());
+    /// ```
     pub fn problem(&self) -> Option<Error> {
         if let Some(u) = self.unfinished.first() {
             return Some(Error::Unfinished {
