@@ -36,6 +36,31 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verify(&self, conn: &Connection) -> Result<Vec<Difference>> {
+        let (expected, live) = self.schemas(conn)?;
+        Ok(diff(&expected, &live))
+    }
+
+    /// The two schemas [`verify`](Self::verify) compares: the one the applied
+    /// migrations produce, and the live one (without migration tools' history
+    /// tables). `diff(&live, &expected)` gives the SQL that turns the
+    /// migrations' schema into the live one: the database's changes as a migration.
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify).
+    ///
+    /// ```
+    /// use driftless::migrations::diff::diff;
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// migrations.upgrade(&mut conn)?;
+    /// conn.execute_batch("ALTER TABLE games ADD COLUMN paused_at DATETIME")?;
+    /// let (expected, live) = migrations.schemas(&conn)?;
+    /// assert_eq!(diff(&live, &expected)[0].fix, r#"ALTER TABLE "games" ADD COLUMN paused_at DATETIME;"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn schemas(&self, conn: &Connection) -> Result<(Schema, Schema)> {
         let status = self.status(conn)?;
         if !status.unknown.is_empty() {
             return Err(Error::UnknownApplied {
@@ -46,7 +71,7 @@ impl Migrations {
         let mut live = Schema::read(conn)?;
         live.tables
             .retain(|t| !FOREIGN_HISTORY_TABLES.contains(&t.name.as_str()));
-        Ok(diff(&expected, &live))
+        Ok((expected, live))
     }
 
     /// The schema these versions produce, replayed in an in-memory sandbox.

@@ -1,0 +1,287 @@
+//! `driftless check`: the runbook's pre-deploy checklist as one command.
+//!
+//! - every migration replays (and the files are well named, one version each);
+//! - every down migration restores the schema its up migration started from;
+//! - every migration file is committed to git;
+//! - lints: changes that lose data or break the build still running.
+
+use std::path::Path;
+use std::process::Command;
+
+use driftless_migrations::diff::diff;
+use driftless_migrations::error::display_path;
+use driftless_migrations::lint::{SqliteVersion, lint};
+use driftless_migrations::replay::{Transaction, run_script, sandbox};
+use driftless_migrations::{Migration, Schema, discover};
+use serde_json::json;
+
+use crate::Format;
+use crate::output::{CliResult, Outcome, Style};
+
+/// One finding of `check`.
+struct Finding {
+    error: bool,
+    code: &'static str,
+    file: String,
+    line: Option<usize>,
+    message: String,
+    help: Option<String>,
+}
+
+pub fn run(
+    dir: &Path,
+    target: Option<SqliteVersion>,
+    deny_warnings: bool,
+    format: Format,
+    style: &Style,
+) -> CliResult {
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    let set = match discover(dir) {
+        Ok(set) => set,
+        Err(e @ driftless_migrations::Error::MissingDirectory { .. }) => return Err(e.into()),
+        Err(e) => {
+            findings.push(Finding {
+                error: true,
+                code: "files",
+                file: display_path(dir),
+                line: None,
+                message: e.to_string(),
+                help: None,
+            });
+            return report(dir, &findings, &notes, 0, format, deny_warnings, style);
+        }
+    };
+    let mut conn = sandbox()?;
+    for (i, m) in set.migrations.iter().enumerate() {
+        let before = Schema::read(&conn)?;
+        if let Err(e) = run_up(&conn, m) {
+            findings.push(Finding {
+                error: true,
+                code: "replay",
+                file: display_path(&m.up.path),
+                line: None,
+                message: e.to_string(),
+                help: None,
+            });
+            // later migrations build on this one: replaying them would only add noise
+            break;
+        }
+        let after = Schema::read(&conn)?;
+        for l in lint(&m.up.sql, &before, &after, target) {
+            findings.push(Finding {
+                error: false,
+                code: l.kind.name(),
+                file: display_path(&m.up.path),
+                line: Some(l.line),
+                message: l.message,
+                help: Some(format!(
+                    "{} (or exempt it with `-- driftless:allow({})`)",
+                    l.help,
+                    l.kind.name()
+                )),
+            });
+        }
+        if let Some(down) = &m.down {
+            let found = down_restores(&conn, m, down, &before)?;
+            if found.is_empty() {
+                run_up(&conn, m)?;
+            } else {
+                findings.extend(found);
+                // the down migration left something else: start over from a clean replay
+                conn = sandbox()?;
+                for earlier in &set.migrations[..=i] {
+                    run_up(&conn, earlier)?;
+                }
+            }
+        }
+    }
+    match uncommitted(dir) {
+        Ok(files) => {
+            for (file, state) in files {
+                findings.push(Finding {
+                    error: false,
+                    code: "uncommitted",
+                    file,
+                    line: None,
+                    message: format!(
+                        "migration file is {state}: a deploy from git would not have it"
+                    ),
+                    help: Some(
+                        "commit it in the same commit as the model change that needs it".into(),
+                    ),
+                });
+            }
+        }
+        Err(note) => notes.push(note),
+    }
+    report(
+        dir,
+        &findings,
+        &notes,
+        set.migrations.len(),
+        format,
+        deny_warnings,
+        style,
+    )
+}
+
+fn run_up(
+    conn: &driftless::rusqlite::Connection,
+    m: &Migration,
+) -> Result<(), driftless_migrations::Error> {
+    driftless_migrations::replay::run_migration(conn, m)
+}
+
+/// Runs the down script on the schema the up script left and compares the
+/// result with the schema before the up script.
+fn down_restores(
+    conn: &driftless::rusqlite::Connection,
+    m: &Migration,
+    down: &driftless_migrations::Script,
+    before: &Schema,
+) -> Result<Vec<Finding>, crate::output::CliError> {
+    let file = display_path(&down.path);
+    let mode = if m.no_transaction {
+        Transaction::None
+    } else {
+        Transaction::Own
+    };
+    if let Err(e) = run_script(conn, &down.path, &down.sql, mode) {
+        return Ok(vec![Finding {
+            error: true,
+            code: "down",
+            file,
+            line: None,
+            message: e.to_string(),
+            help: None,
+        }]);
+    }
+    let restored = Schema::read(conn)?;
+    let mut findings = Vec::new();
+    for d in diff(before, &restored) {
+        findings.push(Finding {
+            error: true,
+            code: "down",
+            file: file.clone(),
+            line: None,
+            message: format!(
+                "does not restore the schema before {}: {}",
+                m.file_name(),
+                d.description
+                    .replace("the database", "the schema after the down migration")
+            ),
+            help: Some("make the down migration undo exactly what the up migration does".into()),
+        });
+    }
+    Ok(findings)
+}
+
+/// Migration files git does not track or that have uncommitted changes;
+/// `Err(note)` when `dir` is not in a git checkout.
+fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
+    let out = Command::new("git")
+        // --short (unlike --porcelain) prints paths relative to `dir`
+        .args([
+            "-c",
+            "color.status=false",
+            "-c",
+            "status.relativePaths=true",
+        ])
+        .args(["status", "--short", "--untracked-files=all", "--", "."])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("git did not run ({e}): the commit check was skipped"))?;
+    if !out.status.success() {
+        return Err("not a git checkout: the commit check was skipped".into());
+    }
+    let mut files = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if line.len() < 4 {
+            continue;
+        }
+        let state = match &line[..2] {
+            "??" => "not tracked by git",
+            s if s.starts_with('A') => "added but not committed",
+            _ => "changed since its last commit",
+        };
+        let path = line[3..].trim_matches('"');
+        files.push((display_path(&dir.join(path)), state));
+    }
+    Ok(files)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn report(
+    dir: &Path,
+    findings: &[Finding],
+    notes: &[String],
+    count: usize,
+    format: Format,
+    deny_warnings: bool,
+    style: &Style,
+) -> CliResult {
+    let is_error = |f: &Finding| f.error || deny_warnings;
+    let errors = findings.iter().filter(|f| is_error(f)).count();
+    let warnings = findings.len() - errors;
+    if format == Format::Json {
+        let items: Vec<_> = findings
+            .iter()
+            .map(|f| {
+                json!({
+                    "level": if is_error(f) { "error" } else { "warning" },
+                    "code": f.code,
+                    "file": f.file,
+                    "line": f.line,
+                    "message": f.message,
+                    "help": f.help,
+                })
+            })
+            .collect();
+        let doc = json!({ "migrations": count, "errors": errors, "warnings": warnings, "findings": items, "notes": notes });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        for f in findings {
+            let label = if is_error(f) {
+                style.error_label(&format!("error[{}]:", f.code))
+            } else {
+                style.warning(&format!("warning[{}]:", f.code))
+            };
+            let at = match f.line {
+                Some(line) => format!("{}:{line}", f.file),
+                None => f.file.clone(),
+            };
+            println!("{label} {at}: {}", f.message);
+            if let Some(help) = &f.help {
+                println!("  help: {help}");
+            }
+        }
+        for n in notes {
+            println!("note: {n}");
+        }
+        let summary = format!(
+            "checked {} in {}: {}, {}",
+            plural(count, "migration"),
+            display_path(dir),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+        if errors == 0 {
+            println!("{}", style.good(&summary));
+        } else {
+            println!("{}", style.bold(&summary));
+        }
+    }
+    Ok(if errors == 0 {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
+}

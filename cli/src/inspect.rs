@@ -1,0 +1,181 @@
+//! Read-only commands: `schema`, `status`, `history`.
+
+use std::path::Path;
+
+use driftless::Status;
+use driftless_migrations::discover::hex;
+use driftless_migrations::{Schema, discover};
+use serde_json::json;
+
+use crate::output::{CliError, CliResult, Outcome, Style, migrations, open_existing, table};
+use crate::{DbArgs, Format, SchemaFormat};
+
+pub fn schema(dir: &Path, at: Option<u64>, format: SchemaFormat) -> CliResult {
+    let mut set = discover(dir)?;
+    if let Some(v) = at {
+        if !set.migrations.iter().any(|m| m.version == v) {
+            return Err(CliError::Usage(format!("no migration has version {v}")));
+        }
+        set.migrations.retain(|m| m.version <= v);
+    }
+    let snapshot = driftless_migrations::replay(&set)?;
+    match format {
+        SchemaFormat::Json => println!("{}", snapshot.to_json()),
+        SchemaFormat::Sql => print!("{}", create_statements(&snapshot.schema)),
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The schema as clean CREATE statements: tables, indexes, views, triggers.
+pub fn create_statements(schema: &Schema) -> String {
+    let mut out = String::new();
+    for t in &schema.tables {
+        out.push_str(&format!("{};\n\n", t.sql));
+    }
+    for i in &schema.indexes {
+        if let Some(sql) = &i.sql {
+            out.push_str(&format!("{sql};\n"));
+        }
+    }
+    for v in &schema.views {
+        out.push_str(&format!("\n{};\n", v.sql));
+    }
+    for t in &schema.triggers {
+        out.push_str(&format!("\n{};\n", t.sql));
+    }
+    out
+}
+
+pub fn status(args: &DbArgs, format: Format, style: &Style) -> CliResult {
+    let migrations = migrations(&args.dir.dir)?;
+    let conn = open_existing(&args.db)?;
+    let status = migrations.status(&conn)?;
+    let problem = status.problem().or_else(|| {
+        (!status.out_of_order.is_empty()).then(|| driftless::Error::OutOfOrder {
+            pending: status.out_of_order.clone(),
+            newest_applied: status.current.unwrap_or(0),
+        })
+    });
+    if format == Format::Json {
+        let doc = json!({
+            "database": args.db.display().to_string(),
+            "current": status.current,
+            "latest": migrations.latest(),
+            "pending": status.pending.iter().map(|(v, f)| json!({"version": v, "file": f})).collect::<Vec<_>>(),
+            "unknown": status.unknown.iter().map(|a| json!({"version": a.version, "name": a.name, "applied_at": a.applied_at})).collect::<Vec<_>>(),
+            "modified": status.modified.iter().map(|(v, f, was, now)| json!({"version": v, "file": f, "checksum_applied": was, "checksum_now": now})).collect::<Vec<_>>(),
+            "out_of_order": status.out_of_order.iter().map(|(v, f)| json!({"version": v, "file": f})).collect::<Vec<_>>(),
+            "unfinished": status.unfinished.iter().map(|a| a.version).collect::<Vec<_>>(),
+            "problem": problem.as_ref().map(ToString::to_string),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        print_status(args, &migrations, &status, style);
+        if let Some(p) = &problem {
+            println!("\n{}", style.error(&p.to_string()));
+        }
+    }
+    Ok(if problem.is_some() {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn print_status(args: &DbArgs, migrations: &driftless::Migrations, status: &Status, style: &Style) {
+    let current = match status.current {
+        None => "none applied".to_string(),
+        Some(v) => match migrations.get(v) {
+            Some(m) => format!("{v} ({})", m.file),
+            None => format!("{v} (not in {})", args.dir.dir.display()),
+        },
+    };
+    let rows = vec![
+        vec!["database".to_string(), args.db.display().to_string()],
+        vec!["current".to_string(), current],
+        vec![
+            "latest".to_string(),
+            migrations
+                .latest()
+                .map_or("no migrations".into(), |v| v.to_string()),
+        ],
+        vec!["pending".to_string(), status.pending.len().to_string()],
+    ];
+    println!("{}", table(&["", ""], &rows).trim_start());
+    for (v, file) in &status.pending {
+        println!("  {v}  {file}");
+    }
+    if status.is_up_to_date() {
+        println!("{}", style.good("up to date"));
+    }
+}
+
+pub fn history(args: &DbArgs, format: Format) -> CliResult {
+    let migrations = migrations(&args.dir.dir)?;
+    let conn = open_existing(&args.db)?;
+    let status = migrations.status(&conn)?;
+    let note = |version: u64, no_transaction: bool, duration: i64| -> String {
+        let mut notes = Vec::new();
+        if migrations.get(version).is_none() {
+            notes.push("not in migrations/".to_string());
+        }
+        if status.modified.iter().any(|m| m.0 == version) {
+            notes.push("file changed since".into());
+        }
+        if no_transaction {
+            notes.push("no transaction".into());
+        }
+        if duration < 0 {
+            notes.push("never finished".into());
+        }
+        notes.join(", ")
+    };
+    if format == Format::Json {
+        let rows: Vec<_> = status
+            .applied
+            .iter()
+            .map(|a| {
+                json!({
+                    "version": a.version,
+                    "name": a.name,
+                    "applied_at": a.applied_at,
+                    "duration_ms": a.duration_ms,
+                    "no_transaction": a.no_transaction,
+                    "checksum": hex(&a.checksum),
+                    "notes": note(a.version, a.no_transaction, a.duration_ms),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
+        return Ok(Outcome::Clean);
+    }
+    if status.applied.is_empty() {
+        println!("no migrations applied to {}", args.db.display());
+        return Ok(Outcome::Clean);
+    }
+    let rows: Vec<Vec<String>> = status
+        .applied
+        .iter()
+        .map(|a| {
+            vec![
+                a.version.to_string(),
+                a.name.clone(),
+                a.applied_at.clone(),
+                if a.duration_ms < 0 {
+                    "-".into()
+                } else {
+                    format!("{} ms", a.duration_ms)
+                },
+                note(a.version, a.no_transaction, a.duration_ms),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(&["version", "name", "applied at", "took", "notes"], &rows)
+    );
+    Ok(Outcome::Clean)
+}

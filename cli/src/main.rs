@@ -1,0 +1,217 @@
+//! `driftless`: the daily migration workflow and the pre-deploy checklist
+//! on the command line. Every command is a thin layer over the engine
+//! (`driftless-migrations`) and the runtime migrator (`driftless`).
+
+mod check;
+mod diff;
+mod inspect;
+mod migrate;
+mod new;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use output::{Outcome, Style};
+
+/// Keep SQLite migrations and the database they built in lockstep.
+#[derive(Parser, Debug)]
+#[command(name = "driftless", version, about, propagate_version = true)]
+#[command(
+    after_help = "Exit codes: 0 clean, 1 problems found, 2 usage or I/O error.\n\n\
+Example:\n  driftless check --deny warnings\n  driftless upgrade --db app.db --backup"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output format of the commands that offer JSON for CI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: aligned, coloured on a terminal.
+    Text,
+    /// For machines.
+    Json,
+}
+
+/// Output format of `schema`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    /// CREATE statements.
+    Sql,
+    /// The snapshot the build script writes.
+    Json,
+}
+
+/// Where the migrations are.
+#[derive(clap::Args, Debug)]
+pub struct DirArg {
+    /// The migrations directory.
+    #[arg(long, default_value = "migrations")]
+    pub dir: PathBuf,
+}
+
+/// Where the migrations and the database are.
+#[derive(clap::Args, Debug)]
+pub struct DbArgs {
+    /// The migrations directory.
+    #[command(flatten)]
+    pub dir: DirArg,
+    /// The SQLite database file.
+    #[arg(long)]
+    pub db: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create the next migration in the layout the directory already uses.
+    #[command(
+        after_help = "Example:\n  driftless new add_completed_at\n  driftless new create_hosts --reversible"
+    )]
+    New {
+        /// What the migration does, e.g. add_completed_at.
+        name: String,
+        /// Also create a down migration.
+        #[arg(long)]
+        reversible: bool,
+        #[command(flatten)]
+        dir: DirArg,
+    },
+    /// The pre-deploy checklist: replay, down migrations, git, lints.
+    #[command(after_help = "Example:\n  driftless check --sqlite-version 3.31 --deny warnings")]
+    Check {
+        #[command(flatten)]
+        dir: DirArg,
+        /// The oldest SQLite the migrations must run on, e.g. 3.31.
+        #[arg(long)]
+        sqlite_version: Option<driftless_migrations::lint::SqliteVersion>,
+        /// `--deny warnings` turns every warning into an error.
+        #[arg(long, value_parser = ["warnings"])]
+        deny: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the schema the migrations produce.
+    #[command(after_help = "Example:\n  driftless schema --at 3 --format json")]
+    Schema {
+        #[command(flatten)]
+        dir: DirArg,
+        /// Stop after this version.
+        #[arg(long)]
+        at: Option<u64>,
+        #[arg(long, value_enum, default_value_t = SchemaFormat::Sql)]
+        format: SchemaFormat,
+    },
+    /// Where the database stands: current version, pending, unknown, modified.
+    #[command(after_help = "Example:\n  driftless status --db app.db")]
+    Status {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The migrations applied to the database, with times and durations.
+    #[command(after_help = "Example:\n  driftless history --db app.db")]
+    History {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Apply pending migrations.
+    #[command(after_help = "Example:\n  driftless upgrade --db app.db --to 5 --backup")]
+    Upgrade {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Stop after this version.
+        #[arg(long)]
+        to: Option<u64>,
+        /// Back up the database first: to PATH, or beside it, timestamped.
+        #[arg(long, num_args = 0..=1, value_name = "PATH", default_missing_value = "")]
+        backup: Option<PathBuf>,
+    },
+    /// Run down migrations until VERSION is the newest applied (0: all).
+    #[command(after_help = "Example:\n  driftless downgrade --db app.db --to 3 --backup")]
+    Downgrade {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The version to go back to.
+        #[arg(long)]
+        to: u64,
+        /// Back up the database first: to PATH, or beside it, timestamped.
+        #[arg(long, num_args = 0..=1, value_name = "PATH", default_missing_value = "")]
+        backup: Option<PathBuf>,
+        /// Do not ask before down migrations that drop tables or columns.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Record the migrations up to VERSION as applied, without running them.
+    #[command(after_help = "Example:\n  driftless stamp --db app.db 4")]
+    Stamp {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The version the database is at (0: none).
+        version: u64,
+    },
+    /// Take over the history of sqlx, diesel or refinery.
+    #[command(after_help = "Example:\n  driftless adopt --db app.db")]
+    Adopt {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Compare the database with the schema its applied migrations produce.
+    #[command(
+        after_help = "Example:\n  driftless diff --db app.db\n  driftless diff --db app.db --write keep_hand_patch"
+    )]
+    Diff {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Save the database's changes as a new migration NAME and record it as applied.
+        #[arg(long, value_name = "NAME")]
+        write: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let style = Style::detect();
+    let result = match cli.command {
+        Command::New {
+            name,
+            reversible,
+            dir,
+        } => new::run(&dir.dir, &name, reversible),
+        Command::Check {
+            dir,
+            sqlite_version,
+            deny,
+            format,
+        } => check::run(&dir.dir, sqlite_version, deny.is_some(), format, &style),
+        Command::Schema { dir, at, format } => inspect::schema(&dir.dir, at, format),
+        Command::Status { db, format } => inspect::status(&db, format, &style),
+        Command::History { db, format } => inspect::history(&db, format),
+        Command::Upgrade { db, to, backup } => migrate::upgrade(&db, to, backup, &style),
+        Command::Downgrade {
+            db,
+            to,
+            backup,
+            yes,
+        } => migrate::downgrade(&db, to, backup, yes, &style),
+        Command::Stamp { db, version } => migrate::stamp(&db, version),
+        Command::Adopt { db } => migrate::adopt(&db),
+        Command::Diff { db, write, format } => diff::run(&db, write.as_deref(), format, &style),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("{}", style.error(&e.to_string()));
+            ExitCode::from(e.code())
+        }
+    }
+}

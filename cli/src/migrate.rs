@@ -1,0 +1,228 @@
+//! Commands that change the database: `upgrade`, `downgrade`, `stamp`, `adopt`.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use driftless::rusqlite::Connection;
+use driftless::{Backup, Migrations, Options};
+use driftless_migrations::Schema;
+use driftless_migrations::lint::{LintKind, lint};
+
+use crate::DbArgs;
+use crate::output::{
+    CliError, CliResult, Outcome, Style, backup_option, migrations, open_existing,
+};
+
+pub fn upgrade(
+    args: &DbArgs,
+    to: Option<u64>,
+    backup: Option<PathBuf>,
+    style: &Style,
+) -> CliResult {
+    let migrations = migrations(&args.dir.dir)?;
+    if let Some(v) = to
+        && migrations.get(v).is_none()
+    {
+        return Err(CliError::Usage(format!("no migration has version {v}")));
+    }
+    let mut conn = Connection::open(&args.db)?;
+    let status = migrations.status(&conn)?;
+    let targets: Vec<(u64, String)> = status
+        .pending
+        .iter()
+        .filter(|(v, _)| to.is_none_or(|t| *v <= t))
+        .cloned()
+        .collect();
+    let mut options = Options {
+        backup: backup_option(backup),
+        ..Options::default()
+    };
+    if targets.is_empty() {
+        // still let the migrator judge unknown or modified migrations
+        migrations.upgrade_with(&mut conn, to, &options)?;
+        println!(
+            "{}",
+            style.good(&format!("{} is up to date", args.db.display()))
+        );
+        return Ok(Outcome::Clean);
+    }
+    let total = targets.len();
+    let mut applied = 0;
+    for (n, (version, file)) in targets.iter().enumerate() {
+        // one call a migration, so that progress can be shown between them
+        let progress = Progress::start(style.terminal, format!("[{}/{total}] {file}", n + 1));
+        let result = migrations.upgrade_with(&mut conn, Some(*version), &options);
+        progress.stop();
+        let report = result?;
+        if let Some(path) = &report.backup {
+            println!("backed up {} to {}", args.db.display(), path.display());
+            options.backup = Backup::None;
+        }
+        for (_, file, took) in &report.ran {
+            applied += 1;
+            println!("applied {file} ({} ms)", took.as_millis());
+        }
+    }
+    let now = migrations.status(&conn)?.current;
+    println!(
+        "{}",
+        style.good(&format!(
+            "{} is at version {} ({applied} applied)",
+            args.db.display(),
+            now.map_or("none".into(), |v| v.to_string())
+        ))
+    );
+    Ok(Outcome::Clean)
+}
+
+pub fn downgrade(
+    args: &DbArgs,
+    to: u64,
+    backup: Option<PathBuf>,
+    yes: bool,
+    style: &Style,
+) -> CliResult {
+    let migrations = migrations(&args.dir.dir)?;
+    let mut conn = open_existing(&args.db)?;
+    let status = migrations.status(&conn)?;
+    let losses = destructive_downs(&migrations, &status, to);
+    if !losses.is_empty() && !yes {
+        println!("the down migrations delete data:");
+        for l in &losses {
+            println!("  {l}");
+        }
+        if !confirm()? {
+            println!("nothing was changed");
+            return Ok(Outcome::Problems);
+        }
+    }
+    let options = Options {
+        backup: backup_option(backup),
+        ..Options::default()
+    };
+    let report = migrations.downgrade_with(&mut conn, to, &options)?;
+    if let Some(path) = &report.backup {
+        println!("backed up {} to {}", args.db.display(), path.display());
+    }
+    for (_, file, took) in &report.ran {
+        println!("ran {file} ({} ms)", took.as_millis());
+    }
+    println!(
+        "{}",
+        style.good(&format!(
+            "{} is at version {}",
+            args.db.display(),
+            migrations
+                .status(&conn)?
+                .current
+                .map_or("none".into(), |v| v.to_string())
+        ))
+    );
+    Ok(Outcome::Clean)
+}
+
+/// The DROP TABLE / DROP COLUMN statements of the down scripts a downgrade to `to` would run.
+fn destructive_downs(migrations: &Migrations, status: &driftless::Status, to: u64) -> Vec<String> {
+    let empty = Schema::default();
+    let mut out = Vec::new();
+    for a in status.applied.iter().rev().filter(|a| a.version > to) {
+        let Some(m) = migrations.get(a.version) else {
+            continue;
+        };
+        let (Some(down), Some(file)) = (&m.down, &m.down_file) else {
+            continue;
+        };
+        for l in lint(down, &empty, &empty, None) {
+            if matches!(l.kind, LintKind::DropTable | LintKind::DropColumn) {
+                out.push(format!("{file}:{}: {}", l.line, l.message));
+            }
+        }
+    }
+    out
+}
+
+fn confirm() -> Result<bool, CliError> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::Usage(
+            "refusing to delete data without confirmation: run it on a terminal, or pass --yes"
+                .into(),
+        ));
+    }
+    print!("continue? [y/N] ");
+    std::io::stdout()
+        .flush()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+pub fn stamp(args: &DbArgs, version: u64) -> CliResult {
+    let migrations = migrations(&args.dir.dir)?;
+    let mut conn = Connection::open(&args.db)?;
+    migrations.stamp(&mut conn, version)?;
+    println!(
+        "{} is recorded at version {version}; nothing was run",
+        args.db.display()
+    );
+    Ok(Outcome::Clean)
+}
+
+pub fn adopt(args: &DbArgs) -> CliResult {
+    let migrations = migrations(&args.dir.dir)?;
+    let mut conn = open_existing(&args.db)?;
+    let adopted = migrations.adopt(&mut conn)?;
+    println!(
+        "adopted {} applied {} migrations: {}",
+        adopted.versions.len(),
+        adopted.tool,
+        adopted
+            .versions
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(Outcome::Clean)
+}
+
+/// A line on the terminal that counts seconds while a migration runs.
+struct Progress {
+    running: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(terminal: bool, label: String) -> Progress {
+        let running = Arc::new(AtomicBool::new(true));
+        let thread = terminal.then(|| {
+            let running = running.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                while running.load(Ordering::Relaxed) {
+                    print!("\r{label} {:.1}s", started.elapsed().as_secs_f64());
+                    let _ = std::io::stdout().flush();
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                // clear the line for the result
+                print!("\r\x1b[2K");
+                let _ = std::io::stdout().flush();
+            })
+        });
+        Progress { running, thread }
+    }
+
+    fn stop(mut self) {
+        self.running.store(false, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! `driftless new NAME`: the next migration, in the layout the directory uses.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use driftless_migrations::{Layout, discover};
+
+use crate::output::{CliError, CliResult, Outcome};
+
+pub fn run(dir: &Path, name: &str, reversible: bool) -> CliResult {
+    for path in create(dir, name, reversible, "")? {
+        println!("{}", path.display());
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Creates the next migration with `sql` as its up script; returns the files written.
+pub fn create(
+    dir: &Path,
+    name: &str,
+    reversible: bool,
+    sql: &str,
+) -> Result<Vec<PathBuf>, CliError> {
+    let name = slug(name)?;
+    let existing = if dir.exists() {
+        discover(dir)?.migrations
+    } else {
+        Vec::new()
+    };
+    let has = |l: Layout| existing.iter().any(|m| m.layout == l);
+    let layout = if has(Layout::Diesel) {
+        Layout::Diesel
+    } else if has(Layout::Refinery) {
+        Layout::Refinery
+    } else if has(Layout::Reversible) || reversible {
+        Layout::Reversible
+    } else {
+        Layout::Simple
+    };
+    let newest = existing.iter().map(|m| m.version).max();
+    // versions below a million are sequence numbers; anything else is a timestamp
+    let sequential = newest.is_some_and(|v| v < 1_000_000);
+    let mut now = utc_now();
+    let taken = |v: u64| existing.iter().any(|m| m.version == v);
+    while taken(now.stamp()) {
+        now = now.plus_one_second();
+    }
+    let header = format!("-- {name}\n{sql}");
+    let up_text = if sql.is_empty() {
+        format!("-- {name}: write the migration here\n")
+    } else {
+        header
+    };
+    let down_text = format!("-- undo {name}\n");
+    let mut written = Vec::new();
+    match layout {
+        Layout::Diesel => {
+            let folder = dir.join(format!("{}_{name}", now.diesel()));
+            std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
+            written.push(write(&folder.join("up.sql"), &up_text)?);
+            written.push(write(&folder.join("down.sql"), &down_text)?);
+        }
+        Layout::Refinery => {
+            let version = newest.map_or(1, |v| v + 1);
+            written.push(write(
+                &dir.join(format!("V{version}__{name}.sql")),
+                &up_text,
+            )?);
+        }
+        Layout::Simple | Layout::Reversible => {
+            let version = if sequential {
+                let width = existing
+                    .iter()
+                    .map(|m| m.file_name().split('_').next().map_or(0, str::len))
+                    .max()
+                    .unwrap_or(4);
+                format!("{:0width$}", newest.map_or(1, |v| v + 1))
+            } else {
+                now.stamp().to_string()
+            };
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+            if layout == Layout::Reversible {
+                written.push(write(
+                    &dir.join(format!("{version}_{name}.up.sql")),
+                    &up_text,
+                )?);
+                written.push(write(
+                    &dir.join(format!("{version}_{name}.down.sql")),
+                    &down_text,
+                )?);
+            } else {
+                written.push(write(&dir.join(format!("{version}_{name}.sql")), &up_text)?);
+            }
+        }
+    }
+    Ok(written)
+}
+
+fn io(path: &Path, e: std::io::Error) -> CliError {
+    CliError::Usage(format!("cannot write `{}`: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<PathBuf, CliError> {
+    if path.exists() {
+        return Err(CliError::Usage(format!(
+            "`{}` already exists",
+            path.display()
+        )));
+    }
+    std::fs::write(path, text).map_err(|e| io(path, e))?;
+    Ok(path.to_path_buf())
+}
+
+/// `Add completed-at` → `add_completed_at`.
+fn slug(name: &str) -> Result<String, CliError> {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    if out.is_empty() {
+        return Err(CliError::Usage(format!(
+            "`{name}` is not a migration name: use letters, digits and underscores, e.g. add_completed_at"
+        )));
+    }
+    Ok(out)
+}
+
+/// A UTC time, without a date library: enough to name migrations.
+#[derive(Clone, Copy)]
+struct Utc {
+    secs: u64,
+}
+
+fn utc_now() -> Utc {
+    Utc {
+        secs: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    }
+}
+
+impl Utc {
+    fn plus_one_second(self) -> Utc {
+        Utc {
+            secs: self.secs + 1,
+        }
+    }
+
+    /// (year, month, day, hour, minute, second), by Howard Hinnant's civil-from-days.
+    fn parts(self) -> (u64, u64, u64, u64, u64, u64) {
+        let days = self.secs / 86_400;
+        let rem = self.secs % 86_400;
+        let z = days + 719_468;
+        let era = z / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + u64::from(month <= 2);
+        (year, month, day, rem / 3600, rem % 3600 / 60, rem % 60)
+    }
+
+    /// `20261124161500`, sqlx's timestamp version.
+    fn stamp(self) -> u64 {
+        let (y, mo, d, h, mi, s) = self.parts();
+        ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + s
+    }
+
+    /// `2026-11-24-161500`, diesel's folder prefix.
+    fn diesel(self) -> String {
+        let (y, mo, d, h, mi, s) = self.parts();
+        format!("{y:04}-{mo:02}-{d:02}-{h:02}{mi:02}{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(Utc { secs: 0 }.stamp(), 19700101000000);
+        // 2024-02-29 12:34:56 UTC, a leap day
+        assert_eq!(
+            Utc {
+                secs: 1_709_210_096
+            }
+            .stamp(),
+            20240229123456
+        );
+        assert_eq!(
+            Utc {
+                secs: 1_709_210_096
+            }
+            .diesel(),
+            "2024-02-29-123456"
+        );
+    }
+
+    #[test]
+    fn names_become_slugs() {
+        assert_eq!(slug("Add completed-at").expect("slug"), "add_completed_at");
+        assert!(slug("  --- ").is_err());
+    }
+}
