@@ -319,7 +319,7 @@ fn version_lint(
             kind: LintKind::SqliteVersion,
             line: stmt.at.line,
             message: format!(
-                "{feature} need SQLite {}.{}, but the target is {}.{}",
+                "{feature}: requires SQLite {}.{}, but the target is {}.{}",
                 needs.0, needs.1, t.0, t.1
             ),
             help:
