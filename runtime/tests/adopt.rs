@@ -1,0 +1,429 @@
+//! Taking over databases that sqlx, diesel and refinery migrated: their
+//! schema and history tables are made here by hand, exactly as each tool
+//! makes them, in real SQLite files.
+
+use std::path::Path;
+
+use driftless::rusqlite::{Connection, OptionalExtension};
+use driftless::{Error, Migrations};
+
+/// The first migration of every layout.
+const GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
+/// The second.
+const SCORE: &str = "ALTER TABLE games ADD COLUMN score INTEGER NOT NULL DEFAULT 0;\n";
+/// The second as it was before someone edited the applied file.
+const SCORE_BEFORE_EDIT: &str = "ALTER TABLE games ADD COLUMN score INTEGER;\n";
+/// The third, never applied by the other tool.
+const PLAYERS: &str = "CREATE TABLE players (id INTEGER PRIMARY KEY, game_id INTEGER NOT NULL REFERENCES games (id), name TEXT NOT NULL);\n";
+
+// sqlx's checksum is the SHA-384 of the migration file's bytes. Each digest
+// below is of the constant above written to a file byte for byte (trailing
+// newline included), computed with
+// `python3 -c 'import hashlib,sys;print(hashlib.sha384(open(sys.argv[1],"rb").read()).hexdigest())' FILE`
+// and cross-checked with `sha384sum FILE`.
+/// SHA-384 of [`GAMES`].
+const GAMES_SHA384: &str = "8c11f746b20948eee6e7c7188113664bbb09a9539ac2b27eda5a10a366e99dcee96db0383a78d5fe6c8a1a352fdab6ac";
+/// SHA-384 of [`SCORE`].
+const SCORE_SHA384: &str = "e019c7d0dc343db2be71c424bd4ae004d79456b7b563b8ce8b867777166bd3912f49e824c86dd66e9383d7737af31644";
+/// SHA-384 of [`SCORE_BEFORE_EDIT`].
+const SCORE_BEFORE_EDIT_SHA384: &str = "9d494e94f6d83d2402029f15846b35b7ef7ce56d3a27bc8237cef0764a194eaf1b256393a7801444ae725198922f3e07";
+
+/// sqlx's history table, as sqlx creates it.
+const SQLX_TABLE: &str = "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    success BOOLEAN NOT NULL,
+    checksum BLOB NOT NULL,
+    execution_time BIGINT NOT NULL
+)";
+
+/// diesel's history table, as diesel creates it.
+const DIESEL_TABLE: &str = "CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (
+    version VARCHAR(50) PRIMARY KEY NOT NULL,
+    run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+)";
+
+/// refinery's history table, as refinery creates it.
+const REFINERY_TABLE: &str = "CREATE TABLE IF NOT EXISTS refinery_schema_history (
+    version INT4 PRIMARY KEY,
+    name VARCHAR(255),
+    applied_on VARCHAR(255),
+    checksum VARCHAR(255)
+)";
+
+const SQLX_V1: u64 = 20_240_101_120_000;
+const SQLX_V2: u64 = 20_240_102_120_000;
+const SQLX_V3: u64 = 20_240_103_120_000;
+
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("a hex digit pair"))
+        .collect()
+}
+
+fn i64_of(v: u64) -> i64 {
+    i64::try_from(v).expect("a version that fits SQLite")
+}
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create a migration folder");
+        }
+        std::fs::write(path, text).expect("write a migration file");
+    }
+}
+
+/// A migration directory and a database file in one temp dir.
+struct Project {
+    _tmp: tempfile::TempDir,
+    dir: std::path::PathBuf,
+    conn: Connection,
+}
+
+impl Project {
+    fn new(files: &[(&str, &str)]) -> Project {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("migrations");
+        std::fs::create_dir(&dir).expect("create the migration directory");
+        write(&dir, files);
+        let conn = Connection::open(tmp.path().join("app.db")).expect("open the database");
+        Project {
+            _tmp: tmp,
+            dir,
+            conn,
+        }
+    }
+
+    fn migrations(&self) -> Migrations {
+        Migrations::from_dir(&self.dir).expect("read the migration directory")
+    }
+
+    /// Runs scripts the way the other tool did.
+    fn run(&self, sql: &str) {
+        self.conn.execute_batch(sql).expect("run a script");
+    }
+
+    fn tables(&self) -> Vec<String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .expect("prepare");
+        stmt.query_map([], |r| r.get(0))
+            .expect("read sqlite_schema")
+            .collect::<Result<_, _>>()
+            .expect("a table name")
+    }
+
+    fn has_table(&self, name: &str) -> bool {
+        self.conn
+            .query_row(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                [name],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .expect("query sqlite_schema")
+            .is_some()
+    }
+
+    fn rows(&self, table: &str) -> i64 {
+        self.conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count rows")
+    }
+
+    /// Everything a successful adoption must leave: the applied migrations
+    /// recorded, the newer one pending and then applied alone, `verify`
+    /// clean, and the other tool's table untouched.
+    fn check_adopted(&mut self, tool: &str, foreign_table: &str, applied: [u64; 2], newer: u64) {
+        let migrations = self.migrations();
+        let foreign_rows = self.rows(foreign_table);
+        let adopted = migrations
+            .adopt(&mut self.conn)
+            .unwrap_or_else(|e| panic!("{tool}: adopt failed: {e}"));
+        assert_eq!(adopted.tool, tool);
+        assert_eq!(adopted.versions, applied);
+
+        let status = migrations.status(&self.conn).expect("status");
+        let recorded: Vec<u64> = status.applied.iter().map(|a| a.version).collect();
+        assert_eq!(recorded, applied, "{tool}: history after adopt");
+        assert_eq!(status.current, Some(applied[1]));
+        assert_eq!(
+            status.pending,
+            [(
+                newer,
+                migrations.get(newer).expect("newer").file.to_string()
+            )]
+        );
+        assert!(status.problem().is_none(), "{tool}: {status:?}");
+        assert!(status.out_of_order.is_empty(), "{tool}: {status:?}");
+        for (a, v) in status.applied.iter().zip(applied) {
+            let m = migrations.get(v).expect("an applied migration");
+            assert_eq!(a.checksum, m.checksum, "{tool}: checksum recorded for {v}");
+            assert_eq!(a.name, m.name, "{tool}: name recorded for {v}");
+        }
+        let diffs = migrations.verify(&self.conn).expect("verify after adopt");
+        assert!(diffs.is_empty(), "{tool}: verify after adopt: {diffs:?}");
+
+        let report = migrations
+            .upgrade(&mut self.conn)
+            .unwrap_or_else(|e| panic!("{tool}: upgrade after adopt failed: {e}"));
+        let ran: Vec<u64> = report.ran.iter().map(|(v, _, _)| *v).collect();
+        assert_eq!(ran, [newer], "{tool}: upgrade after adopt");
+        assert!(self.has_table("players"));
+        let status = migrations.status(&self.conn).expect("status");
+        assert!(status.is_up_to_date(), "{tool}: {status:?}");
+        assert_eq!(status.current, Some(newer));
+        let diffs = migrations.verify(&self.conn).expect("verify after upgrade");
+        assert!(diffs.is_empty(), "{tool}: verify after upgrade: {diffs:?}");
+
+        assert!(
+            self.has_table(foreign_table),
+            "{tool}: its table was dropped"
+        );
+        assert_eq!(
+            self.rows(foreign_table),
+            foreign_rows,
+            "{tool}: its table was changed"
+        );
+        // adopting twice is refused: there is a driftless history now
+        let again = migrations.adopt(&mut self.conn);
+        assert!(
+            matches!(again, Err(Error::NothingToAdopt { .. })),
+            "{tool}: adopt again: {again:?}"
+        );
+    }
+
+    /// Asserts `adopt` fails with a mismatch at `version` and wrote nothing.
+    fn check_mismatch(&mut self, tool: &str, version: u64, reason: &str) {
+        let migrations = self.migrations();
+        let tables = self.tables();
+        let result = migrations.adopt(&mut self.conn);
+        match &result {
+            Err(Error::AdoptMismatch {
+                tool: t,
+                version: v,
+                reason: r,
+            }) => {
+                assert_eq!((*t, *v), (tool, version), "{result:?}");
+                assert!(r.contains(reason), "reason `{r}` lacks `{reason}`");
+            }
+            other => panic!("{tool}: expected AdoptMismatch at {version}, got {other:?}"),
+        }
+        let message = result.expect_err("a mismatch").to_string();
+        assert!(message.contains("nothing was adopted"), "{message}");
+        assert!(
+            !self.has_table(driftless::HISTORY_TABLE),
+            "{tool}: a history was written"
+        );
+        assert_eq!(self.tables(), tables, "{tool}: the schema changed");
+        let status = migrations.status(&self.conn).expect("status");
+        assert_eq!(status.current, None);
+        assert_eq!(status.pending.len(), migrations.len());
+    }
+}
+
+/// A sqlx project with two migrations applied and one newer file.
+fn sqlx_project(score_file: &str) -> Project {
+    Project::new(&[
+        ("20240101120000_create_games.sql", GAMES),
+        ("20240102120000_add_score.sql", score_file),
+        ("20240103120000_create_players.sql", PLAYERS),
+    ])
+}
+
+/// Records a migration the way sqlx does.
+fn sqlx_record(p: &Project, version: u64, description: &str, sha384: &str) {
+    p.conn
+        .execute(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+             VALUES (?1, ?2, '2024-01-01 12:00:00', TRUE, ?3, 1234567)",
+            (i64_of(version), description, unhex(sha384)),
+        )
+        .expect("record a sqlx migration");
+}
+
+#[test]
+fn adopts_sqlx() {
+    let mut p = sqlx_project(SCORE);
+    p.run(SQLX_TABLE);
+    p.run(GAMES);
+    sqlx_record(&p, SQLX_V1, "create games", GAMES_SHA384);
+    p.run(SCORE);
+    sqlx_record(&p, SQLX_V2, "add score", SCORE_SHA384);
+    p.check_adopted("sqlx", "_sqlx_migrations", [SQLX_V1, SQLX_V2], SQLX_V3);
+    // when sqlx applied them is kept
+    let migrations = p.migrations();
+    let status = migrations.status(&p.conn).expect("status");
+    assert!(
+        status.applied[0].applied_at.contains("2024-01-01"),
+        "{:?}",
+        status.applied[0]
+    );
+}
+
+/// A diesel project: one folder per migration, with down scripts.
+fn diesel_project() -> Project {
+    Project::new(&[
+        ("2024-01-01-120000_create_games/up.sql", GAMES),
+        (
+            "2024-01-01-120000_create_games/down.sql",
+            "DROP TABLE games;\n",
+        ),
+        ("2024-01-02-120000_add_score/up.sql", SCORE),
+        (
+            "2024-01-02-120000_add_score/down.sql",
+            "ALTER TABLE games DROP COLUMN score;\n",
+        ),
+        ("2024-01-03-120000_create_players/up.sql", PLAYERS),
+        (
+            "2024-01-03-120000_create_players/down.sql",
+            "DROP TABLE players;\n",
+        ),
+    ])
+}
+
+#[test]
+fn adopts_diesel() {
+    let mut p = diesel_project();
+    p.run(DIESEL_TABLE);
+    p.run(GAMES);
+    p.run("INSERT INTO __diesel_schema_migrations (version, run_on) VALUES ('20240101120000', '2024-01-01 12:00:00')");
+    p.run(SCORE);
+    p.run("INSERT INTO __diesel_schema_migrations (version) VALUES ('20240102120000')");
+    p.check_adopted(
+        "diesel",
+        "__diesel_schema_migrations",
+        [SQLX_V1, SQLX_V2],
+        SQLX_V3,
+    );
+}
+
+fn refinery_project() -> Project {
+    Project::new(&[
+        ("V1__create_games.sql", GAMES),
+        ("V2__add_score.sql", SCORE),
+        ("V3__create_players.sql", PLAYERS),
+    ])
+}
+
+/// Records a migration the way refinery does. refinery's checksum (a
+/// SipHash of name, version and script, as a decimal string) is not one
+/// driftless can check, so any value stands in for it.
+fn refinery_record(p: &Project, version: u64, name: &str) {
+    p.conn
+        .execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) \
+             VALUES (?1, ?2, '2024-01-01T12:00:00.123456789Z', '9876543210123456789')",
+            (i64_of(version), name),
+        )
+        .expect("record a refinery migration");
+}
+
+#[test]
+fn adopts_refinery() {
+    let mut p = refinery_project();
+    p.run(REFINERY_TABLE);
+    p.run(GAMES);
+    refinery_record(&p, 1, "create_games");
+    p.run(SCORE);
+    refinery_record(&p, 2, "add_score");
+    p.check_adopted("refinery", "refinery_schema_history", [1, 2], 3);
+}
+
+#[test]
+fn sqlx_version_without_a_file_is_refused() {
+    let mut p = sqlx_project(SCORE);
+    p.run(SQLX_TABLE);
+    p.run(GAMES);
+    sqlx_record(&p, SQLX_V1, "create games", GAMES_SHA384);
+    // applied from a branch whose file never reached this one
+    p.run("CREATE TABLE teams (id INTEGER PRIMARY KEY);");
+    sqlx_record(&p, 20_240_101_130_000, "create teams", GAMES_SHA384);
+    p.check_mismatch("sqlx", 20_240_101_130_000, "no migration file");
+}
+
+#[test]
+fn sqlx_checksum_that_differs_is_refused() {
+    // the file was edited after sqlx applied it
+    let mut p = sqlx_project(SCORE);
+    p.run(SQLX_TABLE);
+    p.run(GAMES);
+    sqlx_record(&p, SQLX_V1, "create games", GAMES_SHA384);
+    p.run(SCORE_BEFORE_EDIT);
+    sqlx_record(&p, SQLX_V2, "add score", SCORE_BEFORE_EDIT_SHA384);
+    p.check_mismatch("sqlx", SQLX_V2, "checksum");
+}
+
+#[test]
+fn diesel_version_without_a_file_is_refused() {
+    let mut p = diesel_project();
+    p.run(DIESEL_TABLE);
+    p.run(GAMES);
+    p.run(SCORE);
+    p.run(
+        "INSERT INTO __diesel_schema_migrations (version) VALUES ('20240101120000'), ('20240102120000'), ('20231231000000')",
+    );
+    p.check_mismatch("diesel", 20_231_231_000_000, "no migration file");
+}
+
+#[test]
+fn refinery_version_without_a_file_is_refused() {
+    let mut p = refinery_project();
+    p.run(REFINERY_TABLE);
+    p.run(GAMES);
+    refinery_record(&p, 1, "create_games");
+    refinery_record(&p, 7, "create_teams");
+    p.check_mismatch("refinery", 7, "no migration file");
+}
+
+#[test]
+fn refinery_name_that_differs_is_refused() {
+    let mut p = refinery_project();
+    p.run(REFINERY_TABLE);
+    p.run(GAMES);
+    refinery_record(&p, 1, "create_games");
+    p.run(SCORE);
+    refinery_record(&p, 2, "add_points");
+    p.check_mismatch("refinery", 2, "add_points");
+}
+
+#[test]
+fn nothing_to_adopt_without_a_foreign_history() {
+    let mut p = sqlx_project(SCORE);
+    p.run(GAMES);
+    let migrations = p.migrations();
+    let result = migrations.adopt(&mut p.conn);
+    assert!(
+        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel or refinery")),
+        "{result:?}"
+    );
+    assert!(
+        !p.has_table(driftless::HISTORY_TABLE),
+        "a history was written"
+    );
+    assert_eq!(p.tables(), ["games"]);
+}
+
+#[test]
+fn nothing_to_adopt_when_driftless_already_has_a_history() {
+    let mut p = sqlx_project(SCORE);
+    let migrations = p.migrations();
+    migrations
+        .upgrade_to(&mut p.conn, SQLX_V1)
+        .expect("upgrade to the first migration");
+    p.run(SQLX_TABLE);
+    sqlx_record(&p, SQLX_V1, "create games", GAMES_SHA384);
+    sqlx_record(&p, SQLX_V2, "add score", SCORE_SHA384);
+    let result = migrations.adopt(&mut p.conn);
+    assert!(
+        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("driftless history")),
+        "{result:?}"
+    );
+    let status = migrations.status(&p.conn).expect("status");
+    assert_eq!(status.current, Some(SQLX_V1), "adopt changed the history");
+}
