@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use driftless_migrations::diff::diff;
+use driftless_migrations::diff::{Sides, diff_sides};
 use driftless_migrations::error::display_path;
 use driftless_migrations::lint::{SqliteVersion, lint};
 use driftless_migrations::replay::{Transaction, run_script, sandbox};
@@ -38,20 +38,55 @@ pub fn run(
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     let set = match discover(dir) {
-        Ok(set) => set,
+        Ok(set) => Some(set),
         Err(e @ driftless_migrations::Error::MissingDirectory { .. }) => return Err(e.into()),
         Err(e) => {
+            let text = e.to_string();
+            let (message, help) = match text.split_once("\nhelp: ") {
+                Some((m, h)) => (m.to_string(), Some(h.to_string())),
+                None => (text, None),
+            };
             findings.push(Finding {
                 error: true,
                 code: "files",
                 file: display_path(dir),
                 line: None,
-                message: e.to_string(),
-                help: None,
+                message,
+                help,
             });
-            return report(dir, &findings, &notes, 0, format, deny_warnings, style);
+            None
         }
     };
+    let count = set.as_ref().map_or(0, |s| s.migrations.len());
+    if let Some(set) = &set {
+        replay_and_lint(set, target, &mut findings)?;
+    }
+    match uncommitted(dir) {
+        Ok(files) => {
+            for (file, state) in files {
+                findings.push(Finding {
+                    error: false,
+                    code: "uncommitted",
+                    file,
+                    line: None,
+                    message: format!("migration file is {state}"),
+                    help: Some(
+                        "commit it in the same commit as the model change that needs it".into(),
+                    ),
+                });
+            }
+        }
+        Err(note) => notes.push(note),
+    }
+    report(dir, &findings, &notes, count, format, deny_warnings, style)
+}
+
+/// Replays every migration, lints it, and checks its down migration.
+fn replay_and_lint(
+    set: &driftless_migrations::MigrationSet,
+    target: Option<SqliteVersion>,
+    findings: &mut Vec<Finding>,
+) -> Result<(), crate::output::CliError> {
     let mut conn = sandbox()?;
     for (i, m) in set.migrations.iter().enumerate() {
         let before = Schema::read(&conn)?;
@@ -96,34 +131,7 @@ pub fn run(
             }
         }
     }
-    match uncommitted(dir) {
-        Ok(files) => {
-            for (file, state) in files {
-                findings.push(Finding {
-                    error: false,
-                    code: "uncommitted",
-                    file,
-                    line: None,
-                    message: format!(
-                        "migration file is {state}: a deploy from git would not have it"
-                    ),
-                    help: Some(
-                        "commit it in the same commit as the model change that needs it".into(),
-                    ),
-                });
-            }
-        }
-        Err(note) => notes.push(note),
-    }
-    report(
-        dir,
-        &findings,
-        &notes,
-        set.migrations.len(),
-        format,
-        deny_warnings,
-        style,
-    )
+    Ok(())
 }
 
 fn run_up(
@@ -159,17 +167,22 @@ fn down_restores(
     }
     let restored = Schema::read(conn)?;
     let mut findings = Vec::new();
-    for d in diff(before, &restored) {
+    let sides = Sides {
+        expected: "the schema before the up migration",
+        live: "the schema after the down migration",
+        created: "the up migration started with it",
+        not_created: "the up migration started without it",
+    };
+    for d in diff_sides(before, &restored, &sides) {
         findings.push(Finding {
             error: true,
             code: "down",
             file: file.clone(),
             line: None,
             message: format!(
-                "does not restore the schema before {}: {}",
+                "does not restore the schema {} started from: {}",
                 m.file_name(),
                 d.description
-                    .replace("the database", "the schema after the down migration")
             ),
             help: Some("make the down migration undo exactly what the up migration does".into()),
         });
@@ -201,9 +214,13 @@ fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
             continue;
         }
         let state = match &line[..2] {
-            "??" => "not tracked by git",
-            s if s.starts_with('A') => "added but not committed",
-            _ => "changed since its last commit",
+            "??" => "not tracked by git: a deploy from git would not have it",
+            s if s.starts_with('A') => {
+                "added but not committed: a deploy from git would not have it"
+            }
+            _ => {
+                "changed since its last commit: a deploy from git would have the committed version"
+            }
         };
         let path = line[3..].trim_matches('"');
         files.push((display_path(&dir.join(path)), state));

@@ -55,6 +55,11 @@ pub fn run(args: &DbArgs, write: Option<&str>, format: Format, style: &Style) ->
             return Ok(Outcome::Clean);
         }
         let status = migrations.status(&conn)?;
+        if let Some(problem) = status.problem() {
+            return Err(CliError::Problem(format!(
+                "{problem}\nnothing was written: the history must be clean before a migration is recorded"
+            )));
+        }
         if !status.pending.is_empty() {
             return Err(CliError::Problem(format!(
                 "{} has {} pending migrations: upgrade first, so the new migration comes after them",
@@ -62,9 +67,15 @@ pub fn run(args: &DbArgs, write: Option<&str>, format: Format, style: &Style) ->
                 status.pending.len()
             )));
         }
-        let files = crate::new::create(&args.dir.dir, name, false, &format!("{keep}\n"))?;
+        let revert = revert.join("\n");
+        let body = crate::new::Body {
+            up: &keep,
+            down: &revert,
+        };
+        let files = crate::new::create(&args.dir.dir, name, false, &body)?;
         let updated = Migrations::from_dir(&args.dir.dir)?;
         let version = updated.latest().unwrap_or(0);
+        // stamp keeps the rows already recorded and adds this one
         updated.stamp(&mut conn, version)?;
         for f in &files {
             println!("wrote {}", f.display());

@@ -117,7 +117,7 @@ pub fn history(args: &DbArgs, format: Format) -> CliResult {
     let note = |version: u64, no_transaction: bool, duration: i64| -> String {
         let mut notes = Vec::new();
         if migrations.get(version).is_none() {
-            notes.push("not in migrations/".to_string());
+            notes.push(format!("not in {}", args.dir.dir.display()));
         }
         if status.modified.iter().any(|m| m.0 == version) {
             notes.push("file changed since".into());

@@ -130,8 +130,11 @@ enum Command {
         #[arg(long)]
         to: Option<u64>,
         /// Back up the database first: to PATH, or beside it, timestamped.
-        #[arg(long, num_args = 0..=1, value_name = "PATH", default_missing_value = "")]
-        backup: Option<PathBuf>,
+        #[arg(long, num_args = 0..=1, value_name = "PATH")]
+        backup: Option<Option<PathBuf>>,
+        /// Apply pending migrations older than the newest applied one (a late merge).
+        #[arg(long)]
+        allow_out_of_order: bool,
     },
     /// Run down migrations until VERSION is the newest applied (0: all).
     #[command(after_help = "Example:\n  driftless downgrade --db app.db --to 3 --backup")]
@@ -142,8 +145,8 @@ enum Command {
         #[arg(long)]
         to: u64,
         /// Back up the database first: to PATH, or beside it, timestamped.
-        #[arg(long, num_args = 0..=1, value_name = "PATH", default_missing_value = "")]
-        backup: Option<PathBuf>,
+        #[arg(long, num_args = 0..=1, value_name = "PATH")]
+        backup: Option<Option<PathBuf>>,
         /// Do not ask before down migrations that drop tables or columns.
         #[arg(long)]
         yes: bool,
@@ -154,6 +157,7 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
         /// The version the database is at (0: none).
+        #[arg(id = "target", value_name = "VERSION")]
         version: u64,
     },
     /// Take over the history of sqlx, diesel or refinery.
@@ -195,7 +199,12 @@ fn main() -> ExitCode {
         Command::Schema { dir, at, format } => inspect::schema(&dir.dir, at, format),
         Command::Status { db, format } => inspect::status(&db, format, &style),
         Command::History { db, format } => inspect::history(&db, format),
-        Command::Upgrade { db, to, backup } => migrate::upgrade(&db, to, backup, &style),
+        Command::Upgrade {
+            db,
+            to,
+            backup,
+            allow_out_of_order,
+        } => migrate::upgrade(&db, to, backup, allow_out_of_order, &style),
         Command::Downgrade {
             db,
             to,

@@ -13,21 +13,17 @@ use driftless_migrations::lint::{LintKind, lint};
 
 use crate::DbArgs;
 use crate::output::{
-    CliError, CliResult, Outcome, Style, backup_option, migrations, open_existing,
+    CliError, CliResult, Outcome, Style, backup_option, migrations, open_existing, shown,
 };
 
 pub fn upgrade(
     args: &DbArgs,
     to: Option<u64>,
-    backup: Option<PathBuf>,
+    backup: Option<Option<PathBuf>>,
+    allow_out_of_order: bool,
     style: &Style,
 ) -> CliResult {
     let migrations = migrations(&args.dir.dir)?;
-    if let Some(v) = to
-        && migrations.get(v).is_none()
-    {
-        return Err(CliError::Usage(format!("no migration has version {v}")));
-    }
     let mut conn = Connection::open(&args.db)?;
     let status = migrations.status(&conn)?;
     let targets: Vec<(u64, String)> = status
@@ -38,6 +34,7 @@ pub fn upgrade(
         .collect();
     let mut options = Options {
         backup: backup_option(backup),
+        allow_out_of_order,
         ..Options::default()
     };
     if targets.is_empty() {
@@ -58,7 +55,7 @@ pub fn upgrade(
         progress.stop();
         let report = result?;
         if let Some(path) = &report.backup {
-            println!("backed up {} to {}", args.db.display(), path.display());
+            println!("backed up {} to {}", args.db.display(), shown(path));
             options.backup = Backup::None;
         }
         for (_, file, took) in &report.ran {
@@ -81,7 +78,7 @@ pub fn upgrade(
 pub fn downgrade(
     args: &DbArgs,
     to: u64,
-    backup: Option<PathBuf>,
+    backup: Option<Option<PathBuf>>,
     yes: bool,
     style: &Style,
 ) -> CliResult {
@@ -105,7 +102,7 @@ pub fn downgrade(
     };
     let report = migrations.downgrade_with(&mut conn, to, &options)?;
     if let Some(path) = &report.backup {
-        println!("backed up {} to {}", args.db.display(), path.display());
+        println!("backed up {} to {}", args.db.display(), shown(path));
     }
     for (_, file, took) in &report.ran {
         println!("ran {file} ({} ms)", took.as_millis());

@@ -8,18 +8,25 @@ use driftless_migrations::{Layout, discover};
 use crate::output::{CliError, CliResult, Outcome};
 
 pub fn run(dir: &Path, name: &str, reversible: bool) -> CliResult {
-    for path in create(dir, name, reversible, "")? {
+    for path in create(dir, name, reversible, &Body::default())? {
         println!("{}", path.display());
     }
     Ok(Outcome::Clean)
 }
 
-/// Creates the next migration with `sql` as its up script; returns the files written.
+/// The SQL of a new migration; empty for a template to fill in.
+#[derive(Default)]
+pub struct Body<'a> {
+    pub up: &'a str,
+    pub down: &'a str,
+}
+
+/// Creates the next migration; returns the files written.
 pub fn create(
     dir: &Path,
     name: &str,
     reversible: bool,
-    sql: &str,
+    body: &Body<'_>,
 ) -> Result<Vec<PathBuf>, CliError> {
     let name = slug(name)?;
     let existing = if dir.exists() {
@@ -45,13 +52,15 @@ pub fn create(
     while taken(now.stamp()) {
         now = now.plus_one_second();
     }
-    let header = format!("-- {name}\n{sql}");
-    let up_text = if sql.is_empty() {
-        format!("-- {name}: write the migration here\n")
-    } else {
-        header
+    let text = |sql: &str, empty: &str| {
+        if sql.is_empty() {
+            format!("-- {name}: {empty}\n")
+        } else {
+            format!("-- {name}\n{sql}\n")
+        }
     };
-    let down_text = format!("-- undo {name}\n");
+    let up_text = text(body.up, "write the migration here");
+    let down_text = text(body.down, "write what undoes the up migration here");
     let mut written = Vec::new();
     match layout {
         Layout::Diesel => {

@@ -159,12 +159,22 @@ pub fn open_existing(db: &Path) -> Result<Connection, CliError> {
 }
 
 /// `--backup` with no value means beside the database.
-pub fn backup_option(backup: Option<PathBuf>) -> driftless::Backup {
+pub fn backup_option(backup: Option<Option<PathBuf>>) -> driftless::Backup {
     match backup {
         None => driftless::Backup::None,
-        Some(p) if p.as_os_str().is_empty() => driftless::Backup::Beside,
-        Some(p) => driftless::Backup::To(p),
+        Some(None) => driftless::Backup::Beside,
+        Some(Some(p)) => driftless::Backup::To(p),
     }
+}
+
+/// A path as short as it can be: relative to the current directory when inside it.
+pub fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 #[cfg(test)]

@@ -45,8 +45,32 @@ pub struct Difference {
     pub destructive: bool,
 }
 
+/// How the two schemas are named in descriptions.
+#[derive(Clone, Copy, Debug)]
+pub struct Sides<'a> {
+    /// The schema wanted: "the migrations".
+    pub expected: &'a str,
+    /// The schema found: "the database".
+    pub live: &'a str,
+    /// Said of an object only the expected schema has: "the migrations create it".
+    pub created: &'a str,
+    /// Said of an object only the live schema has: "no applied migration creates it".
+    pub not_created: &'a str,
+}
+
+impl Sides<'static> {
+    /// A live database against its applied migrations.
+    pub const DATABASE: Sides<'static> = Sides {
+        expected: "the migrations",
+        live: "the database",
+        created: "the migrations create it",
+        not_created: "no applied migration creates it",
+    };
+}
+
 /// Every difference between `expected` (what the migrations produce) and
-/// `live` (what the database has), tables first.
+/// `live` (what the database has), tables first; [`diff_sides`] names the
+/// two schemas otherwise.
 ///
 /// ```
 /// use driftless_migrations::{diff::diff, Schema};
@@ -62,6 +86,21 @@ pub struct Difference {
 /// assert_eq!(diffs[0].fix, "ALTER TABLE \"games\" ADD COLUMN winners JSON;");
 /// ```
 pub fn diff(expected: &Schema, live: &Schema) -> Vec<Difference> {
+    diff_sides(expected, live, &Sides::DATABASE)
+}
+
+/// [`diff`], with the schemas named by `sides` in the descriptions.
+///
+/// ```
+/// use driftless_migrations::diff::{diff_sides, Sides};
+/// use driftless_migrations::Schema;
+/// let sides = Sides { expected: "before", live: "after", created: "before has it", not_created: "before lacks it" };
+/// let conn = rusqlite::Connection::open_in_memory().unwrap();
+/// conn.execute_batch("CREATE TABLE t (x)").unwrap();
+/// let d = diff_sides(&Schema::default(), &Schema::read(&conn).unwrap(), &sides);
+/// assert_eq!(d[0].description, "table `t` is in after, but before lacks it");
+/// ```
+pub fn diff_sides(expected: &Schema, live: &Schema, sides: &Sides<'_>) -> Vec<Difference> {
     let mut out = Vec::new();
     let mut rebuilt = BTreeSet::new();
     for want in &expected.tables {
@@ -69,14 +108,14 @@ pub fn diff(expected: &Schema, live: &Schema) -> Vec<Difference> {
             None => out.push(Difference {
                 kind: DiffKind::MissingTable,
                 description: format!(
-                    "table `{}` is missing from the database, but the migrations create it",
-                    want.name
+                    "table `{}` is missing from {}, but {}",
+                    want.name, sides.live, sides.created
                 ),
                 fix: format!("{};", want.sql),
                 destructive: false,
             }),
             Some(have) => {
-                if table_differs(want, have, expected, live, &mut out) {
+                if table_differs(want, have, expected, live, sides, &mut out) {
                     rebuilt.insert(want.name.to_ascii_lowercase());
                 }
             }
@@ -87,15 +126,15 @@ pub fn diff(expected: &Schema, live: &Schema) -> Vec<Difference> {
             out.push(Difference {
                 kind: DiffKind::ExtraTable,
                 description: format!(
-                    "table `{}` is in the database, but no applied migration creates it",
-                    have.name
+                    "table `{}` is in {}, but {}",
+                    have.name, sides.live, sides.not_created
                 ),
                 fix: format!("DROP TABLE {};", quote(&have.name)),
                 destructive: true,
             });
         }
     }
-    indexes(expected, live, &rebuilt, &mut out);
+    indexes(expected, live, &rebuilt, sides, &mut out);
     // a rebuild drops and recreates every view (see `rebuild`)
     if rebuilt.is_empty() {
         named_sql(
@@ -104,6 +143,7 @@ pub fn diff(expected: &Schema, live: &Schema) -> Vec<Difference> {
             "VIEW",
             pairs(&expected.views, |v| (&v.name, &v.sql)),
             pairs(&live.views, |v| (&v.name, &v.sql)),
+            sides,
             &mut out,
         );
     }
@@ -120,6 +160,7 @@ pub fn diff(expected: &Schema, live: &Schema) -> Vec<Difference> {
         "TRIGGER",
         triggers(expected),
         triggers(live),
+        sides,
         &mut out,
     );
     out
@@ -146,6 +187,7 @@ fn table_differs(
     have: &Table,
     expected: &Schema,
     live: &Schema,
+    sides: &Sides<'_>,
     out: &mut Vec<Difference>,
 ) -> bool {
     let mut found = Vec::new();
@@ -155,12 +197,14 @@ fn table_differs(
         found.push(Difference {
             kind: DiffKind::ChangedTable,
             description: format!(
-                "table `{}` is{} STRICT and{} WITHOUT ROWID in the migrations, but{} STRICT and{} WITHOUT ROWID in the database",
+                "table `{}` is{} STRICT and{} WITHOUT ROWID in {}, but{} STRICT and{} WITHOUT ROWID in {}",
                 want.name,
                 not(want.strict),
                 not(want.without_rowid),
+                sides.expected,
                 not(have.strict),
-                not(have.without_rowid)
+                not(have.without_rowid),
+                sides.live
             ),
             fix: String::new(),
             destructive: false,
@@ -183,8 +227,8 @@ fn table_differs(
                 found.push(Difference {
                     kind: DiffKind::MissingColumn,
                     description: format!(
-                        "column `{}.{}` is missing from the database, but the migrations create it",
-                        want.name, col.name
+                        "column `{}.{}` is missing from {}, but {}",
+                        want.name, col.name, sides.live, sides.created
                     ),
                     fix: match def {
                         Some(def) if addable => {
@@ -200,11 +244,13 @@ fn table_differs(
                 found.push(Difference {
                     kind: DiffKind::ChangedColumn,
                     description: format!(
-                        "column `{}.{}` is {} in the migrations, but {} in the database",
+                        "column `{}.{}` is {} in {}, but {} in {}",
                         want.name,
                         col.name,
                         describe(col),
-                        describe(live)
+                        sides.expected,
+                        describe(live),
+                        sides.live
                     ),
                     fix: String::new(),
                     destructive: false,
@@ -226,8 +272,8 @@ fn table_differs(
         found.push(Difference {
             kind: DiffKind::ExtraColumn,
             description: format!(
-                "column `{}.{}` is in the database, but no applied migration creates it",
-                have.name, col.name
+                "column `{}.{}` is in {}, but {}",
+                have.name, col.name, sides.live, sides.not_created
             ),
             fix: if droppable {
                 format!(
@@ -397,6 +443,7 @@ fn indexes(
     expected: &Schema,
     live: &Schema,
     rebuilt: &BTreeSet<String>,
+    sides: &Sides<'_>,
     out: &mut Vec<Difference>,
 ) {
     let explicit = |s: &Schema| -> Vec<(String, String)> {
@@ -413,6 +460,7 @@ fn indexes(
         "INDEX",
         explicit(expected),
         explicit(live),
+        sides,
         out,
     );
     // indexes of a table missing from the database come with its fix
@@ -422,7 +470,10 @@ fn indexes(
         {
             out.push(Difference {
                 kind: DiffKind::Index,
-                description: format!("index `{}` is missing from the database", i.name),
+                description: format!(
+                    "index `{}` is missing from {}, but {}",
+                    i.name, sides.live, sides.created
+                ),
                 fix: format!("{sql};"),
                 destructive: false,
             });
@@ -437,19 +488,26 @@ fn named_sql(
     keyword: &str,
     expected: Vec<(String, String)>,
     live: Vec<(String, String)>,
+    sides: &Sides<'_>,
     out: &mut Vec<Difference>,
 ) {
     for (name, sql) in &expected {
         match live.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
             None => out.push(Difference {
                 kind,
-                description: format!("{noun} `{name}` is missing from the database"),
+                description: format!(
+                    "{noun} `{name}` is missing from {}, but {}",
+                    sides.live, sides.created
+                ),
                 fix: format!("{sql};"),
                 destructive: false,
             }),
             Some((_, have)) if normalize_sql(have) != normalize_sql(sql) => out.push(Difference {
                 kind,
-                description: format!("{noun} `{name}` differs from the migrations' definition"),
+                description: format!(
+                    "{noun} `{name}` is defined differently in {} and in {}",
+                    sides.expected, sides.live
+                ),
                 fix: format!("DROP {keyword} {};\n{sql};", quote(name)),
                 destructive: false,
             }),
@@ -461,7 +519,8 @@ fn named_sql(
             out.push(Difference {
                 kind,
                 description: format!(
-                    "{noun} `{name}` is in the database, but no applied migration creates it"
+                    "{noun} `{name}` is in {}, but {}",
+                    sides.live, sides.not_created
                 ),
                 fix: format!("DROP {keyword} {};", quote(name)),
                 destructive: false,

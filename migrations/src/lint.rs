@@ -241,7 +241,7 @@ fn statement_lints(
         push(
             LintKind::DropTable,
             format!("`{}` deletes the table and its data", stmt.first_line()),
-            "if this is a table rebuild, mark it `-- driftless:allow(drop-table)`; else stop using the table in one deploy and drop it in the next",
+            "stop using the table in one deploy and drop it in the next; a table rebuild is fine",
         );
     }
     if stmt.starts_with(&["ALTER", "TABLE"]) {

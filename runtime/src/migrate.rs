@@ -262,10 +262,11 @@ impl Migrations {
     }
 
     /// Records the migrations up to `version` as applied, without running
-    /// them, and forgets any recorded after it (`0`: forget all). This adopts
-    /// a database whose schema is already there, and is the reviewed way out
-    /// of "the database records a migration this build lacks": check
-    /// [`verify`](Self::verify) first. Recorded checksums are set to the files'.
+    /// them, and forgets every recorded migration after it or unknown to this
+    /// build (`0`: forget all). Migrations already recorded keep their row
+    /// (time, duration, checksum). This adopts a database whose schema is
+    /// already there, and is the reviewed way out of "the database records a
+    /// migration this build lacks": check [`verify`](Self::verify) first.
     ///
     /// # Errors
     /// [`Error::UnknownVersion`], or SQLite's.
@@ -286,16 +287,19 @@ impl Migrations {
         }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(CREATE_HISTORY)?;
-        tx.execute(
-            "DELETE FROM _driftless_migrations WHERE version > ?1",
-            [version_param(version)],
-        )?;
+        let recorded = crate::status::read_history(&tx)?;
+        for a in &recorded {
+            if a.version > version || self.get(a.version).is_none() {
+                tx.execute(
+                    "DELETE FROM _driftless_migrations WHERE version = ?1",
+                    [version_param(a.version)],
+                )?;
+            }
+        }
         for m in self.iter().filter(|m| m.version <= version) {
-            tx.execute(
-                "DELETE FROM _driftless_migrations WHERE version = ?1",
-                [version_param(m.version)],
-            )?;
-            record(&tx, m, 0)?;
+            if !recorded.iter().any(|a| a.version == m.version) {
+                record(&tx, m, 0)?;
+            }
         }
         tx.commit()?;
         Ok(())
