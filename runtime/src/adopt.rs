@@ -1,12 +1,12 @@
 //! Taking over the history of another migration tool, so a project can
 //! switch to driftless without re-running anything.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use sha2::{Digest, Sha384};
 
 use crate::error::{Error, Result};
 use crate::set::{Migration, Migrations};
-use crate::status::{CREATE_HISTORY, read_history, record, version_param};
+use crate::status::{CREATE_HISTORY, read_history, record, table_exists, version_param};
 
 /// The history tables of sqlx, diesel and refinery, which `verify` leaves out.
 pub(crate) const FOREIGN_HISTORY_TABLES: [&str; 3] = [
@@ -97,17 +97,6 @@ impl Migrations {
         tx.commit()?;
         Ok(Adopted { tool, versions })
     }
-}
-
-fn table_exists(conn: &Connection, name: &str) -> Result<bool> {
-    let found: Option<String> = conn
-        .query_row(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(found.is_some())
 }
 
 fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {

@@ -329,64 +329,31 @@ fn rebuilds_tables(sql: &str) -> bool {
     })
 }
 
-/// Applies `m` if, under the write lock, it is still the next migration to
-/// apply; returns how long it took, or `None` when another migrator was first.
-fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<Duration>> {
-    let sql = normalize(&m.up);
-    let path = Path::new(m.file.as_ref());
-    let fk_off = !m.no_transaction && rebuilds_tables(&sql) && foreign_keys(conn)?;
+/// Runs `body` in a `BEGIN IMMEDIATE` transaction (foreign keys switched
+/// off around it when `fk_off`): commits when it returns `Some`, rolls back
+/// when it returns `None` (nothing to do after all) or fails.
+fn under_write_lock<T>(
+    conn: &Connection,
+    fk_off: bool,
+    body: impl FnOnce() -> Result<Option<T>>,
+) -> Result<Option<T>> {
     if fk_off {
         conn.pragma_update(None, "foreign_keys", false)?;
     }
     let result = (|| {
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        let locked = (|| {
-            conn.execute_batch(CREATE_HISTORY)?;
-            let applied = crate::status::read_history(conn)?;
-            let newest = applied.iter().map(|a| a.version).max();
-            if applied.iter().any(|a| a.version == m.version) {
-                return Ok(None); // another migrator applied it while we waited
-            }
-            if !options.allow_out_of_order && newest.is_some_and(|n| n > m.version) {
-                return Ok(None); // re-checked by the caller's next status
-            }
-            let started = Instant::now();
-            if m.no_transaction {
-                // record it as started first, so a crash leaves a trace
-                record(conn, m, -1)?;
+        match body() {
+            Ok(Some(value)) => {
                 conn.execute_batch("COMMIT")?;
-                run_outside_transaction(conn, m, path, &sql)?;
-                let took = started.elapsed();
-                conn.execute(
-                    "UPDATE _driftless_migrations SET duration_ms = ?2 WHERE version = ?1",
-                    (version_param(m.version), millis(took)),
-                )?;
-                return Ok(Some((took, true)));
-            }
-            run_script(conn, path, &sql, Transaction::Caller)?;
-            if fk_off {
-                foreign_key_check(conn, m)?;
-            }
-            let took = started.elapsed();
-            record(conn, m, millis(took))?;
-            Ok(Some((took, false)))
-        })();
-        match locked {
-            Ok(Some((took, committed))) => {
-                if !committed {
-                    conn.execute_batch("COMMIT")?;
-                }
-                Ok(Some(took))
+                Ok(Some(value))
             }
             Ok(None) => {
                 conn.execute_batch("ROLLBACK")?;
                 Ok(None)
             }
             Err(e) => {
-                if !conn.is_autocommit() {
-                    // the migration's own error is what matters; the rollback restores the file
-                    let _ = conn.execute_batch("ROLLBACK");
-                }
+                // the migration's own error is what matters; the rollback restores the file
+                let _ = conn.execute_batch("ROLLBACK");
                 Err(e)
             }
         }
@@ -397,7 +364,61 @@ fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<D
     result
 }
 
-fn run_outside_transaction(conn: &Connection, m: &Migration, path: &Path, sql: &str) -> Result<()> {
+/// Whether `m` is still to be applied, judged under the write lock: another
+/// migrator may have applied it (or a newer one, making it out of order,
+/// which the caller's next status check reports) while this one waited.
+fn still_pending(conn: &Connection, m: &Migration, options: &Options) -> Result<bool> {
+    conn.execute_batch(CREATE_HISTORY)?;
+    let applied = crate::status::read_history(conn)?;
+    let newest = applied.iter().map(|a| a.version).max();
+    Ok(!applied.iter().any(|a| a.version == m.version)
+        && (options.allow_out_of_order || newest.is_none_or(|n| n < m.version)))
+}
+
+/// Applies `m` if it is still pending under the write lock; returns how
+/// long it took, or `None` when another migrator was first.
+fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<Duration>> {
+    let sql = normalize(&m.up);
+    let path = Path::new(m.file.as_ref());
+    if m.no_transaction {
+        return apply_outside_transaction(conn, m, options, path, &sql);
+    }
+    let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
+    under_write_lock(conn, fk_off, || {
+        if !still_pending(conn, m, options)? {
+            return Ok(None);
+        }
+        let started = Instant::now();
+        run_script(conn, path, &sql, Transaction::Caller)?;
+        if fk_off {
+            foreign_key_check(conn, m)?;
+        }
+        let took = started.elapsed();
+        record(conn, m, millis(took))?;
+        Ok(Some(took))
+    })
+}
+
+/// A no-transaction migration is recorded as started (duration -1) under the
+/// lock first, so that a crash in the middle leaves a trace `status` reports.
+fn apply_outside_transaction(
+    conn: &Connection,
+    m: &Migration,
+    options: &Options,
+    path: &Path,
+    sql: &str,
+) -> Result<Option<Duration>> {
+    let claimed = under_write_lock(conn, false, || {
+        if !still_pending(conn, m, options)? {
+            return Ok(None);
+        }
+        record(conn, m, -1)?;
+        Ok(Some(()))
+    })?;
+    if claimed.is_none() {
+        return Ok(None);
+    }
+    let started = Instant::now();
     if let Err(e) = run_script(conn, path, sql, Transaction::None) {
         // it did not finish: forget it was started, so that it can be retried after a fix
         conn.execute(
@@ -406,7 +427,12 @@ fn run_outside_transaction(conn: &Connection, m: &Migration, path: &Path, sql: &
         )?;
         return Err(e.into());
     }
-    Ok(())
+    let took = started.elapsed();
+    conn.execute(
+        "UPDATE _driftless_migrations SET duration_ms = ?2 WHERE version = ?1",
+        (version_param(m.version), millis(took)),
+    )?;
+    Ok(Some(took))
 }
 
 /// Runs `m`'s down script and forgets it, in one transaction; `None` when
@@ -420,47 +446,22 @@ fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
     };
     let sql = normalize(down);
     let file = down_file(m);
-    let path = Path::new(&file);
     let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
-    if fk_off {
-        conn.pragma_update(None, "foreign_keys", false)?;
-    }
-    let result = (|| {
-        conn.execute_batch("BEGIN IMMEDIATE")?;
-        let inner = (|| {
-            let started = Instant::now();
-            let recorded = conn.execute(
-                "DELETE FROM _driftless_migrations WHERE version = ?1",
-                [version_param(m.version)],
-            )?;
-            if recorded == 0 {
-                return Ok(None);
-            }
-            run_script(conn, path, &sql, Transaction::Caller)?;
-            if fk_off {
-                foreign_key_check(conn, m)?;
-            }
-            Ok(Some(started.elapsed()))
-        })();
-        match inner {
-            Ok(Some(took)) => {
-                conn.execute_batch("COMMIT")?;
-                Ok(Some(took))
-            }
-            Ok(None) => {
-                conn.execute_batch("ROLLBACK")?;
-                Ok(None)
-            }
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
+    under_write_lock(conn, fk_off, || {
+        let started = Instant::now();
+        let recorded = conn.execute(
+            "DELETE FROM _driftless_migrations WHERE version = ?1",
+            [version_param(m.version)],
+        )?;
+        if recorded == 0 {
+            return Ok(None);
         }
-    })();
-    if fk_off {
-        conn.pragma_update(None, "foreign_keys", true)?;
-    }
-    result
+        run_script(conn, Path::new(&file), &sql, Transaction::Caller)?;
+        if fk_off {
+            foreign_key_check(conn, m)?;
+        }
+        Ok(Some(started.elapsed()))
+    })
 }
 
 fn down_file(m: &Migration) -> String {

@@ -194,16 +194,21 @@ impl Migrations {
     }
 }
 
-/// The history, oldest first; empty when the table does not exist.
-pub(crate) fn read_history(conn: &Connection) -> Result<Vec<Applied>> {
-    let exists: Option<String> = conn
+/// Whether the main database has this table.
+pub(crate) fn table_exists(conn: &Connection, name: &str) -> Result<bool> {
+    let found: Option<String> = conn
         .query_row(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-            [HISTORY_TABLE],
+            [name],
             |r| r.get(0),
         )
         .optional()?;
-    if exists.is_none() {
+    Ok(found.is_some())
+}
+
+/// The history, oldest first; empty when the table does not exist.
+pub(crate) fn read_history(conn: &Connection) -> Result<Vec<Applied>> {
+    if !table_exists(conn, HISTORY_TABLE)? {
         return Ok(Vec::new());
     }
     let mut stmt = conn.prepare(
