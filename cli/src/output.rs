@@ -48,6 +48,7 @@ impl From<driftless::Error> for CliError {
         match &e {
             driftless::Error::Migration(Engine::Io { .. } | Engine::MissingDirectory { .. })
             | driftless::Error::Backup { .. }
+            | driftless::Error::BackupExists { .. }
             | driftless::Error::UnknownVersion { .. } => CliError::Usage(e.to_string()),
             _ => CliError::Problem(e.to_string()),
         }

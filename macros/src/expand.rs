@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use driftless_migrations::{Checked, FieldDef, FieldType, ModelDef, Site, check_model};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
+use syn::spanned::Spanned;
 
 use crate::ast::{Errors, Input};
 use crate::source;
@@ -107,15 +108,17 @@ fn generate(
             .join(", "),
         quote_ident(table)
     );
+    // spanned at the field's type, so "FromSql is not implemented for MyType" points there
     let reads = input.fields.iter().map(|f| {
         let name = f.ident;
         let column = &f.column;
+        let span = f.ty.span();
         if f.skip {
-            quote!(#name: ::core::default::Default::default())
+            quote_spanned!(span=> #name: ::core::default::Default::default())
         } else if f.json {
-            quote!(#name: ::driftless::__private::json_from_row(row, #column)?)
+            quote_spanned!(span=> #name: ::driftless::__private::json_from_row(row, #column)?)
         } else {
-            quote!(#name: row.get(#column)?)
+            quote_spanned!(span=> #name: row.get(#column)?)
         }
     });
     let insert = checked.insertable.then(|| {
@@ -148,7 +151,7 @@ fn generate(
                 let tmp = format_ident!("__json_{}", name);
                 quote!(&#tmp as &dyn ::driftless::__private::rusqlite::ToSql)
             } else {
-                quote!(&self.#name as &dyn ::driftless::__private::rusqlite::ToSql)
+                quote_spanned!(f.ty.span()=> &self.#name as &dyn ::driftless::__private::rusqlite::ToSql)
             }
         });
         quote! {

@@ -149,6 +149,19 @@ pub fn check_model(model: &ModelDef, schema: &Schema) -> Checked {
     };
     let mut problems = duplicate_columns(model);
     for (i, field) in model.fields.iter().enumerate() {
+        if let RustKind::Unsupported(why) = field.kind() {
+            problems.push(
+                Problem::new(
+                    Site::FieldType(i),
+                    format!(
+                        "field `{}` is `{}`, which cannot be stored",
+                        field.name, field.ty.written
+                    ),
+                )
+                .help(why.to_string()),
+            );
+            continue;
+        }
         match relation.column(&field.column) {
             None => problems.push(missing_column(model, relation, i)),
             Some(column) => {
@@ -289,10 +302,48 @@ fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem
     }
 }
 
+/// A name as SQL spells it: bare when that is unambiguous, else quoted.
+fn sql_ident(name: &str) -> String {
+    const KEYWORDS: [&str; 20] = [
+        "as",
+        "by",
+        "check",
+        "default",
+        "from",
+        "group",
+        "index",
+        "key",
+        "limit",
+        "order",
+        "primary",
+        "references",
+        "select",
+        "table",
+        "to",
+        "transaction",
+        "unique",
+        "values",
+        "where",
+        "with",
+    ];
+    let simple = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&name.to_ascii_lowercase().as_str());
+    if simple {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
 fn add_column_sql(table: &str, field: &FieldDef) -> String {
     let kind = field.kind();
     let ty = kind.sql_type().unwrap_or("<type>");
-    let column = &field.column;
+    let column = sql_ident(&field.column);
+    let table = sql_ident(table);
     if field.ty.optional {
         return format!("ALTER TABLE {table} ADD COLUMN {column} {ty};");
     }
@@ -563,6 +614,30 @@ mod tests {
     }
 
     #[test]
+    fn suggested_sql_quotes_names_that_need_it() {
+        let mut m = model(
+            "games",
+            &[
+                ("name", "String"),
+                ("nick", "Option<String>"),
+                ("order", "Option<i64>"),
+            ],
+        );
+        m.fields[1].column = "Nick Name".into();
+        let p = problems(&m);
+        assert!(
+            p[0].contains(r#"ALTER TABLE games ADD COLUMN "Nick Name" TEXT;"#),
+            "{}",
+            p[0]
+        );
+        assert!(
+            p[1].contains(r#"ALTER TABLE games ADD COLUMN "order" INTEGER;"#),
+            "{}",
+            p[1]
+        );
+    }
+
+    #[test]
     fn json_field_suggests_json_column() {
         let mut m = model(
             "games",
@@ -681,6 +756,13 @@ mod tests {
         let checked = check_model(&m, &snap);
         assert!(checked.problems.is_empty());
         assert!(!checked.insertable);
+    }
+
+    #[test]
+    fn unsupported_types_are_reported_at_the_type() {
+        let checked = check_model(&model("games", &[("name", "char")]), &schema(GAMES));
+        assert_eq!(checked.problems[0].site, Site::FieldType(0));
+        assert!(checked.problems[0].help[0].contains("use String"));
     }
 
     #[test]

@@ -135,17 +135,21 @@ pub fn diff_sides(expected: &Schema, live: &Schema, sides: &Sides<'_>) -> Vec<Di
         }
     }
     indexes(expected, live, &rebuilt, sides, &mut out);
-    // a rebuild drops and recreates every view (see `rebuild`)
-    if rebuilt.is_empty() {
-        named_sql(
-            DiffKind::View,
-            "view",
-            "VIEW",
-            pairs(&expected.views, |v| (&v.name, &v.sql)),
-            pairs(&live.views, |v| (&v.name, &v.sql)),
-            sides,
-            &mut out,
-        );
+    let first_view = out.len();
+    named_sql(
+        DiffKind::View,
+        "view",
+        "VIEW",
+        pairs(&expected.views, |v| (&v.name, &v.sql)),
+        pairs(&live.views, |v| (&v.name, &v.sql)),
+        sides,
+        &mut out,
+    );
+    if !rebuilt.is_empty() {
+        // a rebuild drops every view and creates the expected ones (see `rebuild`)
+        for d in &mut out[first_view..] {
+            d.fix.clear();
+        }
     }
     let triggers = |s: &Schema| -> Vec<(String, String)> {
         s.triggers
@@ -294,7 +298,7 @@ fn table_differs(
         }
         let destructive = found.iter().any(|d| d.destructive);
         if let Some(first) = found.first_mut() {
-            first.fix = rebuild(want, have, expected);
+            first.fix = rebuild(want, have, expected, live);
             first.destructive = destructive;
         }
     }
@@ -383,7 +387,7 @@ fn can_drop(table: &Table, c: &Column, live: &Schema) -> bool {
 /// SQLite's 12-step table rebuild: create the table as the migrations
 /// define it, copy the common columns, swap it in, recreate its indexes,
 /// triggers and every view (renaming a table re-checks the views).
-fn rebuild(want: &Table, have: &Table, expected: &Schema) -> String {
+fn rebuild(want: &Table, have: &Table, expected: &Schema, live: &Schema) -> String {
     let temp = format!("{}__driftless_new", want.name);
     let body = want.sql.find('(').map_or("", |i| &want.sql[i..]);
     let common: Vec<String> = want
@@ -401,7 +405,8 @@ fn rebuild(want: &Table, have: &Table, expected: &Schema) -> String {
         "-- rebuild `{}` as the migrations define it (SQLite's 12-step procedure)\n",
         want.name
     );
-    for v in &expected.views {
+    // renaming a table re-checks every view: drop them all, create the expected ones after
+    for v in live.views.iter().chain(&expected.views) {
         sql.push_str(&format!("DROP VIEW IF EXISTS {};\n", quote(&v.name)));
     }
     sql.push_str(&format!("CREATE TABLE {} {body};\n", quote(&temp)));
@@ -436,7 +441,8 @@ fn rebuild(want: &Table, have: &Table, expected: &Schema) -> String {
     for v in &expected.views {
         sql.push_str(&format!("{};\n", v.sql));
     }
-    sql.trim_end().to_string()
+    sql.push_str("PRAGMA foreign_key_check;");
+    sql
 }
 
 fn indexes(
@@ -675,6 +681,20 @@ mod tests {
             diffs[0].description
         );
         assert!(diffs[0].fix.contains("INSERT INTO"), "{}", diffs[0].fix);
+    }
+
+    #[test]
+    fn a_rebuild_still_reports_and_drops_extra_views() {
+        let live = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT, winners JSON);\
+                    CREATE INDEX games_name ON games (name); CREATE VIEW named AS SELECT name FROM games;\
+                    CREATE VIEW leaders AS SELECT name FROM games;";
+        let diffs = fixes_converge(GAMES, live);
+        assert!(
+            diffs
+                .iter()
+                .any(|d| d.kind == DiffKind::View && d.description.contains("`leaders`")),
+            "{diffs:#?}"
+        );
     }
 
     #[test]

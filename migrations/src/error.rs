@@ -101,6 +101,15 @@ pub enum Error {
         /// The statement's first line.
         statement: String,
     },
+    /// A view refers to a table or column the migrations do not (or no longer) create.
+    BrokenView {
+        /// The view.
+        view: String,
+        /// The migration that creates it, when known.
+        created_in: Option<PathBuf>,
+        /// SQLite's message.
+        message: String,
+    },
     /// A schema snapshot could not be read or written.
     Snapshot {
         /// The snapshot file.
@@ -209,6 +218,22 @@ impl fmt::Display for Error {
                 display_path(path),
                 at.line
             ),
+            Error::BrokenView {
+                view,
+                created_in,
+                message,
+            } => {
+                write!(f, "view `{view}` ")?;
+                if let Some(file) = created_in {
+                    write!(f, "(created in `{}`) ", display_path(file))?;
+                }
+                write!(
+                    f,
+                    "does not work on the schema the migrations produce: {message}\n\
+                     help: a migration creates the view before what it selects from, or drops or renames it later; \
+                     recreate the view in a new migration"
+                )
+            }
             Error::Snapshot { path, message } => write!(
                 f,
                 "schema snapshot `{}`: {message}\nhelp: run `cargo clean -p` for this crate and build again",

@@ -123,13 +123,14 @@ pub fn lint(
     target: Option<SqliteVersion>,
 ) -> Vec<Lint> {
     let statements = split(sql);
+    let rebuilt = rebuilt_tables(&statements);
     let mut out = Vec::new();
     let mut previous_end = 0;
     for stmt in &statements {
         let allowed = allowances(&sql[previous_end..stmt.offset]);
         previous_end = stmt.offset + stmt.sql.len();
         let mut found = Vec::new();
-        statement_lints(stmt, before, target, &mut found);
+        statement_lints(stmt, before, target, &rebuilt, &mut found);
         out.extend(
             found
                 .into_iter()
@@ -217,10 +218,67 @@ fn renames(stmt: &Statement<'_>) -> Option<bool> {
     Some(words.get(at + 1) == Some(&"TO"))
 }
 
+/// The tables a script rebuilds by SQLite's 12-step procedure: dropped, and
+/// then replaced by renaming a new table to their name. Such a DROP and
+/// RENAME lose nothing and break no running code, so they are not linted.
+fn rebuilt_tables(statements: &[Statement<'_>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, s) in statements.iter().enumerate() {
+        let Some(dropped) = dropped_table(s) else {
+            continue;
+        };
+        if statements[i + 1..]
+            .iter()
+            .any(|later| renamed_to(later).as_deref() == Some(dropped.as_str()))
+        {
+            out.push(dropped);
+        }
+    }
+    out
+}
+
+/// The table a `DROP TABLE [IF EXISTS] name` drops, lowercased and unquoted.
+fn dropped_table(stmt: &Statement<'_>) -> Option<String> {
+    if !stmt.starts_with(&["DROP", "TABLE"]) {
+        return None;
+    }
+    let words = words_after(stmt.sql, 2);
+    let name = if words.first().is_some_and(|w| w.eq_ignore_ascii_case("IF")) {
+        words.get(2)
+    } else {
+        words.first()
+    };
+    name.map(|n| unquote(n))
+}
+
+/// The new name in `ALTER TABLE x RENAME TO name`, lowercased and unquoted.
+fn renamed_to(stmt: &Statement<'_>) -> Option<String> {
+    if renames(stmt) != Some(true) {
+        return None;
+    }
+    let words = words_after(stmt.sql, 0);
+    let to = words.iter().position(|w| w.eq_ignore_ascii_case("TO"))?;
+    words.get(to + 1).map(|n| unquote(n))
+}
+
+fn words_after(sql: &str, skip: usize) -> Vec<&str> {
+    sql.split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|w| !w.is_empty())
+        .skip(skip)
+        .collect()
+}
+
+fn unquote(name: &str) -> String {
+    let name = name.rsplit('.').next().unwrap_or(name);
+    name.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']'))
+        .to_ascii_lowercase()
+}
+
 fn statement_lints(
     stmt: &Statement<'_>,
     before: &Schema,
     target: Option<SqliteVersion>,
+    rebuilt: &[String],
     out: &mut Vec<Lint>,
 ) {
     let upper = stmt.sql.to_ascii_uppercase();
@@ -237,11 +295,14 @@ fn statement_lints(
             help: help.to_string(),
         })
     };
-    if stmt.starts_with(&["DROP", "TABLE"]) {
+    let part_of_rebuild = dropped_table(stmt)
+        .or_else(|| renamed_to(stmt))
+        .is_some_and(|t| rebuilt.contains(&t));
+    if stmt.starts_with(&["DROP", "TABLE"]) && !part_of_rebuild {
         push(
             LintKind::DropTable,
             format!("`{}` deletes the table and its data", stmt.first_line()),
-            "stop using the table in one deploy and drop it in the next; a table rebuild is fine",
+            "stop using the table in one deploy and drop it in the next",
         );
     }
     if stmt.starts_with(&["ALTER", "TABLE"]) {
@@ -253,7 +314,7 @@ fn statement_lints(
             );
             version_lint(target, SqliteVersion(3, 35), "DROP COLUMN", stmt, out);
         }
-        if let Some(table) = renames(stmt) {
+        if let Some(table) = renames(stmt).filter(|_| !part_of_rebuild) {
             let what = if table { "table" } else { "column" };
             out.push(Lint {
                 kind: LintKind::Rename,
@@ -383,7 +444,8 @@ mod tests {
             kinds("CREATE TABLE k (code TEXT NOT NULL PRIMARY KEY);", "", None),
             []
         );
-        let rebuild = "CREATE TABLE t2 (id INTEGER PRIMARY KEY, a TEXT);\nINSERT INTO t2 SELECT id, a FROM t;\n-- driftless:allow(drop-table)\nDROP TABLE t;\n-- driftless:allow(rename)\nALTER TABLE t2 RENAME TO t;";
+        // SQLite's 12-step rebuild: the DROP and RENAME are not lints, the missing check is
+        let rebuild = "CREATE TABLE t2 (id INTEGER PRIMARY KEY, a TEXT);\nINSERT INTO t2 SELECT id, a FROM t;\nDROP TABLE t;\nALTER TABLE \"t2\" RENAME TO \"t\";";
         assert_eq!(kinds(rebuild, T, None), [RebuildWithoutForeignKeyCheck]);
         assert_eq!(
             kinds(&format!("{rebuild}\nPRAGMA foreign_key_check;"), T, None),

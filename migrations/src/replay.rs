@@ -7,7 +7,7 @@ use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
 
 use crate::discover::{Migration, MigrationSet};
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::schema::{Schema, Snapshot, Source};
 use crate::split::{Statement, position, split};
 
@@ -58,10 +58,18 @@ pub fn replay(set: &MigrationSet) -> Result<Snapshot> {
     for m in &set.migrations {
         run_migration(&conn, m)?;
     }
+    let schema = Schema::read(&conn).map_err(|e| match e {
+        Error::BrokenView { view, message, .. } => Error::BrokenView {
+            created_in: creator_of(set, &view),
+            view,
+            message,
+        },
+        other => other,
+    })?;
     let snapshot = Snapshot {
         format: Snapshot::FORMAT,
         source: Source::of(set),
-        schema: Schema::read(&conn)?,
+        schema,
     };
     trace(&format!(
         "replay {} migrations from {} in {} us",
@@ -81,6 +89,22 @@ pub enum Transaction {
     Caller,
     /// The migration opted out: statements run as they are, BEGIN/COMMIT included.
     None,
+}
+
+/// The up script of the last migration that creates view `view`.
+fn creator_of(set: &MigrationSet, view: &str) -> Option<std::path::PathBuf> {
+    set.migrations
+        .iter()
+        .rev()
+        .find(|m| {
+            split(&m.up.sql).iter().any(|s| {
+                (s.starts_with(&["CREATE", "VIEW"]) || s.starts_with(&["CREATE", "TEMP", "VIEW"]))
+                    && s.keywords
+                        .iter()
+                        .any(|k| k.trim_matches('"').eq_ignore_ascii_case(view))
+            })
+        })
+        .map(|m| m.up.path.clone())
 }
 
 /// Runs one migration's up script: in a transaction unless it opted out.
@@ -119,19 +143,50 @@ pub fn run_script(conn: &Connection, path: &Path, sql: &str, mode: Transaction) 
     if own {
         conn.execute_batch("BEGIN")?;
     }
+    // a failed script never leaves a transaction of its own (or ours) open
+    let abandon = || {
+        if mode != Transaction::Caller && !conn.is_autocommit() {
+            // the script's own error is what the user needs; a failed rollback adds nothing
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    };
     for stmt in &statements {
         if let Err(e) = conn.execute_batch(stmt.sql) {
-            if own {
-                // the statement's own error is what the user needs; a failed rollback adds nothing
-                let _ = conn.execute_batch("ROLLBACK");
-            }
+            abandon();
             return Err(statement_error(path, sql, stmt, e));
         }
     }
-    if own {
-        conn.execute_batch("COMMIT")?;
+    let last = statements.last();
+    let at_end = |message: String| Error::Statement {
+        path: path.to_path_buf(),
+        at: last.map_or(Position { line: 1, column: 1 }, |s| s.at),
+        token: None,
+        statement: last.map_or(String::new(), |s| s.first_line().to_string()),
+        message,
+    };
+    if own && let Err(e) = conn.execute_batch("COMMIT") {
+        // deferred constraints are checked here, after the last statement
+        abandon();
+        return Err(at_end(format!(
+            "the migration could not commit: {}",
+            sqlite_message(e)
+        )));
+    }
+    if mode == Transaction::None && !conn.is_autocommit() {
+        abandon();
+        return Err(at_end(
+            "the migration began a transaction and never committed it".into(),
+        ));
     }
     Ok(())
+}
+
+/// SQLite's own message, without rusqlite's wrapping.
+pub fn sqlite_message(e: rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg,
+        other => other.to_string(),
+    }
 }
 
 fn refuse_forbidden(path: &Path, stmt: &Statement<'_>, transactional: bool) -> Result<()> {
@@ -174,8 +229,7 @@ fn statement_error(path: &Path, script: &str, stmt: &Statement<'_>, e: rusqlite:
                 .map(|o| position(script, stmt.offset + o));
             (msg, token)
         }
-        rusqlite::Error::SqliteFailure(_, Some(msg)) => (msg, None),
-        other => (other.to_string(), None),
+        other => (sqlite_message(other), None),
     };
     Error::Statement {
         path: path.to_path_buf(),
@@ -312,6 +366,25 @@ mod tests {
     }
 
     #[test]
+    fn a_view_broken_by_a_later_migration_names_the_view_and_its_migration() {
+        let (_d, set) = set_of(&[
+            (
+                "0001_a.sql",
+                "CREATE TABLE later (x); CREATE VIEW v AS SELECT x FROM later;",
+            ),
+            ("0002_b.sql", "DROP TABLE later;"),
+        ]);
+        let err = replay(&set).expect_err("broken view");
+        let text = err.to_string();
+        assert!(matches!(err, Error::BrokenView { .. }), "{text}");
+        assert!(
+            text.contains("view `v` (created in") && text.contains("0001_a.sql"),
+            "{text}"
+        );
+        assert!(text.contains("no such table"), "{text}");
+    }
+
+    #[test]
     fn own_begin_commit_is_explained() {
         let (_d, set) = set_of(&[("0001_a.sql", "BEGIN;\nCREATE TABLE a (x);\nCOMMIT;")]);
         let err = replay(&set).expect_err("begin");
@@ -321,6 +394,41 @@ mod tests {
             "-- driftless:no-transaction\nBEGIN;\nCREATE TABLE a (x);\nCOMMIT;",
         )]);
         replay(&set).expect("no-transaction migration may manage its own");
+    }
+
+    #[test]
+    fn a_deferred_constraint_failing_at_commit_is_rolled_back_and_named() {
+        let conn = sandbox().expect("sandbox");
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; CREATE TABLE p (id INTEGER PRIMARY KEY);\
+             CREATE TABLE c (pid INTEGER REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED);",
+        )
+        .expect("schema");
+        let err = run_script(
+            &conn,
+            Path::new("0002_c.sql"),
+            "INSERT INTO c VALUES (42);",
+            Transaction::Own,
+        )
+        .expect_err("deferred FK");
+        assert!(
+            err.to_string().contains("0002_c.sql") && err.to_string().contains("could not commit"),
+            "{err}"
+        );
+        assert!(conn.is_autocommit(), "the transaction was rolled back");
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM c", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(n, 0);
+        let err = run_script(
+            &conn,
+            Path::new("0003_x.sql"),
+            "BEGIN; CREATE TABLE x (a);",
+            Transaction::None,
+        )
+        .expect_err("left open");
+        assert!(err.to_string().contains("never committed"), "{err}");
+        assert!(conn.is_autocommit());
     }
 
     #[test]

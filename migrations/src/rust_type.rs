@@ -5,15 +5,16 @@
 /// and is not type-checked (a user's newtype or enum may implement `FromSql` any way it likes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RustKind {
-    /// `i8`..`i128`, `u8`..`u128`, `isize`, `usize`.
+    /// `i8`..`i64`, `u8`..`u64`, `isize`, `usize` (`u64` and `usize` fail
+    /// at run time on values above `i64::MAX`).
     Integer,
     /// `bool`.
     Bool,
     /// `f32`, `f64`.
     Float,
-    /// `String`, `&str`, `Box<str>`, `Cow<str>`, `Rc<str>`, `Arc<str>`, `char`.
+    /// `String`, `Box<str>`, `Cow<str>`, `Rc<str>`, `Arc<str>`.
     Text,
-    /// `Vec<u8>`, `[u8; N]`, `&[u8]`, `Box<[u8]>`, `Cow<[u8]>`.
+    /// `Vec<u8>`, `[u8; N]`, `Box<[u8]>`, `Cow<[u8]>`.
     Blob,
     /// chrono and time date/time types (stored as text).
     DateTime,
@@ -23,6 +24,8 @@ pub enum RustKind {
     Json,
     /// Not known: passes every type check.
     Unknown,
+    /// Known, but rusqlite cannot read it from a row; the text says what to use.
+    Unsupported(&'static str),
 }
 
 impl RustKind {
@@ -37,7 +40,7 @@ impl RustKind {
             RustKind::DateTime => "DATETIME",
             RustKind::Uuid => "BLOB",
             RustKind::Json => "JSON",
-            RustKind::Unknown => return None,
+            RustKind::Unknown | RustKind::Unsupported(_) => return None,
         })
     }
 
@@ -50,7 +53,7 @@ impl RustKind {
             RustKind::Blob => "x''",
             RustKind::DateTime => "'1970-01-01 00:00:00'",
             RustKind::Json => "'null'",
-            RustKind::Uuid | RustKind::Unknown => return None,
+            RustKind::Uuid | RustKind::Unknown | RustKind::Unsupported(_) => return None,
         })
     }
 }
@@ -77,7 +80,7 @@ impl FieldType {
     /// assert!(t.optional);
     /// assert_eq!(t.kind, RustKind::DateTime);
     /// assert_eq!(t.written, "Option<chrono::NaiveDateTime>");
-    /// assert_eq!(FieldType::parse("& 'a str").kind, RustKind::Text);
+    /// assert!(matches!(FieldType::parse("& 'a str").kind, RustKind::Unsupported(_)));
     /// assert_eq!(FieldType::parse("MyEnum").kind, RustKind::Unknown);
     /// ```
     pub fn parse(ty: &str) -> FieldType {
@@ -142,14 +145,22 @@ fn last_segment(path: &str) -> &str {
 }
 
 fn classify(ty: &str) -> RustKind {
-    let mut ty = ty.trim();
-    // references: `&'a str`, `&mut [u8]`
-    if let Some(rest) = ty.strip_prefix('&') {
-        ty = rest.trim_start();
-        if ty.starts_with('\'') {
-            ty = ty.split_once(' ').map_or("", |(_, t)| t);
+    let ty = ty.trim();
+    if ty.starts_with('&') {
+        return RustKind::Unsupported(
+            "a row is read into owned values, so a reference cannot be filled: use String or Vec<u8>",
+        );
+    }
+    match ty {
+        "char" => {
+            return RustKind::Unsupported("rusqlite cannot read or write a char: use String");
         }
-        ty = ty.strip_prefix("mut ").unwrap_or(ty);
+        "i128" | "u128" => {
+            return RustKind::Unsupported(
+                "SQLite integers have 64 bits and rusqlite stores 128-bit ones as BLOBs: use i64",
+            );
+        }
+        _ => {}
     }
     if ty == "[u8]" || (ty.starts_with("[u8;") && ty.ends_with(']')) {
         return RustKind::Blob;
@@ -169,7 +180,7 @@ fn classify(ty: &str) -> RustKind {
         | "usize" => return RustKind::Integer,
         "bool" => return RustKind::Bool,
         "f32" | "f64" => return RustKind::Float,
-        "str" | "char" => return RustKind::Text,
+        "str" => return RustKind::Text,
         _ => {}
     }
     if is_path(ty, &["String"], &["std::string", "alloc::string"]) {
@@ -218,11 +229,9 @@ mod tests {
             ("Box < str >", RustKind::Text),
             ("Cow < 'a , str >", RustKind::Text),
             ("std :: sync :: Arc < str >", RustKind::Text),
-            ("char", RustKind::Text),
-            ("& 'static str", RustKind::Text),
+            ("u64", RustKind::Integer),
             ("Vec < u8 >", RustKind::Blob),
             ("[u8 ; 16]", RustKind::Blob),
-            ("& [u8]", RustKind::Blob),
             ("chrono :: DateTime < chrono :: Utc >", RustKind::DateTime),
             ("NaiveDate", RustKind::DateTime),
             ("time :: OffsetDateTime", RustKind::DateTime),
@@ -234,6 +243,16 @@ mod tests {
         ];
         for (ty, kind) in cases {
             assert_eq!(FieldType::parse(ty).kind, kind, "{ty}");
+        }
+    }
+
+    #[test]
+    fn types_rusqlite_cannot_read_are_unsupported() {
+        for ty in ["char", "& 'a str", "& [u8]", "i128", "Option < u128 >"] {
+            assert!(
+                matches!(FieldType::parse(ty).kind, RustKind::Unsupported(_)),
+                "{ty}"
+            );
         }
     }
 

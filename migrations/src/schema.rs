@@ -258,7 +258,16 @@ impl Schema {
                 continue;
             }
             let sql = object_sql(conn, &name)?;
-            let columns = read_columns(conn, &name)?;
+            let columns = match read_columns(conn, &name) {
+                Err(Error::Sqlite(e)) if kind == "view" => {
+                    return Err(Error::BrokenView {
+                        view: name,
+                        created_in: None,
+                        message: crate::replay::sqlite_message(e),
+                    });
+                }
+                other => other?,
+            };
             if kind == "view" {
                 schema.views.push(View { name, columns, sql });
             } else {

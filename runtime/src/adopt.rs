@@ -1,7 +1,7 @@
 //! Taking over the history of another migration tool, so a project can
 //! switch to driftless without re-running anything.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha384};
 
 use crate::error::{Error, Result};
@@ -101,6 +101,23 @@ impl Migrations {
 
 fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
     if table_exists(conn, "_sqlx_migrations")? {
+        // sqlx records a failed migration with success = false: part of it may have run
+        let dirty: Option<i64> = conn
+            .query_row(
+                "SELECT version FROM _sqlx_migrations WHERE NOT success ORDER BY version LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(version) = dirty {
+            return Err(Error::AdoptMismatch {
+                tool: "sqlx",
+                version: version.try_into().unwrap_or(0),
+                reason: "sqlx recorded it as failed, so part of it may have run; \
+                         finish or undo it and fix its row in _sqlx_migrations first"
+                    .into(),
+            });
+        }
         let mut stmt = conn.prepare(
             "SELECT version, description, checksum, installed_on FROM _sqlx_migrations \
              WHERE success ORDER BY version",

@@ -63,6 +63,25 @@ pub enum Error {
         /// The migration.
         migration: Recorded,
     },
+    /// A migration ran but could not commit (a deferred constraint failed); it was rolled back.
+    CommitFailed {
+        /// Its version.
+        version: u64,
+        /// Its file.
+        file: String,
+        /// SQLite's message.
+        message: String,
+    },
+    /// A migration that runs outside a transaction failed after some of its
+    /// statements took effect; it is recorded as unfinished.
+    PartlyApplied {
+        /// Its version.
+        version: u64,
+        /// Its file.
+        file: String,
+        /// The failing statement.
+        source: Box<driftless_migrations::Error>,
+    },
     /// A downgrade would need a down migration that does not exist.
     MissingDown {
         /// Its version.
@@ -98,6 +117,11 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The backup path is taken: a backup never overwrites a file.
+    BackupExists {
+        /// The path given.
+        path: PathBuf,
+    },
     /// The backup could not be written.
     Backup {
         /// Where it was going.
@@ -112,7 +136,21 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Migration(e) => write!(f, "{e}"),
+            Error::Migration(e) => {
+                write!(f, "{e}")?;
+                if matches!(
+                    e,
+                    driftless_migrations::Error::Statement { .. }
+                        | driftless_migrations::Error::Forbidden { .. }
+                        | driftless_migrations::Error::OwnTransaction { .. }
+                ) {
+                    write!(
+                        f,
+                        "\nnothing of it was kept: the database is as the previous migration left it"
+                    )?;
+                }
+                Ok(())
+            }
             Error::UnknownApplied { unknown } => {
                 writeln!(
                     f,
@@ -155,14 +193,42 @@ impl fmt::Display for Error {
                 }
                 write!(
                     f,
-                    "help: give them versions after {newest_applied}, or allow out-of-order upgrades if they are independent"
+                    "help: give them versions after {newest_applied}, or, if they are independent of the newer ones, \
+                     allow out-of-order upgrades (`Options {{ allow_out_of_order: true, .. }}`, `driftless upgrade --allow-out-of-order`)"
                 )
             }
             Error::Unfinished { migration } => write!(
                 f,
-                "migration {} {} runs outside a transaction and was started at {} but never finished\n\
-                 help: check what it did with `verify`, finish or undo it by hand, then `stamp` the right version",
-                migration.version, migration.name, migration.applied_at
+                "migration {v} {} runs outside a transaction; it was started at {} and has not finished: \
+                 another process may still be running it (driftless waited for the busy timeout), or that process died part-way\n\
+                 help: if nothing runs it any more, see what it did with `verify` (driftless diff), then either finish it by hand \
+                 and `stamp {v}`, or undo it and `stamp {}` to run it again",
+                migration.name,
+                migration.applied_at,
+                migration.version.saturating_sub(1),
+                v = migration.version,
+            ),
+            Error::CommitFailed {
+                version,
+                file,
+                message,
+            } => write!(
+                f,
+                "migration {version} ({file}) could not commit: {message}\n\
+                 it was rolled back: the database is as the previous migration left it\n\
+                 help: a deferred constraint (e.g. a DEFERRABLE foreign key) is violated by the rows the migration leaves"
+            ),
+            Error::PartlyApplied {
+                version,
+                file,
+                source,
+            } => write!(
+                f,
+                "{source}\nmigration {version} ({file}) runs outside a transaction, so its statements before the failing one took effect; \
+                 it is recorded as unfinished\n\
+                 help: see what it did with `verify` (driftless diff); finish it by hand and `stamp {version}`, \
+                 or undo it, fix the file and `stamp {}` to run it again",
+                version.saturating_sub(1)
             ),
             Error::MissingDown { version, file } => write!(
                 f,
@@ -201,6 +267,11 @@ impl fmt::Display for Error {
                  help: nothing was adopted; make the files match what ran, or `stamp` by hand"
             ),
             Error::NothingToAdopt { reason } => write!(f, "nothing to adopt: {reason}"),
+            Error::BackupExists { path } => write!(
+                f,
+                "will not back up the database to `{}`: the file exists\nhelp: nothing was migrated; choose a new backup path",
+                path.display()
+            ),
             Error::Backup { path, source } => write!(
                 f,
                 "could not back up the database to `{}`: {source}\nhelp: nothing was migrated; choose another backup path",
@@ -219,6 +290,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Migration(e) => Some(e),
+            Error::PartlyApplied { source, .. } => Some(source.as_ref()),
             Error::Backup { source, .. } | Error::Sqlite(source) => Some(source),
             _ => None,
         }

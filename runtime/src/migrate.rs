@@ -157,7 +157,7 @@ impl Migrations {
         let wanted = |v: u64| to.is_none_or(|t| v <= t);
         let mut report = Report::default();
         // read first, without a lock: an up-to-date database is not written to
-        let status = self.status(conn)?;
+        let status = self.settled_status(conn, options)?;
         check(&status, options)?;
         if !status.pending.iter().any(|(v, _)| wanted(*v)) {
             return Ok(report);
@@ -166,7 +166,7 @@ impl Migrations {
         loop {
             // peek outside the lock (foreign keys can only be switched between transactions),
             // then confirm inside it
-            let status = self.status(conn)?;
+            let status = self.settled_status(conn, options)?;
             check(&status, options)?;
             let Some(&(version, _)) = status.pending.iter().find(|(v, _)| wanted(*v)) else {
                 break;
@@ -229,7 +229,7 @@ impl Migrations {
             return Err(Error::UnknownVersion { version });
         }
         conn.busy_timeout(options.busy_timeout)?;
-        let status = self.status(conn)?;
+        let status = self.settled_status(conn, options)?;
         if !status.unknown.is_empty() || !status.unfinished.is_empty() {
             return Err(status
                 .problem()
@@ -301,8 +301,33 @@ impl Migrations {
                 record(&tx, m, 0)?;
             }
         }
+        // stamping past an unfinished no-transaction migration says it was finished by hand
+        tx.execute(
+            "UPDATE _driftless_migrations SET duration_ms = 0 WHERE duration_ms < 0 AND version <= ?1",
+            [version_param(version)],
+        )?;
         tx.commit()?;
         Ok(())
+    }
+}
+
+impl Migrations {
+    /// The status, after waiting (up to the busy timeout) for no-transaction
+    /// migrations another migrator is running to finish: they hold no lock
+    /// to wait on, so their unfinished history row is polled instead.
+    fn settled_status(
+        &self,
+        conn: &Connection,
+        options: &Options,
+    ) -> Result<crate::status::Status> {
+        let started = Instant::now();
+        loop {
+            let status = self.status(conn)?;
+            if status.unfinished.is_empty() || started.elapsed() >= options.busy_timeout {
+                return Ok(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -334,6 +359,7 @@ fn rebuilds_tables(sql: &str) -> bool {
 /// when it returns `None` (nothing to do after all) or fails.
 fn under_write_lock<T>(
     conn: &Connection,
+    m: &Migration,
     fk_off: bool,
     body: impl FnOnce() -> Result<Option<T>>,
 ) -> Result<Option<T>> {
@@ -344,7 +370,15 @@ fn under_write_lock<T>(
         conn.execute_batch("BEGIN IMMEDIATE")?;
         match body() {
             Ok(Some(value)) => {
-                conn.execute_batch("COMMIT")?;
+                // deferred constraints are checked here, after the migration's last statement
+                if let Err(e) = conn.execute_batch("COMMIT") {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    return Err(Error::CommitFailed {
+                        version: m.version,
+                        file: m.file.to_string(),
+                        message: driftless_migrations::replay::sqlite_message(e),
+                    });
+                }
                 Ok(Some(value))
             }
             Ok(None) => {
@@ -384,7 +418,7 @@ fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<D
         return apply_outside_transaction(conn, m, options, path, &sql);
     }
     let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
-    under_write_lock(conn, fk_off, || {
+    under_write_lock(conn, m, fk_off, || {
         if !still_pending(conn, m, options)? {
             return Ok(None);
         }
@@ -408,7 +442,7 @@ fn apply_outside_transaction(
     path: &Path,
     sql: &str,
 ) -> Result<Option<Duration>> {
-    let claimed = under_write_lock(conn, false, || {
+    let claimed = under_write_lock(conn, m, false, || {
         if !still_pending(conn, m, options)? {
             return Ok(None);
         }
@@ -420,12 +454,20 @@ fn apply_outside_transaction(
     }
     let started = Instant::now();
     if let Err(e) = run_script(conn, path, sql, Transaction::None) {
-        // it did not finish: forget it was started, so that it can be retried after a fix
-        conn.execute(
-            "DELETE FROM _driftless_migrations WHERE version = ?1",
-            [version_param(m.version)],
-        )?;
-        return Err(e.into());
+        if !took_effect(&e, sql) {
+            // nothing ran: forget it was started, so that it can be retried after a fix
+            conn.execute(
+                "DELETE FROM _driftless_migrations WHERE version = ?1",
+                [version_param(m.version)],
+            )?;
+            return Err(e.into());
+        }
+        // its first statements took effect and cannot be undone: leave the row unfinished
+        return Err(Error::PartlyApplied {
+            version: m.version,
+            file: m.file.to_string(),
+            source: Box::new(e),
+        });
     }
     let took = started.elapsed();
     conn.execute(
@@ -433,6 +475,16 @@ fn apply_outside_transaction(
         (version_param(m.version), millis(took)),
     )?;
     Ok(Some(took))
+}
+
+/// Whether a failed no-transaction script ran any statement before failing.
+fn took_effect(e: &driftless_migrations::Error, sql: &str) -> bool {
+    let first = split(sql).first().map(|s| s.at);
+    match e {
+        driftless_migrations::Error::Statement { at, .. } => Some(*at) != first,
+        // refused before anything ran
+        _ => false,
+    }
 }
 
 /// Runs `m`'s down script and forgets it, in one transaction; `None` when
@@ -447,7 +499,7 @@ fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
     let sql = normalize(down);
     let file = down_file(m);
     let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
-    under_write_lock(conn, fk_off, || {
+    under_write_lock(conn, m, fk_off, || {
         let started = Instant::now();
         let recorded = conn.execute(
             "DELETE FROM _driftless_migrations WHERE version = ?1",
@@ -497,6 +549,9 @@ fn foreign_key_check(conn: &Connection, m: &Migration) -> Result<()> {
 fn take_backup(conn: &Connection, backup: &Backup) -> Result<Option<PathBuf>> {
     let path = match backup {
         Backup::None => return Ok(None),
+        Backup::To(path) if path.exists() => {
+            return Err(Error::BackupExists { path: path.clone() });
+        }
         Backup::To(path) => path.clone(),
         Backup::Beside => beside(conn)?,
     };

@@ -9,9 +9,8 @@ use driftless_migrations::schema::Schema;
 use rusqlite::Connection;
 
 use crate::adopt::FOREIGN_HISTORY_TABLES;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::set::Migrations;
-use crate::status::Applied;
 
 impl Migrations {
     /// Every difference between the live schema of `conn` and the schema
@@ -19,10 +18,11 @@ impl Migrations {
     /// SQL that would fix it: the reviewed replacement for an `ALTER TABLE`
     /// typed into a production shell. Empty when they agree.
     ///
+    /// Applied migrations this build lacks cannot be replayed, so what they
+    /// did shows as differences: check those before a `stamp`.
+    ///
     /// # Errors
-    /// [`Error::UnknownApplied`] when the database records migrations this
-    /// build lacks (their schema cannot be replayed); a migration that fails
-    /// to replay.
+    /// A migration that fails to replay.
     ///
     /// ```
     /// let dir = tempfile::tempdir()?;
@@ -61,12 +61,9 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn schemas(&self, conn: &Connection) -> Result<(Schema, Schema)> {
+        // applied migrations this build lacks cannot be replayed: what they
+        // did shows up as differences, which is how `verify` helps decide a `stamp`
         let status = self.status(conn)?;
-        if !status.unknown.is_empty() {
-            return Err(Error::UnknownApplied {
-                unknown: status.unknown.iter().map(Applied::recorded).collect(),
-            });
-        }
         let expected = self.schema_after(status.applied.iter().map(|a| a.version))?;
         let mut live = Schema::read(conn)?;
         live.tables

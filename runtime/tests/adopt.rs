@@ -360,6 +360,21 @@ fn sqlx_checksum_that_differs_is_refused() {
 }
 
 #[test]
+fn sqlx_failed_migration_is_refused() {
+    // sqlx records a migration that failed part-way with success = false
+    let mut p = sqlx_project(SCORE);
+    p.run(SQLX_TABLE);
+    p.run(GAMES);
+    sqlx_record(&p, SQLX_V1, "create games", GAMES_SHA384);
+    sqlx_record(&p, SQLX_V2, "add score", SCORE_SHA384);
+    p.run(&format!(
+        "UPDATE _sqlx_migrations SET success = 0 WHERE version = {}",
+        i64_of(SQLX_V2)
+    ));
+    p.check_mismatch("sqlx", SQLX_V2, "failed");
+}
+
+#[test]
 fn diesel_version_without_a_file_is_refused() {
     let mut p = diesel_project();
     p.run(DIESEL_TABLE);

@@ -192,10 +192,13 @@ fn unknown_applied_version_is_the_runbooks_cant_locate_revision() {
     assert_eq!(m.status(&conn).expect("status").unknown.len(), 1);
 
     // the reviewed way out: verify shows what 0003 did, stamp forgets it
-    m.stamp(&mut conn, 2).expect("stamp");
-    let diffs = m.verify(&conn).expect("verify");
+    let diffs = m.verify(&conn).expect("verify works while 0003 is unknown");
     assert_eq!(diffs.len(), 1);
     assert_eq!(diffs[0].kind, DiffKind::ExtraColumn);
+    assert!(diffs[0].description.contains("games.completed_at"));
+    m.stamp(&mut conn, 2).expect("stamp");
+    assert!(m.status(&conn).expect("status").unknown.is_empty());
+    assert_eq!(m.verify(&conn).expect("verify"), diffs);
 }
 
 #[test]
@@ -388,6 +391,19 @@ fn backup_then_restore_gives_back_the_data() {
         },
     );
     assert!(matches!(err, Err(Error::Backup { .. })));
+    // a backup never overwrites a file
+    let taken = f.dir.path().join("taken.db");
+    fs::write(&taken, b"precious").expect("write");
+    let err = m.upgrade_with(
+        &mut f.open(),
+        None,
+        &Options {
+            backup: Backup::To(taken.clone()),
+            ..Options::default()
+        },
+    );
+    assert!(matches!(err, Err(Error::BackupExists { .. })));
+    assert_eq!(fs::read(&taken).expect("read"), b"precious");
     assert_eq!(
         versions(&m, &f.open()),
         [1, 2],
@@ -459,17 +475,129 @@ fn no_transaction_migration_is_recorded_as_such_and_cleaned_up_on_failure() {
     let history = m.status(&conn).expect("status").applied;
     assert!(history[1].no_transaction && history[1].duration_ms >= 0);
 
+    // failing at its first statement: nothing ran, nothing is recorded
+    f.write(
+        "0003_broken.sql",
+        "-- driftless:no-transaction\nSELECT nope FROM nowhere;\nCREATE TABLE a (x);\n",
+    );
+    let err = f.migrations().upgrade(&mut conn).expect_err("fails");
+    assert!(matches!(err, Error::Migration(_)), "{err}");
+    assert!(err.to_string().contains("0003_broken.sql"), "{err}");
+    assert_eq!(versions(&f.migrations(), &conn), [1, 2], "not recorded");
+
+    // failing after a statement took effect: recorded as unfinished, and said so
     f.write(
         "0003_broken.sql",
         "-- driftless:no-transaction\nCREATE TABLE a (x);\nSELECT nope FROM nowhere;\n",
     );
-    let err = f.migrations().upgrade(&mut conn).expect_err("fails");
-    assert!(err.to_string().contains("0003_broken.sql"), "{err}");
-    assert_eq!(
-        versions(&f.migrations(), &conn),
-        [1, 2],
-        "not recorded as applied"
+    let m = f.migrations();
+    let err = m.upgrade(&mut conn).expect_err("fails part-way");
+    let text = err.to_string();
+    assert!(
+        matches!(err, Error::PartlyApplied { version: 3, .. }),
+        "{text}"
     );
+    assert!(
+        text.contains("took effect") && text.contains("stamp 3"),
+        "{text}"
+    );
+    let status = m.status(&conn).expect("status");
+    assert_eq!(
+        status
+            .unfinished
+            .iter()
+            .map(|a| a.version)
+            .collect::<Vec<_>>(),
+        [3]
+    );
+    // finished by hand (here: nothing left to do), stamp says so
+    m.stamp(&mut conn, 3).expect("stamp");
+    assert!(m.status(&conn).expect("status").is_up_to_date());
+}
+
+#[test]
+fn a_deferred_constraint_failing_at_commit_rolls_the_migration_back() {
+    let f = Fixture::new(&[
+        (
+            "0001_tables.sql",
+            "CREATE TABLE p (id INTEGER PRIMARY KEY);\n\
+             CREATE TABLE c (pid INTEGER REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED);",
+        ),
+        ("0002_orphan.sql", "INSERT INTO c (pid) VALUES (42);"),
+    ]);
+    let m = f.migrations();
+    let mut conn = f.open();
+    conn.pragma_update(None, "foreign_keys", true)
+        .expect("fk on");
+    let err = m
+        .upgrade(&mut conn)
+        .expect_err("deferred FK fails at COMMIT");
+    let text = err.to_string();
+    assert!(
+        matches!(err, Error::CommitFailed { version: 2, .. }),
+        "{text}"
+    );
+    assert!(
+        text.contains("0002_orphan.sql") && text.contains("rolled back"),
+        "{text}"
+    );
+    assert!(conn.is_autocommit(), "no transaction is left open");
+    assert_eq!(versions(&m, &conn), [1]);
+    // the write lock was released: another connection can write
+    f.open()
+        .execute_batch("CREATE TABLE other (x)")
+        .expect("not locked");
+}
+
+#[test]
+fn a_second_migrator_waits_for_a_running_no_transaction_migration() {
+    let slow = "-- driftless:no-transaction\n\
+        CREATE TABLE big (x);\n\
+        INSERT INTO big WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000) SELECT x FROM n;\n";
+    let f = Fixture::new(&[
+        ("0001_games.sql", GAMES),
+        ("0002_big.sql", slow),
+        ("0003_players.sql", PLAYERS),
+    ]);
+    let path = f.db_path();
+    let dir = f.dir.path().join("migrations");
+    let first = std::thread::spawn({
+        let (path, dir) = (path.clone(), dir.clone());
+        move || {
+            let m = Migrations::from_dir(dir).expect("migrations");
+            m.upgrade(&mut Connection::open(path).expect("open"))
+                .map(|r| r.ran.len())
+        }
+    });
+    // start the second migrator while the first is inside 0002 (its row says -1)
+    let watcher = Connection::open(&path).expect("open");
+    let started = std::time::Instant::now();
+    loop {
+        let running: Option<i64> = watcher
+            .query_row(
+                "SELECT duration_ms FROM _driftless_migrations WHERE version = 2",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        if running == Some(-1) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the first migrator never started 0002"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let m = Migrations::from_dir(&dir).expect("migrations");
+    let second = m.upgrade(&mut Connection::open(&path).expect("open"));
+    let first = first.join().expect("thread");
+    let (a, b) = (
+        first.expect("first migrator"),
+        second.expect("second migrator").ran.len(),
+    );
+    assert_eq!(a + b, 3, "each migration ran once");
+    assert_eq!(versions(&m, &f.open()), [1, 2, 3]);
 }
 
 #[test]
@@ -487,9 +615,16 @@ fn unfinished_no_transaction_migration_blocks_the_upgrade() {
         [],
     )
     .expect("marker");
-    let err = m.upgrade(&mut conn).expect_err("unfinished");
+    let quick = Options {
+        busy_timeout: std::time::Duration::from_millis(200),
+        ..Options::default()
+    };
+    let err = m
+        .upgrade_with(&mut conn, None, &quick)
+        .expect_err("unfinished");
     assert!(matches!(err, Error::Unfinished { .. }), "{err}");
-    assert!(err.to_string().contains("never finished"), "{err}");
+    assert!(err.to_string().contains("has not finished"), "{err}");
+    assert!(err.to_string().contains("stamp 2"), "{err}");
 }
 
 #[test]
