@@ -27,6 +27,7 @@ pub mod check;
 pub mod diff;
 pub mod discover;
 pub mod error;
+pub mod format;
 pub mod lint;
 pub mod replay;
 pub mod rust_type;
