@@ -49,7 +49,7 @@ pub fn run(
             findings.push(Finding {
                 error: true,
                 code: "files",
-                file: display_path(dir),
+                file: display_path(offending_file(&e).unwrap_or(dir)),
                 line: None,
                 message,
                 help,
@@ -64,21 +64,44 @@ pub fn run(
     match uncommitted(dir) {
         Ok(files) => {
             for (file, state) in files {
+                let commit = "commit it in the same commit as the model change that needs it";
+                let help = if state.starts_with("ignored") {
+                    format!("make .gitignore stop matching it (or `git add -f` it), then {commit}")
+                } else {
+                    commit.to_string()
+                };
                 findings.push(Finding {
                     error: false,
                     code: "uncommitted",
                     file,
                     line: None,
                     message: format!("migration file is {state}"),
-                    help: Some(
-                        "commit it in the same commit as the model change that needs it".into(),
-                    ),
+                    help: Some(help),
                 });
             }
         }
         Err(note) => notes.push(note),
     }
     report(dir, &findings, &notes, count, format, deny_warnings, style)
+}
+
+/// The file (or diesel folder) an engine error is about, when it names one.
+/// Of two files with one version, the first (both are in the message).
+fn offending_file(e: &driftless_migrations::Error) -> Option<&Path> {
+    use driftless_migrations::Error as E;
+    match e {
+        E::Io { path, .. }
+        | E::NotUtf8 { path }
+        | E::UnknownFile { path }
+        | E::DownWithoutUp { path }
+        | E::Statement { path, .. }
+        | E::Forbidden { path, .. }
+        | E::OwnTransaction { path, .. }
+        | E::Snapshot { path, .. } => Some(path),
+        E::MissingUp { dir } => Some(dir),
+        E::DuplicateVersion { first, .. } => Some(first),
+        _ => None,
+    }
 }
 
 /// Replays every migration, lints it, and checks its down migration.
@@ -190,8 +213,8 @@ fn down_restores(
     Ok(findings)
 }
 
-/// Migration files git does not track or that have uncommitted changes;
-/// `Err(note)` when `dir` is not in a git checkout.
+/// Migration files git does not track, ignores, or that have uncommitted
+/// changes; `Err(note)` when `dir` is not in a git checkout.
 fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
     let out = Command::new("git")
         // --short (unlike --porcelain) prints paths relative to `dir`
@@ -201,7 +224,16 @@ fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
             "-c",
             "status.relativePaths=true",
         ])
-        .args(["status", "--short", "--untracked-files=all", "--", "."])
+        // ignored files too (`!!`): with --untracked-files=all, `traditional`
+        // lists each file of an ignored folder (a diesel migration), not just the folder
+        .args([
+            "status",
+            "--short",
+            "--untracked-files=all",
+            "--ignored=traditional",
+            "--",
+            ".",
+        ])
         .current_dir(dir)
         .output()
         .map_err(|e| format!("git did not run ({e}): the commit check was skipped"))?;
@@ -213,7 +245,11 @@ fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
         if line.len() < 4 {
             continue;
         }
+        let path = line[3..].trim_matches('"');
         let state = match &line[..2] {
+            // an ignored .DS_Store or database file is none of check's business
+            "!!" if !path.to_ascii_lowercase().ends_with(".sql") => continue,
+            "!!" => "ignored by git: a deploy from git would not have it",
             "??" => "not tracked by git: a deploy from git would not have it",
             s if s.starts_with('A') => {
                 "added but not committed: a deploy from git would not have it"
@@ -222,7 +258,6 @@ fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
                 "changed since its last commit: a deploy from git would have the committed version"
             }
         };
-        let path = line[3..].trim_matches('"');
         files.push((display_path(&dir.join(path)), state));
     }
     Ok(files)
@@ -248,6 +283,9 @@ fn report(
     let is_error = |f: &Finding| f.error || deny_warnings;
     let errors = findings.iter().filter(|f| is_error(f)).count();
     let warnings = findings.len() - errors;
+    if errors > 0 {
+        crate::output::if_cut_short(1);
+    }
     if format == Format::Json {
         let items: Vec<_> = findings
             .iter()

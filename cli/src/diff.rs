@@ -18,6 +18,9 @@ pub fn run(args: &DbArgs, write: Option<&str>, format: Format, style: &Style) ->
         .map(|d| d.fix.as_str())
         .filter(|f| !f.is_empty())
         .collect();
+    if !differences.is_empty() {
+        crate::output::if_cut_short(1);
+    }
     if format == Format::Json {
         let doc = json!({
             "differences": differences.iter().map(|d| json!({
@@ -49,9 +52,17 @@ pub fn run(args: &DbArgs, write: Option<&str>, format: Format, style: &Style) ->
         println!("\nto make the database match the migrations instead, run:\n");
         println!("{}", revert.join("\n"));
     }
+    // with --format json, stdout is the one JSON document above: the rest goes to stderr
+    let say = |line: &str| {
+        if format == Format::Json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
     if let Some(name) = write {
         if differences.is_empty() {
-            println!("nothing to write");
+            say("nothing to write");
             return Ok(Outcome::Clean);
         }
         let status = migrations.status(&conn)?;
@@ -77,13 +88,14 @@ pub fn run(args: &DbArgs, write: Option<&str>, format: Format, style: &Style) ->
         let version = updated.latest().unwrap_or(0);
         // stamp keeps the rows already recorded and adds this one
         updated.stamp(&mut conn, version)?;
+        crate::output::if_cut_short(0);
         for f in &files {
-            println!("wrote {}", f.display());
+            say(&format!("wrote {}", f.display()));
         }
-        println!(
+        say(&format!(
             "recorded version {version} as applied in {}: the database already has these changes",
             args.db.display()
-        );
+        ));
         return Ok(Outcome::Clean);
     }
     Ok(if differences.is_empty() {

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use driftless::Status;
 use driftless_migrations::discover::hex;
+use driftless_migrations::format;
 use driftless_migrations::{Schema, discover};
 use serde_json::json;
 
@@ -27,21 +28,26 @@ pub fn schema(dir: &Path, at: Option<u64>, format: SchemaFormat) -> CliResult {
 }
 
 /// The schema as clean CREATE statements: tables, indexes, views, triggers.
+///
+/// SQLite stores each statement as typed, patched by every `ALTER TABLE`:
+/// tables are laid out again one definition a line, indexes put on one line,
+/// views and triggers keep their lines with the whitespace tidied (each is
+/// left as stored where tidying could change its meaning, e.g. comments).
 pub fn create_statements(schema: &Schema) -> String {
     let mut out = String::new();
     for t in &schema.tables {
-        out.push_str(&format!("{};\n\n", t.sql));
+        out.push_str(&format!("{};\n\n", format::create_table(&t.sql)));
     }
     for i in &schema.indexes {
         if let Some(sql) = &i.sql {
-            out.push_str(&format!("{sql};\n"));
+            out.push_str(&format!("{};\n", format::single_line(sql)));
         }
     }
     for v in &schema.views {
-        out.push_str(&format!("\n{};\n", v.sql));
+        out.push_str(&format!("\n{};\n", format::tidy_lines(&v.sql)));
     }
     for t in &schema.triggers {
-        out.push_str(&format!("\n{};\n", t.sql));
+        out.push_str(&format!("\n{};\n", format::tidy_lines(&t.sql)));
     }
     out
 }
@@ -56,6 +62,9 @@ pub fn status(args: &DbArgs, format: Format, style: &Style) -> CliResult {
             newest_applied: status.current.unwrap_or(0),
         })
     });
+    if problem.is_some() {
+        crate::output::if_cut_short(1);
+    }
     if format == Format::Json {
         let doc = json!({
             "database": args.db.display().to_string(),

@@ -9,6 +9,7 @@ mod migrate;
 mod new;
 mod output;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -181,7 +182,37 @@ enum Command {
     },
 }
 
+/// `driftless schema | head -1`: when the reader of stdout goes away, `println!`
+/// panics with "failed printing to stdout: Broken pipe". Exit quietly instead,
+/// as other command line tools do, with the status the command has earned so
+/// far (see [`output::if_cut_short`]); every other panic reports as usual.
+fn exit_quietly_on_broken_pipe() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // `payload_as_str` would do, but it is newer than the crate's MSRV
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied());
+        if message.is_some_and(|m| m.contains("Broken pipe")) {
+            let code = output::cut_short_code();
+            if code == 2 {
+                // stderr may still be read: say the work was not finished
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: stdout was closed before driftless finished: it stopped partway\n\
+                     help: run `driftless status` to see where the database stands"
+                );
+            }
+            std::process::exit(i32::from(code));
+        }
+        default_hook(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     let style = Style::detect();
     let result = match cli.command {

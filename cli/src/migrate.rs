@@ -13,7 +13,8 @@ use driftless_migrations::lint::{LintKind, lint};
 
 use crate::DbArgs;
 use crate::output::{
-    CliError, CliResult, Outcome, Style, backup_option, migrations, open_existing, shown,
+    CliError, CliResult, Outcome, Style, backup_option, if_cut_short, migrations, open_existing,
+    shown,
 };
 
 pub fn upgrade(
@@ -40,12 +41,25 @@ pub fn upgrade(
     if targets.is_empty() {
         // still let the migrator judge unknown or modified migrations
         migrations.upgrade_with(&mut conn, to, &options)?;
-        println!(
-            "{}",
-            style.good(&format!("{} is up to date", args.db.display()))
-        );
+        let message = match (to, status.pending.len()) {
+            (_, 0) | (None, _) => format!("{} is up to date", args.db.display()),
+            // `--to` below the pending ones: the database is not up to date
+            (Some(t), pending) => format!(
+                "nothing to apply up to version {t}: {} is at version {}, with {} (beyond --to {t})",
+                args.db.display(),
+                status.current.map_or("none".into(), |v| v.to_string()),
+                if pending == 1 {
+                    "1 pending migration".to_string()
+                } else {
+                    format!("{pending} pending migrations")
+                }
+            ),
+        };
+        println!("{}", style.good(&message));
         return Ok(Outcome::Clean);
     }
+    // applied one at a time, with a line each: a closed stdout stops it partway
+    if_cut_short(2);
     let total = targets.len();
     let mut applied = 0;
     for (n, (version, file)) in targets.iter().enumerate() {
@@ -63,6 +77,7 @@ pub fn upgrade(
             println!("applied {file} ({} ms)", took.as_millis());
         }
     }
+    if_cut_short(0);
     let now = migrations.status(&conn)?.current;
     println!(
         "{}",
@@ -86,6 +101,8 @@ pub fn downgrade(
     let mut conn = open_existing(&args.db)?;
     let status = migrations.status(&conn)?;
     let losses = destructive_downs(&migrations, &status, to);
+    // cut short before the down migrations ran: not done
+    if_cut_short(2);
     if !losses.is_empty() && !yes {
         println!("the down migrations delete data:");
         for l in &losses {
@@ -101,6 +118,7 @@ pub fn downgrade(
         ..Options::default()
     };
     let report = migrations.downgrade_with(&mut conn, to, &options)?;
+    if_cut_short(0);
     if let Some(path) = &report.backup {
         println!("backed up {} to {}", args.db.display(), shown(path));
     }
@@ -163,7 +181,8 @@ fn confirm() -> Result<bool, CliError> {
 
 pub fn stamp(args: &DbArgs, version: u64) -> CliResult {
     let migrations = migrations(&args.dir.dir)?;
-    let mut conn = Connection::open(&args.db)?;
+    // stamping a mistyped path would record versions in a new, empty database
+    let mut conn = open_existing(&args.db)?;
     migrations.stamp(&mut conn, version)?;
     println!(
         "{} is recorded at version {version}; nothing was run",

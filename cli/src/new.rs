@@ -44,14 +44,20 @@ pub fn create(
     } else {
         Layout::Simple
     };
+    if reversible && layout == Layout::Refinery {
+        return Err(CliError::Usage(format!(
+            "`{}` uses refinery's layout (`V1__name.sql`), and refinery's layout has no down migrations\n\
+             help: drop --reversible, and undo a refinery migration with a new migration",
+            dir.display()
+        )));
+    }
     let newest = existing.iter().map(|m| m.version).max();
     // versions below a million are sequence numbers; anything else is a timestamp
     let sequential = newest.is_some_and(|v| v < 1_000_000);
-    let mut now = utc_now();
-    let taken = |v: u64| existing.iter().any(|m| m.version == v);
-    while taken(now.stamp()) {
-        now = now.plus_one_second();
-    }
+    let now = utc_now();
+    // a timestamp after every existing version, even one dated in the future
+    // (a clock that ran ahead, a hand-written date): a lower one would sort before it
+    let stamp = newest.map_or(now.stamp(), |v| now.stamp().max(v + 1));
     let text = |sql: &str, empty: &str| {
         if sql.is_empty() {
             format!("-- {name}: {empty}\n")
@@ -64,7 +70,12 @@ pub fn create(
     let mut written = Vec::new();
     match layout {
         Layout::Diesel => {
-            let folder = dir.join(format!("{}_{name}", now.diesel()));
+            let prefix = if stamp == now.stamp() {
+                now.diesel()
+            } else {
+                diesel_prefix(stamp)
+            };
+            let folder = dir.join(format!("{prefix}_{name}"));
             std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
             written.push(write(&folder.join("up.sql"), &up_text)?);
             written.push(write(&folder.join("down.sql"), &down_text)?);
@@ -85,7 +96,7 @@ pub fn create(
                     .unwrap_or(4);
                 format!("{:0width$}", newest.map_or(1, |v| v + 1))
             } else {
-                now.stamp().to_string()
+                stamp.to_string()
             };
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
             if layout == Layout::Reversible {
@@ -103,6 +114,23 @@ pub fn create(
         }
     }
     Ok(written)
+}
+
+/// `20990101000001` → `2099-01-01-000001`, diesel's folder prefix for a
+/// version that is not the clock's; other lengths stay plain digits.
+fn diesel_prefix(version: u64) -> String {
+    let digits = version.to_string();
+    if digits.len() == 14 {
+        format!(
+            "{}-{}-{}-{}",
+            &digits[..4],
+            &digits[4..6],
+            &digits[6..8],
+            &digits[8..]
+        )
+    } else {
+        digits
+    }
 }
 
 fn io(path: &Path, e: std::io::Error) -> CliError {
@@ -154,12 +182,6 @@ fn utc_now() -> Utc {
 }
 
 impl Utc {
-    fn plus_one_second(self) -> Utc {
-        Utc {
-            secs: self.secs + 1,
-        }
-    }
-
     /// (year, month, day, hour, minute, second), by Howard Hinnant's civil-from-days.
     fn parts(self) -> (u64, u64, u64, u64, u64, u64) {
         let days = self.secs / 86_400;
@@ -211,6 +233,12 @@ mod tests {
             .diesel(),
             "2024-02-29-123456"
         );
+    }
+
+    #[test]
+    fn diesel_prefixes() {
+        assert_eq!(diesel_prefix(20990101000001), "2099-01-01-000001");
+        assert_eq!(diesel_prefix(42), "42");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use driftless::Migrations;
 use driftless::rusqlite::{Connection, OpenFlags};
@@ -68,6 +69,22 @@ impl From<driftless::rusqlite::Error> for CliError {
 }
 
 pub type CliResult = Result<Outcome, CliError>;
+
+/// The exit status if stdout is closed before the command finishes.
+static CUT_SHORT: AtomicU8 = AtomicU8::new(0);
+
+/// Sets the exit status for when the reader of stdout goes away early
+/// (`driftless check | head -5`): 0 by default, 1 once the command has found
+/// problems, 2 while it is partway through changing the database. A closed
+/// pipe must not turn a failing check green, nor hide an unfinished upgrade.
+pub fn if_cut_short(code: u8) {
+    CUT_SHORT.store(code, Ordering::Relaxed);
+}
+
+/// The status [`if_cut_short`] set.
+pub fn cut_short_code() -> u8 {
+    CUT_SHORT.load(Ordering::Relaxed)
+}
 
 /// Colour when stdout is a terminal and `NO_COLOR` is not set.
 pub struct Style {

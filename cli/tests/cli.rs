@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use driftless::rusqlite::{Connection, params};
+use driftless_migrations::Schema;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -402,6 +403,54 @@ fn new_follows_the_refinery_layout() {
 }
 
 #[test]
+fn new_reversible_in_a_refinery_dir_exits_2() {
+    let p = Project::with(&[("V1__x.sql", "CREATE TABLE x (id INTEGER);\n")]);
+    p.cmd("new", &["add_y", "--reversible"])
+        .code(2)
+        .err("refinery")
+        .err("no down migrations");
+    assert_eq!(p.files(), ["V1__x.sql"], "nothing may be written");
+}
+
+#[test]
+fn new_after_a_future_timestamp_comes_after_it() {
+    let p = Project::with(&[("20990101000000_future.sql", "CREATE TABLE f (x);\n")]);
+    p.cmd("new", &["next"])
+        .code(0)
+        .out("migrations/20990101000001_next.sql");
+    p.cmd("new", &["then", "--reversible"])
+        .code(0)
+        .out("migrations/20990101000002_then.up.sql")
+        .out("migrations/20990101000002_then.down.sql");
+    assert_eq!(
+        p.files(),
+        [
+            "20990101000000_future.sql",
+            "20990101000001_next.sql",
+            "20990101000002_then.down.sql",
+            "20990101000002_then.up.sql"
+        ]
+    );
+    p.cmd("check", &[]).code(0).out("checked 3 migrations");
+}
+
+#[test]
+fn new_after_a_future_diesel_folder_comes_after_it() {
+    let p = Project::with(&[
+        ("2099-01-01-000000_future/up.sql", "CREATE TABLE f (x);\n"),
+        ("2099-01-01-000000_future/down.sql", "DROP TABLE f;\n"),
+    ]);
+    p.cmd("new", &["next"])
+        .code(0)
+        .out("migrations/2099-01-01-000001_next/up.sql")
+        .out("migrations/2099-01-01-000001_next/down.sql");
+    assert_eq!(
+        p.files(),
+        ["2099-01-01-000000_future", "2099-01-01-000001_next"]
+    );
+}
+
+#[test]
 fn new_with_a_bad_name_exits_2() {
     let p = Project::new();
     // `--` so that clap takes `---` as the name rather than as a flag
@@ -743,6 +792,79 @@ fn check_warns_about_uncommitted_migrations() {
 }
 
 #[test]
+fn check_warns_about_ignored_migrations() {
+    let p = Project::with(&TWO_TABLES);
+    let root = p.root.path();
+    fs::write(
+        root.join(".gitignore"),
+        "migrations/0003_*.sql\n.DS_Store\n*.db\n",
+    )
+    .expect("write .gitignore");
+    git(root, &["init", "-q", "."]);
+    git(root, &["add", ".gitignore", "migrations"]);
+    git(root, &["commit", "-q", "-m", "first migrations"]);
+    // the runbook's failure: a migration the deploy never gets
+    p.write("0003_create_c.sql", "CREATE TABLE c (x);\n");
+    // ignored files that are not migrations must stay quiet
+    p.write(".DS_Store", "finder junk");
+    p.write(".scratch.db", "");
+    let run = p.cmd("check", &[]);
+    run.code(0)
+        .out("warning[uncommitted]: migrations/0003_create_c.sql: ")
+        .out("ignored by git: a deploy from git would not have it")
+        .out_lacks(".DS_Store")
+        .out_lacks(".scratch.db")
+        .out("checked 3 migrations in migrations: 0 errors, 1 warning");
+    p.cmd("check", &["--deny", "warnings"])
+        .code(1)
+        .out("error[uncommitted]: migrations/0003_create_c.sql: ");
+    let doc = p.cmd("check", &["--format", "json"]).code(0).json();
+    let files: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["file"].as_str().expect("file"))
+        .collect();
+    assert_eq!(files, ["migrations/0003_create_c.sql"]);
+    // committed anyway (git add -f): clean
+    git(root, &["add", "-f", "migrations/0003_create_c.sql"]);
+    git(root, &["commit", "-q", "-m", "c"]);
+    p.cmd("check", &[]).code(0).out("0 errors, 0 warnings");
+}
+
+#[test]
+fn check_names_the_file_that_breaks_discovery() {
+    let a = ("0001_a.sql", "CREATE TABLE a (x);\n");
+    let cases: [(&[(&str, &str)], &str); 4] = [
+        (
+            &[a, ("0001_b.sql", "CREATE TABLE b (x);\n")],
+            "migrations/0001_a.sql",
+        ),
+        (
+            &[a, ("notes.txt", "not a migration")],
+            "migrations/notes.txt",
+        ),
+        (
+            &[a, ("0002_b.down.sql", "DROP TABLE b;\n")],
+            "migrations/0002_b.down.sql",
+        ),
+        (
+            &[("2024-01-01-000000_x/down.sql", "DROP TABLE x;\n")],
+            "migrations/2024-01-01-000000_x",
+        ),
+    ];
+    for (files, offending) in cases {
+        let p = Project::with(files);
+        let doc = p.cmd("check", &["--format", "json"]).code(1).json();
+        assert_eq!(doc["findings"][0]["code"], "files", "{doc:#}");
+        assert_eq!(doc["findings"][0]["file"], offending, "{doc:#}");
+        p.cmd("check", &[])
+            .code(1)
+            .out(&format!("error[files]: {offending}: "));
+    }
+}
+
+#[test]
 fn check_json_has_the_counts() {
     let p = Project::with(&[
         ("0001_base.sql", BASE),
@@ -802,12 +924,218 @@ fn schema_sql_prints_create_statements() {
     let p = Project::with(&TWO_TABLES);
     p.cmd("schema", &[])
         .code(0)
-        .out("CREATE TABLE a (id INTEGER PRIMARY KEY, name TEXT);")
+        .out("CREATE TABLE a (\n    id INTEGER PRIMARY KEY,\n    name TEXT\n);\n")
         .out("CREATE TABLE b (");
     p.cmd("schema", &["--format", "sql", "--at", "1"])
         .code(0)
         .out("CREATE TABLE a (")
         .out_lacks("CREATE TABLE b");
+}
+
+#[test]
+fn schema_sql_lays_tables_out_after_add_column() {
+    let p = Project::with(&[
+        (
+            "0001_create_games.sql",
+            "CREATE TABLE games (id INTEGER PRIMARY KEY,\n\
+             \tname   TEXT NOT NULL DEFAULT 'new,  game',\n\
+             \tcreated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP\n);\n",
+        ),
+        (
+            "0002_add_completed_at.sql",
+            "ALTER TABLE games ADD COLUMN completed_at DATETIME;\n\
+             ALTER TABLE games ADD COLUMN winners JSON;\n",
+        ),
+    ]);
+    p.cmd("schema", &[]).code(0).out(
+        "CREATE TABLE games (\n    \
+             id INTEGER PRIMARY KEY,\n    \
+             name TEXT NOT NULL DEFAULT 'new,  game',\n    \
+             created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    \
+             completed_at DATETIME,\n    \
+             winners JSON\n\
+         );\n",
+    );
+}
+
+/// Migrations whose stored CREATE statements are as untidy as SQL gets.
+const UNTIDY: [(&str, &str); 3] = [
+    (
+        "0001_create.sql",
+        "CREATE TABLE \"odd, name\" (\n  [id  x] INTEGER PRIMARY KEY, -- the key, (really)\n  \
+         `e,f` TEXT DEFAULT 'it''s,  fine' CHECK (length(`e,f`) IN (1,2,3)),\n  \
+         /* a note */ amount REAL   DEFAULT (-1)\n) STRICT;\n\
+         CREATE TABLE games (id INTEGER PRIMARY KEY,\n\
+         \tname TEXT COLLATE NOCASE NOT NULL DEFAULT 'x--y',\n\
+         \tprice NUMERIC(10,2)  NOT NULL DEFAULT 0,\n\
+         \tscore INT GENERATED ALWAYS AS (length(name) * 2) STORED,\n\
+         \tUNIQUE (name) ON CONFLICT REPLACE\n);\n\
+         CREATE TABLE codes (code TEXT PRIMARY KEY, game_id INTEGER REFERENCES games (id) ON DELETE CASCADE)\n\
+         WITHOUT ROWID;\n\
+         CREATE INDEX games_score\n    ON games (score DESC,\n  lower(name))  WHERE score > 2;\n\
+         CREATE VIEW best AS\n  SELECT name,   score -- best first\n  FROM games\n  ORDER BY score DESC;\n\
+         CREATE TRIGGER games_touch AFTER UPDATE ON games   \n\
+         BEGIN\n\n    UPDATE codes SET  code = code || 'x  y'\n    WHERE game_id = new.id;\nEND;\n",
+    ),
+    (
+        "0002_add.sql",
+        "ALTER TABLE games ADD COLUMN completed_at DATETIME;\n\
+         ALTER TABLE games ADD COLUMN winners JSON DEFAULT '[]';\n",
+    ),
+    (
+        "0003_rename.sql",
+        "ALTER TABLE games RENAME COLUMN winners TO champions;\n",
+    ),
+];
+
+#[test]
+fn schema_sql_replays_to_the_same_schema() {
+    let p = Project::with(&UNTIDY);
+    let printed = p.cmd("schema", &[]).code(0).stdout.clone();
+    assert!(
+        printed.contains(
+            "    completed_at DATETIME,\n    \
+                 champions JSON DEFAULT '[]',\n    \
+                 UNIQUE (name) ON CONFLICT REPLACE\n);"
+        ),
+        "{printed}"
+    );
+    // the schema the migrations make, and the one the printed statements make
+    let migrated = Connection::open_in_memory().expect("memory db");
+    for (_, sql) in UNTIDY {
+        migrated.execute_batch(sql).expect("migration runs");
+    }
+    let expected = Schema::read(&migrated).expect("read migrated schema");
+    let replayed = Connection::open_in_memory().expect("memory db");
+    replayed
+        .execute_batch(&printed)
+        .unwrap_or_else(|e| panic!("the printed schema is not valid SQL ({e}):\n{printed}"));
+    let got = Schema::read(&replayed).expect("read replayed schema");
+    let tables = |s: &Schema| -> Vec<_> {
+        s.tables
+            .iter()
+            .map(|t| (t.name.clone(), t.columns.clone(), t.strict, t.without_rowid))
+            .collect()
+    };
+    assert_eq!(tables(&got), tables(&expected), "{printed}");
+    let indexes = |s: &Schema| -> Vec<_> {
+        s.indexes
+            .iter()
+            .map(|i| (i.name.clone(), i.table.clone(), i.unique, i.columns.clone()))
+            .collect()
+    };
+    assert_eq!(indexes(&got), indexes(&expected), "{printed}");
+    let views = |s: &Schema| -> Vec<_> {
+        s.views
+            .iter()
+            .map(|v| (v.name.clone(), v.columns.clone()))
+            .collect()
+    };
+    assert_eq!(views(&got), views(&expected), "{printed}");
+    let triggers = |s: &Schema| -> Vec<_> {
+        s.triggers
+            .iter()
+            .map(|t| (t.name.clone(), t.table.clone()))
+            .collect()
+    };
+    assert_eq!(triggers(&got), triggers(&expected), "{printed}");
+    // and printing the replayed schema again changes nothing
+    let again = Project::with(&[("0001_all.sql", printed.as_str())]);
+    assert_eq!(again.cmd("schema", &[]).code(0).stdout, printed);
+}
+
+impl Project {
+    /// Runs `driftless args...` with a stdout whose reader is gone before it
+    /// writes (`driftless ... | head -1`); stdout in the result is empty.
+    fn run_stdout_closed(&self, args: &[&str]) -> Run {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_driftless"))
+            .args(args)
+            .current_dir(self.root.path())
+            .env("NO_COLOR", "1")
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run the driftless binary");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait for driftless");
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::new(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked") && !run.stderr.contains("Broken pipe"),
+            "driftless {args:?} panicked on a closed stdout:\n{}",
+            run.stderr
+        );
+        run
+    }
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    // far more output than a pipe holds, so the binary is still writing when the reader is gone
+    let mut sql = String::new();
+    for t in 0..300 {
+        let columns: Vec<String> = (0..10)
+            .map(|c| format!("column_number_{c} TEXT NOT NULL DEFAULT 'some default text'"))
+            .collect();
+        sql.push_str(&format!(
+            "CREATE TABLE table_number_{t} ({});\n",
+            columns.join(", ")
+        ));
+    }
+    let p = Project::with(&[("0001_many.sql", sql.as_str())]);
+    for format in ["sql", "json"] {
+        let run = p.run_stdout_closed(&["schema", "--dir", DIR, "--format", format]);
+        assert_eq!(run.stderr, "", "--format {format}");
+        run.code(0);
+    }
+}
+
+#[test]
+fn closed_stdout_keeps_a_failing_check_failing() {
+    // a thousand drop-table warnings: more output than a pipe holds
+    let mut create = String::new();
+    let mut drop = String::new();
+    for t in 0..1000 {
+        create.push_str(&format!("CREATE TABLE table_number_{t} (x);\n"));
+        drop.push_str(&format!("DROP TABLE table_number_{t};\n"));
+    }
+    let p = Project::with(&[("0001_create.sql", &create), ("0002_drop.sql", &drop)]);
+    p.run_stdout_closed(&["check", "--dir", DIR]).code(0);
+    // `driftless check --deny warnings | head` in CI must still fail
+    p.run_stdout_closed(&["check", "--dir", DIR, "--deny", "warnings"])
+        .code(1);
+}
+
+#[test]
+fn closed_stdout_during_an_upgrade_exits_2() {
+    // one `applied` line a migration: enough of them to fill a pipe
+    let files: Vec<(String, String)> = (1..=1500)
+        .map(|v| {
+            (
+                format!("{v:04}_create_table_number_{v}.sql"),
+                format!("CREATE TABLE table_number_{v} (x);\n"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let p = Project::with(&refs);
+    p.run_stdout_closed(&["upgrade", "--dir", DIR, "--db", DB])
+        .code(2)
+        .err("stopped partway");
+    let applied = versions(&p.conn()).len();
+    assert!(
+        (1..1500).contains(&applied),
+        "expected an upgrade cut short, {applied} applied"
+    );
 }
 
 #[test]
@@ -1060,6 +1388,35 @@ fn upgrade_to_stops_there() {
 }
 
 #[test]
+fn upgrade_to_a_version_below_the_current_one() {
+    let p = Project::with(&[
+        ("0001_a.sql", "CREATE TABLE a (x);\n"),
+        ("0002_b.sql", "CREATE TABLE b (x);\n"),
+        ("0003_c.sql", "CREATE TABLE c (x);\n"),
+        ("0004_d.sql", "CREATE TABLE d (x);\n"),
+    ]);
+    p.db_cmd("upgrade", &["--to", "3"]).code(0);
+    p.db_cmd("upgrade", &["--to", "2"])
+        .code(0)
+        .out("nothing to apply up to version 2")
+        .out("app.db is at version 3")
+        .out("1 pending migration")
+        .out_lacks("up to date");
+    p.db_cmd("upgrade", &["--to", "3"])
+        .code(0)
+        .out("nothing to apply up to version 3")
+        .out("1 pending migration")
+        .out_lacks("up to date");
+    assert_eq!(versions(&p.conn()), [1, 2, 3]);
+    p.db_cmd("upgrade", &[])
+        .code(0)
+        .out("app.db is at version 4 (1 applied)");
+    p.db_cmd("upgrade", &["--to", "2"])
+        .code(0)
+        .out("app.db is up to date");
+}
+
+#[test]
 fn upgrade_backup_beside_the_db() {
     let p = Project::with(&TWO_TABLES);
     p.db_cmd("upgrade", &["--to", "1"]).code(0);
@@ -1219,6 +1576,16 @@ fn stamp_a_db_made_by_hand() {
 }
 
 #[test]
+fn stamp_a_missing_db_exits_2() {
+    let p = Project::with(&TWO_TABLES);
+    p.run(&["stamp", "--dir", DIR, "--db", "typo.db", "2"])
+        .code(2)
+        .err("`typo.db` does not exist")
+        .out_lacks("recorded");
+    assert!(!p.path("typo.db").exists(), "stamp created the database");
+}
+
+#[test]
 fn adopt_a_diesel_history() {
     let p = Project::with(&[
         (
@@ -1363,6 +1730,29 @@ fn diff_write_keeps_the_patch_as_a_migration() {
         )
         .expect("table_info");
     assert_eq!(cols, 1);
+}
+
+#[test]
+fn diff_write_json_prints_one_document() {
+    let p = Project::with(&GAMES);
+    p.db_cmd("upgrade", &[]).code(0);
+    let nothing = p.db_cmd("diff", &["--format", "json", "--write", "nothing"]);
+    let doc = nothing.code(0).json();
+    assert_eq!(doc["differences"].as_array().map(Vec::len), Some(0));
+    nothing.err("nothing to write");
+    p.conn()
+        .execute_batch("ALTER TABLE games ADD COLUMN paused_at DATETIME;")
+        .expect("patch by hand");
+    let run = p.db_cmd("diff", &["--format", "json", "--write", "keep_patch"]);
+    let doc = run.code(0).json();
+    assert_eq!(
+        doc["keep_sql"],
+        "ALTER TABLE \"games\" ADD COLUMN paused_at DATETIME;"
+    );
+    run.err("wrote migrations/0002_keep_patch.sql")
+        .err("recorded version 2 as applied in app.db");
+    assert_eq!(p.files(), ["0001_create_games.sql", "0002_keep_patch.sql"]);
+    assert_eq!(versions(&p.conn()), [1, 2]);
 }
 
 #[test]
