@@ -246,9 +246,11 @@ fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
             continue;
         }
         let path = line[3..].trim_matches('"');
+        // a README, .gitignore, .DS_Store or database file is none of check's business
+        if !path.to_ascii_lowercase().ends_with(".sql") {
+            continue;
+        }
         let state = match &line[..2] {
-            // an ignored .DS_Store or database file is none of check's business
-            "!!" if !path.to_ascii_lowercase().ends_with(".sql") => continue,
             "!!" => "ignored by git: a deploy from git would not have it",
             "??" => "not tracked by git: a deploy from git would not have it",
             s if s.starts_with('A') => {

@@ -757,8 +757,11 @@ fn check_warns_about_uncommitted_migrations() {
         "0002_create_b.sql",
         "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id), note TEXT);\n",
     );
+    // not a migration: an untracked README is none of check's business
+    p.write("README.md", "notes\n");
     let run = p.cmd("check", &[]);
     run.code(0)
+        .out_lacks("README.md")
         .out("warning[uncommitted]: migrations/0002_create_b.sql:")
         .out("changed since its last commit")
         .out("warning[uncommitted]: migrations/0003_create_c.sql:")
