@@ -145,28 +145,21 @@ pub fn diff_sides(expected: &Schema, live: &Schema, sides: &Sides<'_>) -> Vec<Di
         sides,
         &mut out,
     );
-    if !rebuilt.is_empty() {
-        // a rebuild drops every view and creates the expected ones (see `rebuild`)
-        for d in &mut out[first_view..] {
-            d.fix.clear();
-        }
-    }
-    let triggers = |s: &Schema| -> Vec<(String, String)> {
-        s.triggers
-            .iter()
-            .filter(|t| !rebuilt.contains(&t.table.to_ascii_lowercase()))
-            .map(|t| (t.name.clone(), t.sql.clone()))
-            .collect()
-    };
     named_sql(
         DiffKind::Trigger,
         "trigger",
         "TRIGGER",
-        triggers(expected),
-        triggers(live),
+        pairs(&expected.triggers, |t| (&t.name, &t.sql)),
+        pairs(&live.triggers, |t| (&t.name, &t.sql)),
         sides,
         &mut out,
     );
+    if !rebuilt.is_empty() {
+        // a rebuild drops every view and trigger and creates the expected ones (see `rebuild`)
+        for d in &mut out[first_view..] {
+            d.fix.clear();
+        }
+    }
     out
 }
 
@@ -405,9 +398,12 @@ fn rebuild(want: &Table, have: &Table, expected: &Schema, live: &Schema) -> Stri
         "-- rebuild `{}` as the migrations define it (SQLite's 12-step procedure)\n",
         want.name
     );
-    // renaming a table re-checks every view: drop them all, create the expected ones after
+    // renaming a table re-checks every view and trigger: drop them all, create the expected ones after
     for v in live.views.iter().chain(&expected.views) {
         sql.push_str(&format!("DROP VIEW IF EXISTS {};\n", quote(&v.name)));
+    }
+    for t in live.triggers.iter().chain(&expected.triggers) {
+        sql.push_str(&format!("DROP TRIGGER IF EXISTS {};\n", quote(&t.name)));
     }
     sql.push_str(&format!("CREATE TABLE {} {body};\n", quote(&temp)));
     let cols = common.join(", ");
@@ -431,11 +427,7 @@ fn rebuild(want: &Table, have: &Table, expected: &Schema, live: &Schema) -> Stri
             sql.push_str(&format!("{s};\n"));
         }
     }
-    for t in expected
-        .triggers
-        .iter()
-        .filter(|t| t.table.eq_ignore_ascii_case(&want.name))
-    {
+    for t in &expected.triggers {
         sql.push_str(&format!("{};\n", t.sql));
     }
     for v in &expected.views {
@@ -695,6 +687,17 @@ mod tests {
                 .any(|d| d.kind == DiffKind::View && d.description.contains("`leaders`")),
             "{diffs:#?}"
         );
+    }
+
+    #[test]
+    fn a_rebuild_recreates_triggers_of_other_tables_that_use_it() {
+        let expected = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\
+                        CREATE TABLE log (x);\
+                        CREATE TRIGGER log_games AFTER INSERT ON log BEGIN INSERT INTO games (name) VALUES ('x'); END;";
+        let live = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT);\
+                    CREATE TABLE log (x);\
+                    CREATE TRIGGER log_games AFTER INSERT ON log BEGIN INSERT INTO games (name) VALUES ('x'); END;";
+        fixes_converge(expected, live);
     }
 
     #[test]
