@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use driftless_migrations::{Checked, FieldDef, FieldType, ModelDef, Site, check_model};
+use driftless_migrations::{Checked, FieldDef, FieldType, ModelDef, RustKind, Site, check_model};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
@@ -52,7 +52,13 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     }
     match errors.into_result() {
         Err(e) => with_stub(input, e),
-        Ok(()) => generate(&parsed, &mapped, &checked, &loaded.tracked),
+        Ok(()) => generate(
+            &parsed,
+            &model,
+            &mapped,
+            &checked,
+            loaded.fallback.as_deref(),
+        ),
     }
 }
 
@@ -86,15 +92,39 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// How the generated code reads and writes a field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// Not stored: `Default` on read.
+    Skip,
+    /// JSON text through serde: `#[model(json)]`, or a `serde_json::Value`.
+    Json,
+    /// A `String` that also takes the numbers SQLite stores in NUMERIC columns.
+    Text,
+    /// Whatever rusqlite's `FromSql`/`ToSql` do.
+    Plain,
+}
+
 fn generate(
     input: &Input<'_>,
+    model: &ModelDef,
     mapped: &[usize],
     checked: &Checked,
-    tracked: &[PathBuf],
+    fallback: Option<&[PathBuf]>,
 ) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let table = &input.table;
+    let mut how = vec![How::Skip; input.fields.len()];
+    for (field, &i) in model.fields.iter().zip(mapped) {
+        how[i] = if field.json || field.ty.kind == RustKind::Json {
+            How::Json
+        } else if matches!(field.ty.inner.as_str(), "String" | "std::string::String") {
+            How::Text
+        } else {
+            How::Plain
+        };
+    }
     let columns: Vec<&str> = mapped
         .iter()
         .map(|&i| input.fields[i].column.as_str())
@@ -109,51 +139,64 @@ fn generate(
         quote_ident(table)
     );
     // spanned at the field's type, so "FromSql is not implemented for MyType" points there
-    let reads = input.fields.iter().map(|f| {
+    let reads = input.fields.iter().zip(&how).map(|(f, how)| {
         let name = f.ident;
         let column = &f.column;
         let span = f.ty.span();
-        if f.skip {
-            quote_spanned!(span=> #name: ::core::default::Default::default())
-        } else if f.json {
-            quote_spanned!(span=> #name: ::driftless::__private::json_from_row(row, #column)?)
-        } else {
-            quote_spanned!(span=> #name: row.get(#column)?)
+        match how {
+            How::Skip => quote_spanned!(span=> #name: ::core::default::Default::default()),
+            How::Json => {
+                quote_spanned!(span=> #name: ::driftless::__private::json_from_row(row, #column)?)
+            }
+            How::Text => {
+                quote_spanned!(span=> #name: ::driftless::__private::text_from_row(row, #column)?)
+            }
+            How::Plain => quote_spanned!(span=> #name: row.get(#column)?),
         }
     });
     let insert = checked.insertable.then(|| {
-        let written: Vec<&crate::ast::Field<'_>> = checked
-            .insert_fields
+        let written: Vec<usize> = checked.insert_fields.iter().map(|&k| mapped[k]).collect();
+        // an Option left None on a NOT NULL column with a default gets the default
+        let values: Vec<String> = checked
+            .insert_defaults
             .iter()
-            .map(|&i| &input.fields[mapped[i]])
+            .enumerate()
+            .map(|(n, default)| match default {
+                Some(d) => format!("COALESCE(?{}, {d})", n + 1),
+                None => format!("?{}", n + 1),
+            })
             .collect();
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             quote_ident(table),
             written
                 .iter()
-                .map(|f| quote_ident(&f.column))
+                .map(|&i| quote_ident(&input.fields[i].column))
                 .collect::<Vec<_>>()
                 .join(", "),
-            (1..=written.len())
-                .map(|n| format!("?{n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            values.join(", ")
         );
-        let prepare = written.iter().filter(|f| f.json).map(|f| {
-            let name = f.ident;
+        let prepare = written.iter().filter(|&&i| how[i] == How::Json).map(|&i| {
+            let name = input.fields[i].ident;
             let tmp = format_ident!("__json_{}", name);
             quote!(let #tmp = ::driftless::__private::json_to_sql(&self.#name)?;)
         });
-        let params = written.iter().map(|f| {
+        let params = written.iter().map(|&i| {
+            let f = &input.fields[i];
             let name = f.ident;
-            if f.json {
+            if how[i] == How::Json {
                 let tmp = format_ident!("__json_{}", name);
                 quote!(&#tmp as &dyn ::driftless::__private::rusqlite::ToSql)
             } else {
                 quote_spanned!(f.ty.span()=> &self.#name as &dyn ::driftless::__private::rusqlite::ToSql)
             }
         });
+        let rowid = if checked.has_rowid {
+            quote!(conn.last_insert_rowid())
+        } else {
+            // a WITHOUT ROWID table has no rowid to return
+            quote!(0)
+        };
         quote! {
             #[automatically_derived]
             impl #impl_generics ::driftless::Insert for #ident #ty_generics #where_clause {
@@ -164,16 +207,20 @@ fn generate(
                     #(#prepare)*
                     let params: &[&dyn ::driftless::__private::rusqlite::ToSql] = &[#(#params),*];
                     conn.prepare_cached(<Self as ::driftless::Insert>::INSERT)?.execute(params)?;
-                    ::core::result::Result::Ok(conn.last_insert_rowid())
+                    ::core::result::Result::Ok(#rowid)
                 }
             }
         }
     });
-    let tracked = tracked.iter().map(|p| {
-        let p = p.display().to_string();
-        quote!(
-            const _: &[u8] = ::core::include_bytes!(#p);
-        )
+    // without a build script, editing a migration or pointing
+    // DRIFTLESS_MIGRATIONS_DIR elsewhere must rebuild this crate
+    let tracking = fallback.map(|files| {
+        let files = files.iter().map(|p| p.display().to_string());
+        let var = source::DIR_VAR;
+        quote! {
+            #(const _: &[u8] = ::core::include_bytes!(#files);)*
+            const _: ::core::option::Option<&str> = ::core::option_env!(#var);
+        }
     });
     quote! {
         #[automatically_derived]
@@ -188,8 +235,7 @@ fn generate(
             }
         }
         #insert
-        // editing a migration rebuilds this crate (without a build script)
-        #(#tracked)*
+        #tracking
     }
 }
 

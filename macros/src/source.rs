@@ -3,30 +3,32 @@
 //!
 //! Either is loaded once per compiler process and kept in a cache keyed by
 //! path, so a crate with a hundred models reads or replays once. The cache is
-//! checked against the files on every use, because rust-analyzer keeps the
-//! process alive for hours while the user edits migrations.
+//! checked against the files' contents on every use, because rust-analyzer
+//! keeps the process alive for hours while the user edits migrations.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::SystemTime;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use driftless_migrations::replay::trace;
-use driftless_migrations::{Snapshot, discover, replay};
+use driftless_migrations::{Error, Snapshot, discover, replay};
 
-/// A schema and the files a derive must track so that editing them rebuilds.
+/// The variable that points a build-script-less crate at its migrations.
+pub const DIR_VAR: &str = "DRIFTLESS_MIGRATIONS_DIR";
+
+/// A schema and how the derive's output must track where it came from.
 pub struct Loaded {
     pub snapshot: Arc<Snapshot>,
-    /// Migration files (only without a build script; with one, cargo reruns it).
-    pub tracked: Vec<PathBuf>,
+    /// Migration files to `include_bytes!`, and whether to track
+    /// `DRIFTLESS_MIGRATIONS_DIR`: only without a build script (with one,
+    /// cargo reruns it and rebuilds the crate).
+    pub fallback: Option<Vec<PathBuf>>,
 }
 
 enum Entry {
-    /// A snapshot file, valid while its modification time and length are the same.
-    Snapshot {
-        stamp: (Option<SystemTime>, u64),
-        snapshot: Arc<Snapshot>,
-    },
+    /// A snapshot file, valid while its content hashes the same.
+    Snapshot { hash: u64, snapshot: Arc<Snapshot> },
     /// A replayed directory, valid while its migrations have the same checksums.
     Replayed {
         fingerprint: Vec<(u64, [u8; 32])>,
@@ -34,9 +36,17 @@ enum Entry {
     },
 }
 
-fn cache() -> &'static Mutex<HashMap<PathBuf, Entry>> {
+/// The cache; a panic elsewhere in this process that poisoned it starts it afresh.
+fn cache() -> MutexGuard<'static, HashMap<PathBuf, Entry>> {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Entry>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+    match CACHE.get_or_init(Default::default).lock() {
+        Ok(cache) => cache,
+        Err(poisoned) => {
+            let mut cache = poisoned.into_inner();
+            cache.clear();
+            cache
+        }
+    }
 }
 
 /// Loads the schema of migration set `db` (`None`: the default set).
@@ -45,7 +55,7 @@ pub fn load(db: Option<&str>) -> Result<Loaded, String> {
     if let Some(path) = std::env::var_os(&var) {
         return load_snapshot(Path::new(&path)).map(|snapshot| Loaded {
             snapshot,
-            tracked: Vec::new(),
+            fallback: None,
         });
     }
     if let Some(db) = db {
@@ -54,31 +64,40 @@ pub fn load(db: Option<&str>) -> Result<Loaded, String> {
              help: add `driftless::build::migrations(\"<dir>\").db(\"{db}\").run();` to build.rs"
         ));
     }
-    let dir = match std::env::var_os("DRIFTLESS_MIGRATIONS_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            let root = std::env::var_os("CARGO_MANIFEST_DIR").ok_or(
-                "CARGO_MANIFEST_DIR is not set: build with cargo, or set DRIFTLESS_MIGRATIONS_DIR",
-            )?;
-            Path::new(&root).join("migrations")
-        }
-    };
-    load_replayed(&dir)
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(PathBuf::new, PathBuf::from);
+    let from_var = std::env::var_os(DIR_VAR).map(PathBuf::from);
+    // a relative DRIFTLESS_MIGRATIONS_DIR is taken from the crate's directory
+    let dir = root.join(from_var.as_deref().unwrap_or(Path::new("migrations")));
+    load_replayed(&dir).map_err(|e| match (e, &from_var) {
+        (Error::MissingDirectory { .. }, Some(given)) => format!(
+            "{DIR_VAR} is `{}`, but `{}` is not a directory\n\
+             help: point it at the migrations directory (an absolute path, or one relative to the crate's Cargo.toml)",
+            given.display(),
+            dir.display()
+        ),
+        (Error::MissingDirectory { .. }, None) => format!(
+            "no migrations: no build script registers them, so #[derive(Model)] looked in `{}`, which does not exist\n\
+             help: add a build.rs with `driftless::build::migrations(\"<dir>\").run();` (and driftless in [build-dependencies]),\n\
+             help: or create `migrations/` with a first migration, e.g. `migrations/0001_init.sql`",
+            dir.display()
+        ),
+        (e, _) => e.to_string(),
+    })
 }
 
 fn load_snapshot(path: &Path) -> Result<Arc<Snapshot>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         format!(
             "cannot read the schema snapshot `{}`: {e}\nhelp: the build script writes it; run `cargo build` again",
             path.display()
         )
     })?;
-    let stamp = (meta.modified().ok(), meta.len());
-    let mut cache = cache()
-        .lock()
-        .map_err(|_| "driftless: schema cache poisoned")?;
-    if let Some(Entry::Snapshot { stamp: s, snapshot }) = cache.get(path)
-        && *s == stamp
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    let hash = hasher.finish();
+    let mut cache = cache();
+    if let Some(Entry::Snapshot { hash: h, snapshot }) = cache.get(path)
+        && *h == hash
     {
         return Ok(snapshot.clone());
     }
@@ -87,24 +106,22 @@ fn load_snapshot(path: &Path) -> Result<Arc<Snapshot>, String> {
     cache.insert(
         path.to_path_buf(),
         Entry::Snapshot {
-            stamp,
+            hash,
             snapshot: snapshot.clone(),
         },
     );
     Ok(snapshot)
 }
 
-fn load_replayed(dir: &Path) -> Result<Loaded, String> {
-    let set = discover(dir).map_err(|e| e.to_string())?;
+fn load_replayed(dir: &Path) -> Result<Loaded, Error> {
+    let set = discover(dir)?;
     let fingerprint: Vec<_> = set
         .migrations
         .iter()
         .map(|m| (m.version, m.checksum))
         .collect();
     let tracked = set.files().map(Path::to_path_buf).collect();
-    let mut cache = cache()
-        .lock()
-        .map_err(|_| "driftless: schema cache poisoned")?;
+    let mut cache = cache();
     if let Some(Entry::Replayed {
         fingerprint: f,
         snapshot,
@@ -113,10 +130,10 @@ fn load_replayed(dir: &Path) -> Result<Loaded, String> {
     {
         return Ok(Loaded {
             snapshot: snapshot.clone(),
-            tracked,
+            fallback: Some(tracked),
         });
     }
-    let snapshot = Arc::new(replay(&set).map_err(|e| e.to_string())?);
+    let snapshot = Arc::new(replay(&set)?);
     cache.insert(
         dir.to_path_buf(),
         Entry::Replayed {
@@ -124,5 +141,8 @@ fn load_replayed(dir: &Path) -> Result<Loaded, String> {
             snapshot: snapshot.clone(),
         },
     );
-    Ok(Loaded { snapshot, tracked })
+    Ok(Loaded {
+        snapshot,
+        fallback: Some(tracked),
+    })
 }

@@ -5,7 +5,7 @@
 //! derive only turns each [`Problem`] into an error at the right span.
 
 use crate::rust_type::{FieldType, RustKind};
-use crate::schema::{Affinity, Column, Relation, Schema, Snapshot};
+use crate::schema::{Affinity, Column, Relation, Schema, Snapshot, Table};
 
 /// A struct as the derive sees it, after its attributes are parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +119,12 @@ pub struct Checked {
     pub insertable: bool,
     /// Indexes of the fields an insert writes (generated columns are left out).
     pub insert_fields: Vec<usize>,
+    /// For each of `insert_fields`: the column's default, when the field is
+    /// an `Option` on a NOT NULL column that has one, so that inserting
+    /// `None` lets SQLite fill in the default (`COALESCE(?n, default)`).
+    pub insert_defaults: Vec<Option<String>>,
+    /// Whether `insert` can return a rowid (not for WITHOUT ROWID tables).
+    pub has_rowid: bool,
 }
 
 /// Checks a model against a schema and returns every problem.
@@ -147,6 +153,18 @@ pub fn check_model(model: &ModelDef, schema: &Schema) -> Checked {
             ..Checked::default()
         };
     };
+    if model.fields.is_empty() {
+        // every other check would only repeat this one
+        let p = Problem::new(
+            Site::Struct,
+            format!("`{}` maps no column of `{}`", model.name, relation.name()),
+        )
+        .help("a model needs at least one field that is not #[model(skip)]".into());
+        return Checked {
+            problems: vec![p],
+            ..Checked::default()
+        };
+    }
     let mut problems = duplicate_columns(model);
     for (i, field) in model.fields.iter().enumerate() {
         if let RustKind::Unsupported(why) = field.kind() {
@@ -180,23 +198,56 @@ pub fn check_model(model: &ModelDef, schema: &Schema) -> Checked {
     if !model.partial {
         problems.extend(unmapped_required_columns(model, relation));
     }
-    let insert_fields = model
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            table
-                .columns
-                .iter()
-                .any(|c| c.name.eq_ignore_ascii_case(&f.column) && !c.is_generated())
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let mut insert_fields = Vec::new();
+    let mut insert_defaults = Vec::new();
+    for (i, f) in model.fields.iter().enumerate() {
+        let Some(c) = relation.column(&f.column).filter(|c| !c.is_generated()) else {
+            continue;
+        };
+        insert_fields.push(i);
+        insert_defaults.push(
+            (f.ty.optional && c.not_null)
+                .then(|| c.default.clone())
+                .flatten(),
+        );
+    }
+    if !model.partial {
+        problems.extend(none_into_not_null(model, table));
+    }
     Checked {
         problems,
         insertable: !model.partial,
         insert_fields,
+        insert_defaults,
+        has_rowid: !table.without_rowid,
     }
+}
+
+/// Check 7: inserting `None` into a NOT NULL column without a default fails
+/// (the rowid key excepted: SQLite assigns it).
+fn none_into_not_null(model: &ModelDef, table: &Table) -> Vec<Problem> {
+    let rowid = table.rowid_alias().map(|c| c.name.as_str());
+    model
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.ty.optional)
+        .filter_map(|(i, f)| {
+            let c = table.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&f.column))?;
+            let fails = c.not_null && c.default.is_none() && !c.is_generated() && Some(c.name.as_str()) != rowid;
+            fails.then(|| {
+                Problem::new(
+                    Site::FieldType(i),
+                    format!(
+                        "column `{}.{}` is NOT NULL without a default, but field `{}` is `{}`: inserting `None` would fail",
+                        table.name, c.name, f.name, f.ty.written
+                    ),
+                )
+                .help(format!("use `{}`", f.ty.inner))
+                .help("or mark the struct #[model(partial)] if it only reads".into())
+            })
+        })
+        .collect()
 }
 
 /// The name most like `name` among `candidates`, if any is close.
@@ -304,34 +355,29 @@ fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem
 
 /// A name as SQL spells it: bare when that is unambiguous, else quoted.
 fn sql_ident(name: &str) -> String {
-    const KEYWORDS: [&str; 20] = [
-        "as",
-        "by",
-        "check",
-        "default",
-        "from",
-        "group",
-        "index",
-        "key",
-        "limit",
-        "order",
-        "primary",
-        "references",
-        "select",
-        "table",
-        "to",
-        "transaction",
-        "unique",
-        "values",
-        "where",
-        "with",
-    ];
+    // SQLite's keywords (sqlite.org/lang_keywords.html): any of them may be
+    // refused as a bare name somewhere, so they are always quoted
+    const KEYWORDS: &str = "abort action add after all alter always analyze and as asc attach \
+        autoincrement before begin between by cascade case cast check collate column commit \
+        conflict constraint create cross current current_date current_time current_timestamp \
+        database default deferrable deferred delete desc detach distinct do drop each else end \
+        escape except exclude exclusive exists explain fail filter first following for foreign \
+        from full generated glob group groups having if ignore immediate in index indexed \
+        initially inner insert instead intersect into is isnull join key last left like limit \
+        match materialized natural no not nothing notnull null nulls of offset on or order \
+        others outer over partition plan pragma preceding primary query raise range recursive \
+        references regexp reindex release rename replace restrict returning right rollback row \
+        rows savepoint select set table temp temporary then ties to transaction trigger \
+        unbounded union unique update using vacuum values view virtual when where window with \
+        without";
     let simple = name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !KEYWORDS.contains(&name.to_ascii_lowercase().as_str());
+        && !KEYWORDS
+            .split_whitespace()
+            .any(|k| k.eq_ignore_ascii_case(name));
     if simple {
         name.to_string()
     } else {
@@ -351,6 +397,8 @@ fn add_column_sql(table: &str, field: &FieldDef) -> String {
         // a JSON list or map starts empty rather than null, which would not deserialize
         RustKind::Json if field.ty.inner.starts_with("Vec<") => "'[]'",
         RustKind::Json if field.ty.inner.contains("Map<") => "'{}'",
+        // JSON null would not deserialize into a non-Option field
+        RustKind::Json => "<value>",
         _ => kind.sql_default().unwrap_or("<value>"),
     };
     format!("ALTER TABLE {table} ADD COLUMN {column} {ty} NOT NULL DEFAULT {default};")
@@ -763,6 +811,51 @@ mod tests {
         let checked = check_model(&model("games", &[("name", "char")]), &schema(GAMES));
         assert_eq!(checked.problems[0].site, Site::FieldType(0));
         assert!(checked.problems[0].help[0].contains("use String"));
+    }
+
+    #[test]
+    fn option_on_not_null_inserts_the_default_or_is_refused() {
+        let s = schema(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, made TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, n INTEGER NOT NULL)",
+        );
+        let checked = check_model(
+            &model(
+                "t",
+                &[
+                    ("id", "Option<i64>"),
+                    ("made", "Option<String>"),
+                    ("n", "Option<i64>"),
+                ],
+            ),
+            &s,
+        );
+        assert_eq!(checked.problems.len(), 1, "{:?}", checked.problems);
+        assert_eq!(checked.problems[0].site, Site::FieldType(2));
+        assert!(
+            checked.problems[0]
+                .message
+                .contains("inserting `None` would fail")
+        );
+        assert_eq!(
+            checked.insert_defaults,
+            [None, Some("CURRENT_TIMESTAMP".to_string()), None]
+        );
+        let mut partial = model("t", &[("n", "Option<i64>")]);
+        partial.partial = true;
+        assert!(check_model(&partial, &s).problems.is_empty());
+    }
+
+    #[test]
+    fn a_model_must_map_a_column() {
+        let checked = check_model(&model("games", &[]), &schema(GAMES));
+        assert!(
+            checked
+                .problems
+                .iter()
+                .any(|p| p.message == "`Game` maps no column of `games`"),
+            "{:?}",
+            checked.problems
+        );
     }
 
     #[test]

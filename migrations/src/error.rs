@@ -110,6 +110,11 @@ pub enum Error {
         /// SQLite's message.
         message: String,
     },
+    /// A build script registers one migration set twice.
+    DuplicateSet {
+        /// The set's name (`None`: the default set).
+        db: Option<String>,
+    },
     /// A schema snapshot could not be read or written.
     Snapshot {
         /// The snapshot file.
@@ -232,6 +237,17 @@ impl fmt::Display for Error {
                     "does not work on the schema the migrations produce: {message}\n\
                      help: a migration creates the view before what it selects from, or drops or renames it later; \
                      recreate the view in a new migration"
+                )
+            }
+            Error::DuplicateSet { db } => {
+                let set = db
+                    .as_deref()
+                    .map_or("the default migration set".to_string(), |d| {
+                        format!("migration set `{d}`")
+                    });
+                write!(
+                    f,
+                    "{set} is registered twice in build.rs\nhelp: give each `driftless::build::migrations(..)` its own `.db(\"name\")`"
                 )
             }
             Error::Snapshot { path, message } => write!(

@@ -85,12 +85,15 @@ impl FieldType {
     /// ```
     pub fn parse(ty: &str) -> FieldType {
         let written = normalize(ty);
-        let (optional, inner) = match split_generic(&written) {
-            Some((path, arg)) if is_path(path, &["Option"], &["std::option", "core::option"]) => {
-                (true, arg.to_string())
-            }
-            _ => (false, written.clone()),
-        };
+        let mut optional = false;
+        let mut inner = written.clone();
+        // Option<Option<T>> reads as Option<T>: SQL has one NULL
+        while let Some((path, arg)) = split_generic(&inner)
+            && is_path(path, &["Option"], &["std::option", "core::option"])
+        {
+            optional = true;
+            inner = arg.to_string();
+        }
         FieldType {
             kind: classify(&inner),
             written,
@@ -186,21 +189,20 @@ fn classify(ty: &str) -> RustKind {
     if is_path(ty, &["String"], &["std::string", "alloc::string"]) {
         return RustKind::Text;
     }
+    // names only chrono and time use may stand bare; `Date` and `Time` could be
+    // anyone's, so they need their crate's path
+    let path = ty.trim_start_matches("::");
     if is_path(
         ty,
         &["NaiveDate", "NaiveDateTime", "NaiveTime"],
         &["chrono", "chrono::naive"],
     ) || is_path(
         ty,
-        &[
-            "OffsetDateTime",
-            "PrimitiveDateTime",
-            "UtcDateTime",
-            "Date",
-            "Time",
-        ],
+        &["OffsetDateTime", "PrimitiveDateTime", "UtcDateTime"],
         &["time"],
-    ) {
+    ) || path == "time::Date"
+        || path == "time::Time"
+    {
         return RustKind::DateTime;
     }
     if is_path(ty, &["Uuid"], &["uuid"]) {
@@ -234,6 +236,9 @@ mod tests {
             ("[u8 ; 16]", RustKind::Blob),
             ("chrono :: DateTime < chrono :: Utc >", RustKind::DateTime),
             ("NaiveDate", RustKind::DateTime),
+            ("Time", RustKind::Unknown),
+            ("Date", RustKind::Unknown),
+            ("time :: Date", RustKind::DateTime),
             ("time :: OffsetDateTime", RustKind::DateTime),
             ("uuid :: Uuid", RustKind::Uuid),
             ("serde_json :: Value", RustKind::Json),
@@ -262,6 +267,9 @@ mod tests {
         assert!(t.optional);
         assert_eq!(t.inner, "Vec<u8>");
         assert_eq!(t.kind, RustKind::Blob);
+        let nested = FieldType::parse("Option < Option < Vec < u8 > > >");
+        assert!(nested.optional);
+        assert_eq!(nested.kind, RustKind::Blob);
         let plain = FieldType::parse("Vec < Option < i64 > >");
         assert!(!plain.optional);
     }

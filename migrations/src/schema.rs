@@ -462,30 +462,32 @@ impl Snapshot {
     pub const FORMAT: u32 = 1;
 
     /// The environment variable through which the build script tells the
-    /// derive where the snapshot of migration set `db` is.
+    /// derive where the snapshot of migration set `db` is. Names map to
+    /// variables one to one: letters and digits stay, any other character
+    /// becomes `_` and its hex code.
     ///
     /// ```
     /// use driftless_migrations::Snapshot;
     /// assert_eq!(Snapshot::env_var(None), "DRIFTLESS_SNAPSHOT");
-    /// assert_eq!(Snapshot::env_var(Some("audit-log")), "DRIFTLESS_SNAPSHOT_AUDIT_LOG");
+    /// assert_eq!(Snapshot::env_var(Some("audit-log")), "DRIFTLESS_SNAPSHOT_audit_2Dlog");
+    /// assert_ne!(Snapshot::env_var(Some("audit-log")), Snapshot::env_var(Some("audit_log")));
     /// ```
     pub fn env_var(db: Option<&str>) -> String {
-        match db {
-            None => "DRIFTLESS_SNAPSHOT".to_string(),
-            Some(db) => {
-                let suffix: String = db
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() {
-                            c.to_ascii_uppercase()
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect();
-                format!("DRIFTLESS_SNAPSHOT_{suffix}")
+        let Some(db) = db else {
+            return "DRIFTLESS_SNAPSHOT".to_string();
+        };
+        let mut var = "DRIFTLESS_SNAPSHOT_".to_string();
+        for c in db.chars() {
+            if c.is_ascii_alphanumeric() {
+                var.push(c);
+            } else {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    var.push_str(&format!("_{b:02X}"));
+                }
             }
         }
+        var
     }
 
     /// Serializes the snapshot as pretty JSON.
@@ -495,7 +497,9 @@ impl Snapshot {
     }
 
     /// Writes the snapshot to `path`, leaving the file untouched when its
-    /// content would not change (so nothing downstream sees a new mtime).
+    /// content would not change (so nothing downstream sees a new mtime),
+    /// and otherwise through a temporary file renamed into place, so a
+    /// reader never sees half a snapshot.
     ///
     /// # Errors
     /// When the file cannot be written.
@@ -504,10 +508,13 @@ impl Snapshot {
         if std::fs::read_to_string(path).is_ok_and(|old| old == json) {
             return Ok(());
         }
-        std::fs::write(path, json).map_err(|e| Error::Snapshot {
+        let error = |e: std::io::Error| Error::Snapshot {
             path: path.to_path_buf(),
             message: format!("cannot write: {e}"),
-        })
+        };
+        let temp = path.with_extension("json.tmp");
+        std::fs::write(&temp, json).map_err(error)?;
+        std::fs::rename(&temp, path).map_err(error)
     }
 
     /// Reads a snapshot written by [`Snapshot::write`].

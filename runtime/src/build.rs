@@ -12,8 +12,10 @@
 //! it, so cargo reruns the script (and recompiles the crate) exactly when a
 //! migration is added, edited or deleted, and never otherwise.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
+use driftless_migrations::discover::{checksum, hex};
 use driftless_migrations::{Error, Snapshot, discover, replay};
 
 /// Starts configuring the replay of the migrations in `dir` (relative to the
@@ -78,6 +80,8 @@ impl Migrations {
     /// }
     /// ```
     pub fn try_run(&self) -> Result<PathBuf, Error> {
+        let var = Snapshot::env_var(self.db.as_deref());
+        register_once(&var, self.db.as_deref())?;
         let root = std::env::var_os("CARGO_MANIFEST_DIR")
             .map(PathBuf::from)
             .unwrap_or_default();
@@ -95,33 +99,88 @@ impl Migrations {
                 path: PathBuf::from("OUT_DIR"),
                 message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
             })?;
-        let path = out_dir.join(snapshot_file(self.db.as_deref()));
+        // the content's hash is in the name, so the path the compiler sees
+        // changes whenever the schema does (long-lived processes such as
+        // rust-analyzer key their caches on it)
+        let hash = hex(&checksum(&snapshot.to_json())[..8]);
+        let name = format!("{var}.{hash}.json");
+        remove_stale(&out_dir, &var, &name);
+        let path = out_dir.join(name);
         snapshot.write(&path)?;
-        println!(
-            "cargo::rustc-env={}={}",
-            Snapshot::env_var(self.db.as_deref()),
-            path.display()
-        );
+        println!("cargo:rustc-env={var}={}", path.display());
         Ok(path)
     }
 }
 
-/// `driftless-schema.json`, or `driftless-schema-<db>.json` for a named set.
-fn snapshot_file(db: Option<&str>) -> String {
-    match db {
-        None => "driftless-schema.json".to_string(),
-        Some(db) => {
-            let safe: String = db
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            format!("driftless-schema-{safe}.json")
+/// Two registrations of one set would make the second silently win.
+fn register_once(var: &str, db: Option<&str>) -> Result<(), Error> {
+    static REGISTERED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
+    if registered.iter().any(|v| v == var) {
+        return Err(Error::DuplicateSet {
+            db: db.map(str::to_string),
+        });
+    }
+    registered.push(var.to_string());
+    Ok(())
+}
+
+/// Snapshots of this set from earlier builds.
+fn remove_stale(out_dir: &Path, var: &str, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = name
+            .strip_prefix(var)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_suffix(".json"))
+            .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        if stale && name != keep {
+            // a leftover file is harmless: nothing reads it any more
+            let _ = std::fs::remove_file(entry.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_registered_twice_is_an_error() {
+        let var = Snapshot::env_var(Some("twice-in-this-test"));
+        register_once(&var, Some("twice-in-this-test")).expect("first");
+        let err = register_once(&var, Some("twice-in-this-test")).expect_err("second");
+        assert!(err.to_string().contains("registered twice"), "{err}");
+    }
+
+    #[test]
+    fn stale_snapshots_of_the_set_are_removed_and_others_kept() {
+        let dir = tempfile::tempdir().expect("dir");
+        let var = Snapshot::env_var(Some("a"));
+        for name in [
+            format!("{var}.0123456789abcdef.json"),
+            format!("{var}.fedcba9876543210.json"),
+            format!("{var}_2Db.0123456789abcdef.json"),
+            "unrelated.json".to_string(),
+        ] {
+            std::fs::write(dir.path().join(name), "{}").expect("write");
+        }
+        remove_stale(dir.path(), &var, &format!("{var}.fedcba9876543210.json"));
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("read")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                format!("{var}.fedcba9876543210.json"),
+                format!("{var}_2Db.0123456789abcdef.json"),
+                "unrelated.json".to_string()
+            ]
+        );
     }
 }

@@ -62,7 +62,7 @@ pub use status::{Applied, HISTORY_TABLE, Status};
 /// Support for the code `#[derive(Model)]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::model::{json_from_row, json_to_sql};
+    pub use crate::model::{TextColumn, json_from_row, json_to_sql, text_from_row};
     pub use rusqlite;
     pub use std::borrow::Cow;
 }

@@ -1,6 +1,6 @@
 //! The traits `#[derive(Model)]` implements, and the JSON glue its code uses.
 
-use rusqlite::types::{Type, Value};
+use rusqlite::types::{Type, Value, ValueRef};
 use rusqlite::{Connection, Row};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -72,8 +72,10 @@ pub trait Insert: Model {
     /// `INSERT INTO <table> (<columns>) VALUES (?1, ...)`.
     const INSERT: &'static str;
 
-    /// Inserts the struct and returns the new row's rowid. An `Option` rowid
-    /// key left `None` is assigned by SQLite.
+    /// Inserts the struct and returns the new row's rowid (0 for a WITHOUT
+    /// ROWID table). An `Option` rowid key left `None` is assigned by SQLite,
+    /// and an `Option` left `None` on a NOT NULL column with a default gets
+    /// the default.
     ///
     /// # Errors
     /// Whatever SQLite says: a constraint, a busy database, ...
@@ -81,15 +83,73 @@ pub trait Insert: Model {
 }
 
 /// Reads a `#[model(json)]` column: SQL NULL reads as JSON `null`, so an
-/// `Option<T>` field gets `None`.
+/// `Option<T>` field gets `None`. A `JSON` column has NUMERIC affinity, so
+/// SQLite stores the JSON text `42` as the integer 42: numbers are read back
+/// as JSON numbers.
 ///
 /// # Errors
-/// A missing column, or text that is not the field's JSON.
+/// A missing column, or a value that is not the field's JSON.
 pub fn json_from_row<T: DeserializeOwned>(row: &Row<'_>, column: &str) -> rusqlite::Result<T> {
     let index = row.as_ref().column_index(column)?;
-    let text: Option<String> = row.get(index)?;
-    serde_json::from_str(text.as_deref().unwrap_or("null"))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+    let fail = |ty, e: serde_json::Error| {
+        rusqlite::Error::FromSqlConversionFailure(index, ty, Box::new(e))
+    };
+    match row.get_ref(index)? {
+        ValueRef::Null => serde_json::from_str("null").map_err(|e| fail(Type::Null, e)),
+        ValueRef::Integer(i) => {
+            serde_json::from_value(i.into()).map_err(|e| fail(Type::Integer, e))
+        }
+        ValueRef::Real(f) => serde_json::from_value(f.into()).map_err(|e| fail(Type::Real, e)),
+        ValueRef::Text(t) | ValueRef::Blob(t) => {
+            serde_json::from_slice(t).map_err(|e| fail(Type::Text, e))
+        }
+    }
+}
+
+/// A `String` field (or `Option<String>`), read by [`text_from_row`].
+pub trait TextColumn: Sized {
+    /// Converts one value.
+    ///
+    /// # Errors
+    /// NULL into a `String`, or bytes that are not UTF-8.
+    fn from_value(value: ValueRef<'_>, index: usize) -> rusqlite::Result<Self>;
+}
+
+impl TextColumn for String {
+    fn from_value(value: ValueRef<'_>, index: usize) -> rusqlite::Result<Self> {
+        match value {
+            ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8(t.to_vec()).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e))
+            }),
+            ValueRef::Integer(i) => Ok(i.to_string()),
+            ValueRef::Real(f) => Ok(f.to_string()),
+            ValueRef::Null => Err(rusqlite::Error::InvalidColumnType(
+                index,
+                String::new(),
+                Type::Null,
+            )),
+        }
+    }
+}
+
+impl TextColumn for Option<String> {
+    fn from_value(value: ValueRef<'_>, index: usize) -> rusqlite::Result<Self> {
+        match value {
+            ValueRef::Null => Ok(None),
+            other => String::from_value(other, index).map(Some),
+        }
+    }
+}
+
+/// Reads a `String` field. A NUMERIC column (DATETIME, DECIMAL, ...) stores
+/// text that looks like a number as a number; this gives it back as text,
+/// where rusqlite's own `String` conversion would refuse it.
+///
+/// # Errors
+/// A missing column, NULL into a `String`, or bytes that are not UTF-8.
+pub fn text_from_row<T: TextColumn>(row: &Row<'_>, column: &str) -> rusqlite::Result<T> {
+    let index = row.as_ref().column_index(column)?;
+    T::from_value(row.get_ref(index)?, index)
 }
 
 /// Writes a `#[model(json)]` field: JSON `null` (an `Option` that is `None`) is stored as SQL NULL.

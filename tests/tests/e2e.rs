@@ -63,6 +63,8 @@ struct Scratch {
     trace: PathBuf,
     /// When the last build finished: edits after it wait for the clock.
     last_build: Option<Instant>,
+    /// Environment variables the next builds get.
+    env: Vec<(String, PathBuf)>,
 }
 
 impl Scratch {
@@ -79,6 +81,7 @@ impl Scratch {
             name: format!("driftless-e2e-{name}"),
             trace,
             last_build: None,
+            env: Vec::new(),
         };
         let runtime = toml_str(&workspace().join("runtime"));
         let mut manifest = format!(
@@ -154,6 +157,9 @@ impl Scratch {
             if key.to_string_lossy().starts_with("DRIFTLESS_") && key != "DRIFTLESS_TRACE" {
                 cmd.env_remove(&key);
             }
+        }
+        for (key, value) in &self.env {
+            cmd.env(key, value);
         }
         let out = cmd.output().expect("run cargo build on the scratch crate");
         self.last_build = Some(Instant::now());
@@ -453,6 +459,26 @@ fn without_build_script_editing_a_migration_rebuilds() {
     s.fails(
         "after editing the migration so that `name` disappears",
         &["table `games` has no column `name`", &format!("--> {site}")],
+    );
+}
+
+/// 7b. Without a build script, pointing DRIFTLESS_MIGRATIONS_DIR elsewhere
+/// rebuilds against the other directory (the derive tracks the variable).
+#[test]
+fn without_build_script_changing_the_migrations_dir_rebuilds() {
+    let mut s = Scratch::new("dir-var", None);
+    s.write("good/0001_create_games.sql", CREATE_GAMES);
+    s.write(
+        "bad/0001_create_games.sql",
+        "CREATE TABLE games (id INTEGER PRIMARY KEY);\n",
+    );
+    s.lib(GAME);
+    s.env = vec![("DRIFTLESS_MIGRATIONS_DIR".into(), s.path().join("good"))];
+    s.builds("pointed at matching migrations");
+    s.env = vec![("DRIFTLESS_MIGRATIONS_DIR".into(), "bad".into())];
+    s.fails(
+        "pointed (relative to the crate) at migrations without `name`",
+        &["table `games` has no column `name`"],
     );
 }
 
