@@ -4,6 +4,7 @@
 //! errors in one build. The parsed form keeps the syn nodes so each later
 //! error can point at the exact field or attribute.
 
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
 
@@ -73,40 +74,30 @@ impl<'a> Input<'a> {
         let Some(named) = named else {
             return Err(syn::Error::new_spanned(
                 &input.ident,
-                "#[derive(Model)] needs a struct with named fields, one a column",
+                "#[derive(Model)] needs a struct with named fields, each mapping a column",
             ));
         };
         let mut table_lit = None;
         let mut db = None;
         let mut partial = false;
-        for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
-            let parsed = attr.parse_nested_meta(|meta| {
-                let key = meta
-                    .path
-                    .get_ident()
-                    .map(Ident::to_string)
-                    .unwrap_or_default();
-                match key.as_str() {
-                    TABLE => set_once(&mut table_lit, meta.value()?.parse()?, TABLE, &mut errors),
-                    DB => set_once(&mut db, meta.value()?.parse()?, DB, &mut errors),
-                    PARTIAL if partial => {
-                        errors.push(meta.error("duplicate model attribute `partial`"))
-                    }
-                    PARTIAL => partial = true,
-                    _ => {
-                        errors.push(meta.error(format!(
-                            "unknown model attribute `{}`; expected `table`, `db` or `partial`",
-                            path_text(&meta.path)
-                        )));
-                        skip_value(&meta)?;
-                    }
+        each_model_key(&input.attrs, &mut errors, |key, meta, errors| {
+            match key {
+                TABLE => set_once(&mut table_lit, meta.value()?.parse()?, TABLE, errors),
+                DB => set_once(&mut db, meta.value()?.parse()?, DB, errors),
+                PARTIAL if partial => {
+                    errors.push(meta.error("duplicate model attribute `partial`"))
                 }
-                Ok(())
-            });
-            if let Err(e) = parsed {
-                errors.push(e);
+                PARTIAL => partial = true,
+                _ => {
+                    errors.push(meta.error(format!(
+                        "unknown model attribute `{}`; expected `table`, `db` or `partial`",
+                        path_text(&meta.path)
+                    )));
+                    skip_value(meta)?;
+                }
             }
-        }
+            Ok(())
+        });
         for lit in table_lit.iter().chain(&db) {
             if lit.value().trim().is_empty() {
                 errors.push(syn::Error::new_spanned(lit, "the name must not be empty"));
@@ -140,36 +131,26 @@ impl<'a> Field<'a> {
         let mut column_lit: Option<LitStr> = None;
         let mut skip = false;
         let mut json = false;
-        for attr in field.attrs.iter().filter(|a| a.path().is_ident("model")) {
-            let parsed = attr.parse_nested_meta(|meta| {
-                let key = meta
-                    .path
-                    .get_ident()
-                    .map(Ident::to_string)
-                    .unwrap_or_default();
-                match key.as_str() {
-                    COLUMN => set_once(&mut column_lit, meta.value()?.parse()?, COLUMN, errors),
-                    SKIP | JSON => {
-                        let flag = if key == SKIP { &mut skip } else { &mut json };
-                        if *flag {
-                            errors.push(meta.error(format!("duplicate field attribute `{key}`")));
-                        }
-                        *flag = true;
+        each_model_key(&field.attrs, errors, |key, meta, errors| {
+            match key {
+                COLUMN => set_once(&mut column_lit, meta.value()?.parse()?, COLUMN, errors),
+                SKIP | JSON => {
+                    let flag = if key == SKIP { &mut skip } else { &mut json };
+                    if *flag {
+                        errors.push(meta.error(format!("duplicate field attribute `{key}`")));
                     }
-                    _ => {
-                        errors.push(meta.error(format!(
-                            "unknown field attribute `{}`; expected `column`, `skip` or `json`",
-                            path_text(&meta.path)
-                        )));
-                        skip_value(&meta)?;
-                    }
+                    *flag = true;
                 }
-                Ok(())
-            });
-            if let Err(e) = parsed {
-                errors.push(e);
+                _ => {
+                    errors.push(meta.error(format!(
+                        "unknown field attribute `{}`; expected `column`, `skip` or `json`",
+                        path_text(&meta.path)
+                    )));
+                    skip_value(meta)?;
+                }
             }
-        }
+            Ok(())
+        });
         if skip && (json || column_lit.is_some()) {
             errors.push(syn::Error::new(
                 field.span(),
@@ -197,6 +178,32 @@ impl<'a> Field<'a> {
     }
 }
 
+/// Calls `f` with each key of every `#[model(...)]` attribute in `attrs`;
+/// a malformed attribute joins `errors` and the others are still read.
+fn each_model_key(
+    attrs: &[syn::Attribute],
+    errors: &mut Errors,
+    mut f: impl FnMut(&str, &ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
+) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("model")) {
+        let mut found = Errors::default();
+        let parsed = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            f(&key, &meta, &mut found)
+        });
+        if let Some(e) = found.0 {
+            errors.push(e);
+        }
+        if let Err(e) = parsed {
+            errors.push(e);
+        }
+    }
+}
+
 fn set_once(slot: &mut Option<LitStr>, value: LitStr, key: &str, errors: &mut Errors) {
     if slot.is_some() {
         errors.push(syn::Error::new_spanned(
@@ -208,7 +215,7 @@ fn set_once(slot: &mut Option<LitStr>, value: LitStr, key: &str, errors: &mut Er
 }
 
 /// Consumes `= value` after an unknown key, so the keys after it are still read.
-fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<syn::Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {
