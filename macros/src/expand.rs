@@ -101,6 +101,8 @@ enum How {
     Json,
     /// A `String` that also takes the numbers SQLite stores in NUMERIC columns.
     Text,
+    /// A `u64` or `usize`, converted through `i64` by driftless (see `UnsignedColumn`).
+    Unsigned,
     /// Whatever rusqlite's `FromSql`/`ToSql` do.
     Plain,
 }
@@ -121,6 +123,8 @@ fn generate(
             How::Json
         } else if matches!(field.ty.inner.as_str(), "String" | "std::string::String") {
             How::Text
+        } else if matches!(field.ty.inner.as_str(), "u64" | "usize") {
+            How::Unsigned
         } else {
             How::Plain
         };
@@ -151,6 +155,9 @@ fn generate(
             How::Text => {
                 quote_spanned!(span=> #name: ::driftless::__private::text_from_row(row, #column)?)
             }
+            How::Unsigned => {
+                quote_spanned!(span=> #name: ::driftless::__private::unsigned_from_row(row, #column)?)
+            }
             How::Plain => quote_spanned!(span=> #name: row.get(#column)?),
         }
     });
@@ -176,16 +183,22 @@ fn generate(
                 .join(", "),
             values.join(", ")
         );
-        let prepare = written.iter().filter(|&&i| how[i] == How::Json).map(|&i| {
+        // fields driftless converts itself are turned into values first
+        let converted = |i: usize| matches!(how[i], How::Json | How::Unsigned);
+        let prepare = written.iter().filter(|&&i| converted(i)).map(|&i| {
             let name = input.fields[i].ident;
-            let tmp = format_ident!("__json_{}", name);
-            quote!(let #tmp = ::driftless::__private::json_to_sql(&self.#name)?;)
+            let tmp = format_ident!("__value_{}", name);
+            if how[i] == How::Json {
+                quote!(let #tmp = ::driftless::__private::json_to_sql(&self.#name)?;)
+            } else {
+                quote!(let #tmp = ::driftless::__private::UnsignedColumn::to_value(&self.#name)?;)
+            }
         });
         let params = written.iter().map(|&i| {
             let f = &input.fields[i];
             let name = f.ident;
-            if how[i] == How::Json {
-                let tmp = format_ident!("__json_{}", name);
+            if converted(i) {
+                let tmp = format_ident!("__value_{}", name);
                 quote!(&#tmp as &dyn ::driftless::__private::rusqlite::ToSql)
             } else {
                 quote_spanned!(f.ty.span()=> &self.#name as &dyn ::driftless::__private::rusqlite::ToSql)

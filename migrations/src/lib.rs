@@ -24,6 +24,7 @@
 //! ```
 
 pub mod check;
+mod compat;
 pub mod diff;
 pub mod discover;
 pub mod error;

@@ -3,8 +3,6 @@
 use std::path::Path;
 
 use rusqlite::Connection;
-use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
-use rusqlite::limits::Limit;
 
 use crate::discover::{Migration, MigrationSet};
 use crate::error::{Error, Position, Result};
@@ -23,16 +21,7 @@ use crate::split::{Statement, position, split};
 /// ```
 pub fn sandbox() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
-    conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
-    conn.authorizer(Some(|ctx: AuthContext<'_>| match ctx.action {
-        AuthAction::Attach { .. } => Authorization::Deny,
-        AuthAction::Function { function_name }
-            if function_name.eq_ignore_ascii_case("load_extension") =>
-        {
-            Authorization::Deny
-        }
-        _ => Authorization::Allow,
-    }))?;
+    crate::compat::forbid_files(&mut conn)?;
     Ok(conn)
 }
 

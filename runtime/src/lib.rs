@@ -37,6 +37,15 @@
 //!        help: add a migration, e.g. ALTER TABLE games ADD COLUMN winners JSON;
 //! ```
 
+/// Items built on rusqlite, present with the `rusqlite` feature (on by default).
+macro_rules! with_rusqlite {
+    ($($item:item)*) => {$(
+        #[cfg(feature = "rusqlite")]
+        $item
+    )*};
+}
+
+with_rusqlite! {
 mod adopt;
 pub mod build;
 mod error;
@@ -62,7 +71,10 @@ pub use status::{Applied, HISTORY_TABLE, Status};
 /// Support for the code `#[derive(Model)]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::model::{TextColumn, json_from_row, json_to_sql, text_from_row};
+    pub use crate::model::{
+        TextColumn, UnsignedColumn, json_from_row, json_to_sql, text_from_row, unsigned_from_row,
+    };
     pub use rusqlite;
     pub use std::borrow::Cow;
+}
 }

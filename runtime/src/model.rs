@@ -165,3 +165,62 @@ pub fn json_to_sql<T: Serialize>(value: &T) -> rusqlite::Result<Value> {
         Value::Text(text)
     })
 }
+
+/// A `u64` or `usize` field (or its `Option`). rusqlite converts these only
+/// with its `fallible_uint` feature from 0.38 on, which driftless cannot ask
+/// for across the rusqlite versions it supports, so the generated code
+/// converts through `i64` itself: values above `i64::MAX` are an error, not
+/// a wrapped number.
+pub trait UnsignedColumn: Sized {
+    /// The SQL value to store.
+    ///
+    /// # Errors
+    /// A value above `i64::MAX`.
+    fn to_value(&self) -> rusqlite::Result<Value>;
+    /// Converts one value.
+    ///
+    /// # Errors
+    /// NULL into a non-`Option`, a negative number, or a value that is not an integer.
+    fn from_value(value: ValueRef<'_>, index: usize) -> rusqlite::Result<Self>;
+}
+
+macro_rules! unsigned_column {
+    ($($t:ty),*) => {$(
+        impl UnsignedColumn for $t {
+            fn to_value(&self) -> rusqlite::Result<Value> {
+                i64::try_from(*self)
+                    .map(Value::Integer)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+            }
+            fn from_value(value: ValueRef<'_>, index: usize) -> rusqlite::Result<Self> {
+                match value {
+                    ValueRef::Integer(i) => <$t>::try_from(i)
+                        .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(index, i)),
+                    other => Err(rusqlite::Error::InvalidColumnType(index, String::new(), other.data_type())),
+                }
+            }
+        }
+    )*};
+}
+unsigned_column!(u64, usize);
+
+impl<T: UnsignedColumn> UnsignedColumn for Option<T> {
+    fn to_value(&self) -> rusqlite::Result<Value> {
+        self.as_ref().map_or(Ok(Value::Null), T::to_value)
+    }
+    fn from_value(value: ValueRef<'_>, index: usize) -> rusqlite::Result<Self> {
+        match value {
+            ValueRef::Null => Ok(None),
+            other => T::from_value(other, index).map(Some),
+        }
+    }
+}
+
+/// Reads a `u64` or `usize` field; see [`UnsignedColumn`].
+///
+/// # Errors
+/// A missing column, or a value [`UnsignedColumn::from_value`] refuses.
+pub fn unsigned_from_row<T: UnsignedColumn>(row: &Row<'_>, column: &str) -> rusqlite::Result<T> {
+    let index = row.as_ref().column_index(column)?;
+    T::from_value(row.get_ref(index)?, index)
+}

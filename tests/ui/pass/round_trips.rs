@@ -22,8 +22,18 @@ pub struct Pair {
     pub v: Option<String>,
 }
 
+// u64 and usize go through i64: above i64::MAX is an error, not a wrapped number
+#[derive(Model, Debug, PartialEq)]
+pub struct Score {
+    pub player_id: usize,
+    pub points: u64,
+    pub note: Option<String>,
+}
+
 fn main() {
     let conn = driftless::rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(include_str!("../migrations/0001_create_games.sql")).unwrap();
+    conn.execute_batch(include_str!("../migrations/0002_players_and_scores.sql")).unwrap();
     conn.execute_batch(include_str!("../migrations/0003_extras.sql")).unwrap();
     let extra = Extra {
         id: None,
@@ -42,4 +52,12 @@ fn main() {
     // a WITHOUT ROWID table has no rowid to return
     let rowid = Pair { k: "a".into(), v: None }.insert(&conn).unwrap();
     assert_eq!(rowid, 0);
+    let score = Score { player_id: 3, points: i64::MAX as u64, note: None };
+    score.insert(&conn).unwrap();
+    let back = conn.query_row(Score::SELECT, [], Score::from_row).unwrap();
+    assert_eq!(back, score);
+    let too_big = Score { player_id: 3, points: u64::MAX, note: None };
+    assert!(too_big.insert(&conn).is_err());
+    conn.execute("UPDATE scores SET points = -1", []).unwrap();
+    assert!(conn.query_row(Score::SELECT, [], Score::from_row).is_err());
 }
