@@ -8,6 +8,8 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
 
+use crate::foreign;
+
 /// Struct attribute: which table or view the struct maps.
 const TABLE: &str = "table";
 /// Struct attribute: which migration set (build script `.db(...)`) holds the table.
@@ -20,6 +22,25 @@ const COLUMN: &str = "column";
 const SKIP: &str = "skip";
 /// Field attribute: the field is stored as JSON text.
 const JSON: &str = "json";
+
+/// Which derive is parsing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Derive {
+    /// `#[derive(Model)]`: driftless generates the rusqlite code.
+    Model,
+    /// `#[derive(Check)]`: another library reads the struct; driftless only
+    /// checks it, through that library's `#[sqlx(..)]`/`#[diesel(..)]` names.
+    Check,
+}
+
+impl Derive {
+    fn name(self) -> &'static str {
+        match self {
+            Derive::Model => "Model",
+            Derive::Check => "Check",
+        }
+    }
+}
 
 /// Collects errors while parsing so that all of them are reported together.
 #[derive(Default)]
@@ -40,6 +61,7 @@ impl Errors {
 
 /// The parsed struct.
 pub struct Input<'a> {
+    pub derive: Derive,
     pub ident: &'a Ident,
     pub generics: &'a syn::Generics,
     /// The table name and, when given by attribute, its literal.
@@ -58,11 +80,14 @@ pub struct Field<'a> {
     pub column_lit: Option<LitStr>,
     pub skip: bool,
     pub json: bool,
+    /// The type the reading library converts the column to, when it is not
+    /// the field's (sqlx `try_from`, diesel `deserialize_as`).
+    pub read_as: Option<Type>,
 }
 
 impl<'a> Input<'a> {
     /// Parses the struct; on error returns every attribute error at once.
-    pub fn from_syn(input: &'a DeriveInput) -> syn::Result<Input<'a>> {
+    pub fn from_syn(input: &'a DeriveInput, derive: Derive) -> syn::Result<Input<'a>> {
         let mut errors = Errors::default();
         let named = match &input.data {
             Data::Struct(s) => match &s.fields {
@@ -74,7 +99,10 @@ impl<'a> Input<'a> {
         let Some(named) = named else {
             return Err(syn::Error::new_spanned(
                 &input.ident,
-                "#[derive(Model)] needs a struct with named fields, each mapping a column",
+                format!(
+                    "#[derive({})] needs a struct with named fields, each mapping a column",
+                    derive.name()
+                ),
             ));
         };
         let mut table_lit = None;
@@ -103,23 +131,35 @@ impl<'a> Input<'a> {
                 errors.push(syn::Error::new_spanned(lit, "the name must not be empty"));
             }
         }
+        let foreign = match derive {
+            Derive::Check => foreign::read_struct(&input.attrs),
+            Derive::Model => foreign::ForeignStruct::default(),
+        };
         let mut fields = Vec::new();
         for field in &named.named {
-            match Field::from_syn(field, &mut errors) {
-                Some(f) => fields.push(f),
-                None => continue,
+            let Some(mut f) = Field::from_syn(field, &mut errors) else {
+                continue;
+            };
+            if derive == Derive::Check {
+                f.read_as_foreign(field, &foreign);
             }
+            fields.push(f);
         }
         errors.into_result()?;
+        let table = match (&table_lit, foreign.table) {
+            (Some(lit), _) => lit.value(),
+            (None, Some(diesel)) => diesel,
+            (None, None) => default_table(&input.ident.to_string()),
+        };
         Ok(Input {
+            derive,
             ident: &input.ident,
             generics: &input.generics,
-            table: table_lit
-                .as_ref()
-                .map_or_else(|| default_table(&input.ident.to_string()), LitStr::value),
+            table,
             table_lit,
             db,
-            partial,
+            // a checked struct is read by its library, never inserted by driftless
+            partial: partial || derive == Derive::Check,
             fields,
         })
     }
@@ -174,7 +214,24 @@ impl<'a> Field<'a> {
             column_lit,
             skip,
             json,
+            read_as: None,
         })
+    }
+
+    /// Takes the column, skip, JSON and type the reading library (sqlx,
+    /// diesel) uses, where `#[model(...)]` does not say otherwise.
+    fn read_as_foreign(&mut self, field: &syn::Field, on_struct: &foreign::ForeignStruct) {
+        let theirs = foreign::read_field(&field.attrs);
+        if self.column_lit.is_none() {
+            if let Some(column) = theirs.column {
+                self.column = column;
+            } else if let Some(case) = &on_struct.rename_all {
+                self.column = foreign::rename(&self.column, case);
+            }
+            self.skip |= theirs.skip;
+        }
+        self.json |= theirs.json;
+        self.read_as = theirs.read_as;
     }
 }
 

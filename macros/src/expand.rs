@@ -9,14 +9,48 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
-use crate::ast::{Errors, Input};
+use crate::ast::{Derive, Errors, Input};
 use crate::source;
 
+/// `#[derive(Model)]`: the checked struct's rusqlite code, or the errors and a stub.
 pub fn derive(input: &DeriveInput) -> TokenStream {
-    let parsed = match Input::from_syn(input) {
+    let parsed = match Input::from_syn(input, Derive::Model) {
         Ok(parsed) => parsed,
         Err(e) => return with_stub(input, e),
     };
+    match check(&parsed) {
+        Err(e) => with_stub(input, e),
+        Ok(ok) => generate(
+            &parsed,
+            &ok.model,
+            &ok.mapped,
+            &ok.checked,
+            ok.fallback.as_deref(),
+        ),
+    }
+}
+
+/// `#[derive(Check)]`: nothing but the errors, and what keeps the check
+/// current (another library reads the struct).
+pub fn derive_check(input: &DeriveInput) -> TokenStream {
+    let checked = Input::from_syn(input, Derive::Check).and_then(|parsed| check(&parsed));
+    match checked {
+        Err(e) => e.to_compile_error(),
+        Ok(ok) => tracking(ok.fallback.as_deref()).unwrap_or_default(),
+    }
+}
+
+/// A struct that passed the schema check.
+struct Passed {
+    model: ModelDef,
+    mapped: Vec<usize>,
+    checked: Checked,
+    fallback: Option<Vec<PathBuf>>,
+}
+
+/// Loads the struct's schema and checks it; every problem becomes an error
+/// at the table attribute, the field, or its type.
+fn check(parsed: &Input<'_>) -> syn::Result<Passed> {
     let db = parsed.db.as_ref().map(syn::LitStr::value);
     let loaded = match source::load(db.as_deref()) {
         Ok(loaded) => loaded,
@@ -25,10 +59,10 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 .db
                 .as_ref()
                 .map_or(parsed.ident.span(), syn::LitStr::span);
-            return with_stub(input, syn::Error::new(span, message));
+            return Err(syn::Error::new(span, message));
         }
     };
-    let (model, mapped) = model_def(&parsed);
+    let (model, mapped) = model_def(parsed);
     let checked = check_model(&model, &loaded.snapshot.schema);
     let mut errors = Errors::default();
     for problem in &checked.problems {
@@ -50,16 +84,13 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             Site::FieldType(i) => syn::Error::new_spanned(parsed.fields[mapped[i]].ty, text),
         });
     }
-    match errors.into_result() {
-        Err(e) => with_stub(input, e),
-        Ok(()) => generate(
-            &parsed,
-            &model,
-            &mapped,
-            &checked,
-            loaded.fallback.as_deref(),
-        ),
-    }
+    errors.into_result()?;
+    Ok(Passed {
+        model,
+        mapped,
+        checked,
+        fallback: loaded.fallback,
+    })
 }
 
 /// The engine's view of the struct, and for each of its fields the index of
@@ -68,12 +99,20 @@ fn model_def(input: &Input<'_>) -> (ModelDef, Vec<usize>) {
     let mut mapped = Vec::new();
     let mut fields = Vec::new();
     for (i, f) in input.fields.iter().enumerate().filter(|(_, f)| !f.skip) {
-        let ty = f.ty;
+        let ty = f.read_as.as_ref().unwrap_or(f.ty);
         mapped.push(i);
+        let mut ty = FieldType::parse(&quote!(#ty).to_string());
+        // what rusqlite cannot read (`&str`, `char`, `i128`) is for the
+        // reading library to accept or refuse
+        if let RustKind::Unsupported(_) = ty.kind
+            && input.derive == Derive::Check
+        {
+            ty.kind = RustKind::Unknown;
+        }
         fields.push(FieldDef {
             name: f.ident.to_string(),
             column: f.column.clone(),
-            ty: FieldType::parse(&quote!(#ty).to_string()),
+            ty,
             json: f.json,
         });
     }
@@ -225,16 +264,7 @@ fn generate(
             }
         }
     });
-    // without a build script, editing a migration or pointing
-    // DRIFTLESS_MIGRATIONS_DIR elsewhere must rebuild this crate
-    let tracking = fallback.map(|files| {
-        let files = files.iter().map(|p| p.display().to_string());
-        let var = source::DIR_VAR;
-        quote! {
-            #(const _: &[u8] = ::core::include_bytes!(#files);)*
-            const _: ::core::option::Option<&str> = ::core::option_env!(#var);
-        }
-    });
+    let tracking = tracking(fallback);
     quote! {
         #[automatically_derived]
         impl #impl_generics ::driftless::Model for #ident #ty_generics #where_clause {
@@ -250,6 +280,19 @@ fn generate(
         #insert
         #tracking
     }
+}
+
+/// Without a build script, editing a migration or pointing
+/// `DRIFTLESS_MIGRATIONS_DIR` elsewhere must rebuild the crate.
+fn tracking(fallback: Option<&[PathBuf]>) -> Option<TokenStream> {
+    fallback.map(|files| {
+        let files = files.iter().map(|p| p.display().to_string());
+        let var = source::DIR_VAR;
+        quote! {
+            #(const _: &[u8] = ::core::include_bytes!(#files);)*
+            const _: ::core::option::Option<&str> = ::core::option_env!(#var);
+        }
+    })
 }
 
 /// The errors, and impls that compile, so the user sees these errors and not

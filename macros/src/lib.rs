@@ -8,6 +8,7 @@
 mod ast;
 mod embed;
 mod expand;
+mod foreign;
 mod source;
 
 use proc_macro::TokenStream;
@@ -42,6 +43,39 @@ use proc_macro::TokenStream;
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive(&input).into()
+}
+
+/// Checks a struct that another library reads (sqlx's `FromRow`, diesel's
+/// `Queryable`/`Selectable`, serde over rows, ...) against the schema the
+/// crate's migrations produce, and generates nothing: no rusqlite code, no
+/// trait impl.
+///
+/// The same checks as `#[derive(Model)]` for reading: the table or view
+/// exists, every field maps a column, a nullable column is read into an
+/// `Option`, and the field's type reads the column's type. Columns are named
+/// as the reading library names them: `#[model(column = "...")]`, else
+/// sqlx's `#[sqlx(rename = "...")]` / `#[sqlx(rename_all = "...")]` or
+/// diesel's `#[diesel(column_name = ...)]`; the table is
+/// `#[model(table = "...")]`, else diesel's `#[diesel(table_name = ...)]`,
+/// else the struct name in snake_case plus `s`. Fields under `#[model(skip)]`,
+/// `#[sqlx(skip)]`, `#[sqlx(flatten)]` or `#[diesel(embed)]` are not checked;
+/// `#[sqlx(json)]` is JSON text; `#[sqlx(try_from = "T")]` and
+/// `#[diesel(deserialize_as = T)]` are checked as `T`.
+///
+/// ```ignore
+/// #[derive(sqlx::FromRow, driftless::Check)]
+/// #[model(table = "games")]
+/// pub struct Game {
+///     pub id: i64,
+///     #[sqlx(rename = "name")]
+///     pub title: String,
+///     pub completed_at: Option<String>,
+/// }
+/// ```
+#[proc_macro_derive(Check, attributes(model))]
+pub fn derive_check(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive_check(&input).into()
 }
 
 /// Embeds a migration directory (relative to the crate's `Cargo.toml`;

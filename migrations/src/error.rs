@@ -115,6 +115,8 @@ pub enum Error {
         /// The set's name (`None`: the default set).
         db: Option<String>,
     },
+    /// A build script asks for sqlx's macros to be fed from two migration sets.
+    DuplicateSqlxSet,
     /// A schema snapshot could not be read or written.
     Snapshot {
         /// The snapshot file.
@@ -250,6 +252,10 @@ impl fmt::Display for Error {
                     "{set} is registered twice in build.rs\nhelp: give each `driftless::build::migrations(..)` its own `.db(\"name\")`"
                 )
             }
+            Error::DuplicateSqlxSet => write!(
+                f,
+                "two migration sets call `.sqlx()` in build.rs, but sqlx's macros read one database\nhelp: keep `.sqlx()` on the set whose tables the crate's `sqlx::query!` calls use"
+            ),
             Error::Snapshot { path, message } => write!(
                 f,
                 "schema snapshot `{}`: {message}\nhelp: run `cargo clean -p` for this crate and build again",

@@ -42,6 +42,25 @@ pub fn sandbox() -> Result<Connection> {
 /// assert_eq!(snapshot.source.migrations.len(), 2);
 /// ```
 pub fn replay(set: &MigrationSet) -> Result<Snapshot> {
+    replay_database(set).map(|(_, snapshot)| snapshot)
+}
+
+/// [`replay`], keeping the in-memory database the migrations built: what
+/// the build script saves with [`save`] for tools that read a real SQLite
+/// file (sqlx's query macros).
+///
+/// # Errors
+/// As [`replay`].
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("0001_t.sql"), "CREATE TABLE t (id INTEGER PRIMARY KEY);").unwrap();
+/// let set = driftless_migrations::discover(dir.path()).unwrap();
+/// let (conn, snapshot) = driftless_migrations::replay::replay_database(&set).unwrap();
+/// assert_eq!(snapshot.schema.tables[0].name, "t");
+/// conn.execute("INSERT INTO t DEFAULT VALUES", []).unwrap();
+/// ```
+pub fn replay_database(set: &MigrationSet) -> Result<(Connection, Snapshot)> {
     let started = std::time::Instant::now();
     let conn = sandbox()?;
     for m in &set.migrations {
@@ -66,7 +85,46 @@ pub fn replay(set: &MigrationSet) -> Result<Snapshot> {
         set.dir.display(),
         started.elapsed().as_micros()
     ));
-    Ok(snapshot)
+    Ok((conn, snapshot))
+}
+
+/// Writes a replayed database to the SQLite file `path` with SQLite's backup
+/// API, through a temporary file renamed into place so that a reader never
+/// opens half a database.
+///
+/// # Errors
+/// When the file cannot be written, as [`Error::Snapshot`].
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let conn = rusqlite::Connection::open_in_memory().unwrap();
+/// conn.execute_batch("CREATE TABLE t (x TEXT NOT NULL)").unwrap();
+/// let path = dir.path().join("schema.sqlite");
+/// driftless_migrations::replay::save(&conn, &path).unwrap();
+/// let copy = rusqlite::Connection::open(&path).unwrap();
+/// copy.prepare("SELECT x FROM t").unwrap();
+/// ```
+pub fn save(conn: &Connection, path: &Path) -> Result<()> {
+    let error = |e: &dyn std::fmt::Display| Error::Snapshot {
+        path: path.to_path_buf(),
+        message: format!("cannot write the database: {e}"),
+    };
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    let temp = std::path::PathBuf::from(temp);
+    // a leftover from a build that was killed would be appended to
+    match std::fs::remove_file(&temp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(error(&e)),
+        _ => {}
+    }
+    {
+        let mut copy = Connection::open(&temp).map_err(|e| error(&e))?;
+        let backup = rusqlite::backup::Backup::new(conn, &mut copy).map_err(|e| error(&e))?;
+        backup
+            .run_to_completion(i32::MAX, std::time::Duration::ZERO, None)
+            .map_err(|e| error(&e))?;
+    }
+    std::fs::rename(&temp, path).map_err(|e| error(&e))
 }
 
 /// How a script's statements relate to transactions.

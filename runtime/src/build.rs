@@ -11,12 +11,22 @@
 //! `run` prints `cargo:rerun-if-changed` for the directory and every file in
 //! it, so cargo reruns the script (and recompiles the crate) exactly when a
 //! migration is added, edited or deleted, and never otherwise.
+//!
+//! For sqlx apps, [`Migrations::sqlx`] also saves the replayed database as a
+//! SQLite file and points sqlx's `query!` macros at it: they check every
+//! query against exactly the schema the migrations produce, with no
+//! `DATABASE_URL`, no `sqlx migrate run` and no `.sqlx` directory.
+//!
+//! ```no_run
+//! driftless::build::migrations("migrations").sqlx().run();
+//! ```
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use driftless_migrations::discover::{checksum, hex};
-use driftless_migrations::{Error, Snapshot, discover, replay};
+use driftless_migrations::replay::{replay_database, save};
+use driftless_migrations::{Error, Snapshot, discover};
 
 /// Starts configuring the replay of the migrations in `dir` (relative to the
 /// crate's `Cargo.toml`).
@@ -28,6 +38,7 @@ pub fn migrations(dir: impl Into<PathBuf>) -> Migrations {
     Migrations {
         dir: dir.into(),
         db: None,
+        sqlx: false,
     }
 }
 
@@ -37,6 +48,7 @@ pub fn migrations(dir: impl Into<PathBuf>) -> Migrations {
 pub struct Migrations {
     dir: PathBuf,
     db: Option<String>,
+    sqlx: bool,
 }
 
 impl Migrations {
@@ -48,6 +60,29 @@ impl Migrations {
     /// ```
     pub fn db(mut self, name: impl Into<String>) -> Migrations {
         self.db = Some(name.into());
+        self
+    }
+
+    /// Also feeds sqlx's query macros (`query!`, `query_as!`,
+    /// `query_scalar!` and their `_unchecked`-less variants) in this crate:
+    /// the replayed database is saved as `OUT_DIR/driftless<...>.sqlite` and
+    /// the crate is compiled with `DATABASE_URL=sqlite://<that file>?mode=ro`
+    /// and `SQLX_OFFLINE=false`, so every query is checked against exactly the
+    /// schema the migrations produce, and a new migration re-checks them all.
+    ///
+    /// Both variables are set for this crate's compilation only: a
+    /// `DATABASE_URL` in the environment or in `.env`, `SQLX_OFFLINE=true` and
+    /// the `.sqlx` directory are not used by this crate's macros (the
+    /// migrations are the truth; a live or cached schema is what drifts). At
+    /// run time nothing changes: the app reads its own `DATABASE_URL`.
+    /// Only one migration set per crate can feed sqlx.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// driftless::build::migrations("migrations").sqlx().run();
+    /// ```
+    pub fn sqlx(mut self) -> Migrations {
+        self.sqlx = true;
         self
     }
 
@@ -81,7 +116,12 @@ impl Migrations {
     /// ```
     pub fn try_run(&self) -> Result<PathBuf, Error> {
         let var = Snapshot::env_var(self.db.as_deref());
-        register_once(&var, self.db.as_deref())?;
+        register_once(&var, Error::DuplicateSet {
+            db: self.db.clone(),
+        })?;
+        if self.sqlx {
+            register_once(SQLX_VAR, Error::DuplicateSqlxSet)?;
+        }
         let root = std::env::var_os("CARGO_MANIFEST_DIR")
             .map(PathBuf::from)
             .unwrap_or_default();
@@ -92,7 +132,7 @@ impl Migrations {
         for file in set.files() {
             println!("cargo:rerun-if-changed={}", file.display());
         }
-        let snapshot = replay(&set)?;
+        let (conn, snapshot) = replay_database(&set)?;
         let out_dir = std::env::var_os("OUT_DIR")
             .map(PathBuf::from)
             .ok_or_else(|| Error::Snapshot {
@@ -104,29 +144,42 @@ impl Migrations {
         // rust-analyzer key their caches on it)
         let hash = hex(&checksum(&snapshot.to_json())[..8]);
         let name = format!("{var}.{hash}.json");
-        remove_stale(&out_dir, &var, &name);
+        remove_stale(&out_dir, &var, "json", &name);
         let path = out_dir.join(name);
         snapshot.write(&path)?;
         println!("cargo:rustc-env={var}={}", path.display());
+        if self.sqlx {
+            // a new name per schema, so a long-lived process (rust-analyzer)
+            // holding the old file open never describes against it
+            let name = format!("{var}.{hash}.sqlite");
+            remove_stale(&out_dir, &var, "sqlite", &name);
+            let db = out_dir.join(name);
+            if !db.exists() {
+                save(&conn, &db)?;
+            }
+            println!("cargo:rustc-env=DATABASE_URL=sqlite://{}?mode=ro", db.display());
+            println!("cargo:rustc-env=SQLX_OFFLINE=false");
+        }
         Ok(path)
     }
 }
 
-/// Two registrations of one set would make the second silently win.
-fn register_once(var: &str, db: Option<&str>) -> Result<(), Error> {
+/// Registration key of the set that feeds sqlx's macros (there is one `DATABASE_URL`).
+const SQLX_VAR: &str = "DATABASE_URL";
+
+/// Two registrations of one key would make the second silently win.
+fn register_once(key: &str, duplicate: Error) -> Result<(), Error> {
     static REGISTERED: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let mut registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
-    if registered.iter().any(|v| v == var) {
-        return Err(Error::DuplicateSet {
-            db: db.map(str::to_string),
-        });
+    if registered.iter().any(|v| v == key) {
+        return Err(duplicate);
     }
-    registered.push(var.to_string());
+    registered.push(key.to_string());
     Ok(())
 }
 
-/// Snapshots of this set from earlier builds.
-fn remove_stale(out_dir: &Path, var: &str, keep: &str) {
+/// Files of this set (`<var>.<hash>.<extension>`) from earlier builds.
+fn remove_stale(out_dir: &Path, var: &str, extension: &str, keep: &str) {
     let Ok(entries) = std::fs::read_dir(out_dir) else {
         return;
     };
@@ -135,7 +188,8 @@ fn remove_stale(out_dir: &Path, var: &str, keep: &str) {
         let stale = name
             .strip_prefix(var)
             .and_then(|rest| rest.strip_prefix('.'))
-            .and_then(|rest| rest.strip_suffix(".json"))
+            .and_then(|rest| rest.strip_suffix(extension))
+            .and_then(|rest| rest.strip_suffix('.'))
             .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
         if stale && name != keep {
             // a leftover file is harmless: nothing reads it any more
@@ -151,8 +205,11 @@ mod tests {
     #[test]
     fn a_set_registered_twice_is_an_error() {
         let var = Snapshot::env_var(Some("twice-in-this-test"));
-        register_once(&var, Some("twice-in-this-test")).expect("first");
-        let err = register_once(&var, Some("twice-in-this-test")).expect_err("second");
+        let duplicate = || Error::DuplicateSet {
+            db: Some("twice-in-this-test".into()),
+        };
+        register_once(&var, duplicate()).expect("first");
+        let err = register_once(&var, duplicate()).expect_err("second");
         assert!(err.to_string().contains("registered twice"), "{err}");
     }
 
@@ -168,7 +225,12 @@ mod tests {
         ] {
             std::fs::write(dir.path().join(name), "{}").expect("write");
         }
-        remove_stale(dir.path(), &var, &format!("{var}.fedcba9876543210.json"));
+        remove_stale(
+            dir.path(),
+            &var,
+            "json",
+            &format!("{var}.fedcba9876543210.json"),
+        );
         let mut left: Vec<String> = std::fs::read_dir(dir.path())
             .expect("read")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -37,6 +37,8 @@
 //!        help: add a migration, e.g. ALTER TABLE games ADD COLUMN winners JSON;
 //! ```
 
+pub use driftless_macros::Check;
+
 /// Items built on rusqlite, present with the `rusqlite` feature (on by default).
 macro_rules! with_rusqlite {
     ($($item:item)*) => {$(

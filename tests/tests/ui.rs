@@ -25,5 +25,6 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/schema/*.rs");
     t.compile_fail("ui/attrs/*.rs");
+    t.compile_fail("ui/check/*.rs");
     t.pass("ui/pass/*.rs");
 }
