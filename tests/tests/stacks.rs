@@ -1,0 +1,249 @@
+//! The compatibility matrix: driftless added to apps on each SQLite stack it
+//! supports (sqlx 0.8 and 0.9, diesel 2.2 and 2.3, rusqlite at the lowest
+//! and highest supported version, bundled and system SQLite). Each app is a
+//! scratch crate whose dependencies cargo resolves afresh, as a user's first
+//! build does: it must resolve (one `sqlite3` in the graph), build, and fail
+//! to build on a drifted model or query, at the right place.
+//!
+//! The apps share `target/stacks`, so each stack's dependencies compile once
+//! per run. They need the crates.io registry.
+
+use driftless_tests::{Scratch, toml_str, workspace};
+
+/// The migrations every app starts from.
+const CREATE_GAMES: &str = "CREATE TABLE games (\n    id INTEGER PRIMARY KEY,\n    name TEXT NOT NULL,\n    completed_at DATETIME\n);\n";
+
+/// A later migration some tests add and remove.
+const ADD_WINNERS: &str = "ALTER TABLE games ADD COLUMN winners TEXT;\n";
+
+/// `driftless = { path = ..., <extra> }`.
+fn driftless_dep(extra: &str) -> String {
+    let runtime = toml_str(&workspace().join("runtime"));
+    if extra.is_empty() {
+        format!("driftless = {{ path = {runtime} }}")
+    } else {
+        format!("driftless = {{ path = {runtime}, {extra} }}")
+    }
+}
+
+/// A scratch app: `[dependencies]` are `deps` plus driftless (with
+/// `driftless_features`, e.g. `default-features = false`), the build script
+/// `build_rs` with driftless as a build dependency (same features), and the
+/// first migration.
+fn app(name: &str, deps: &str, driftless_features: &str, build_rs: &str) -> Scratch {
+    let mut s = Scratch::empty("stacks", name);
+    let driftless = driftless_dep(driftless_features);
+    let manifest = format!(
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [workspace]\n\n[dependencies]\n{driftless}\n{deps}\n\n[build-dependencies]\n{driftless}\n",
+        s.name
+    );
+    s.write("Cargo.toml", &manifest);
+    s.write("build.rs", build_rs);
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s
+}
+
+/// The versions cargo resolved for `package` (every one in the graph).
+fn resolved(s: &mut Scratch, package: &str) -> Vec<String> {
+    let lock =
+        std::fs::read_to_string(s.path().join("Cargo.lock")).expect("Cargo.lock after a build");
+    let mut versions = Vec::new();
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"")
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = "))
+        {
+            versions.push(v.trim_matches('"').to_string());
+        }
+    }
+    versions
+}
+
+/// Whether the app's run-time graph (not its build scripts or proc macros)
+/// has `package`.
+fn runtime_graph_has(s: &mut Scratch, package: &str) -> bool {
+    let tree = s.cargo_stdout(
+        "tree",
+        &[
+            "-e",
+            "normal,no-proc-macro",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ],
+    );
+    tree.lines().any(|l| l.starts_with(&format!("{package} ")))
+}
+
+/// sqlx's build.rs line.
+const SQLX_BUILD_RS: &str =
+    "fn main() {\n    driftless::build::migrations(\"migrations\").sqlx().run();\n}\n";
+
+/// An sqlx app: a `query!`, a `query_as!` into a `FromRow` struct that
+/// driftless checks, and `extra` (more code in `main`).
+fn sqlx_main(extra: &str) -> String {
+    format!(
+        "#[derive(sqlx::FromRow, driftless::Check, Debug)]
+#[model(table = \"games\")]
+pub struct Game {{
+    pub id: i64,
+    #[sqlx(rename = \"name\")]
+    pub title: String,
+    pub completed_at: Option<String>,
+}}
+
+#[tokio::main(flavor = \"current_thread\")]
+async fn main() -> Result<(), sqlx::Error> {{
+    let pool = sqlx::SqlitePool::connect(\"sqlite::memory:\").await?;
+    let names = sqlx::query!(\"SELECT id, name FROM games WHERE completed_at IS NULL\")
+        .fetch_all(&pool)
+        .await?;
+    println!(\"{{}}\", names.len());
+    let games: Vec<Game> = sqlx::query_as(\"SELECT id, name, completed_at FROM games\")
+        .fetch_all(&pool)
+        .await?;
+    println!(\"{{games:?}}\");
+{extra}
+    Ok(())
+}}
+"
+    )
+}
+
+/// A query of a column only migration 0002 creates.
+const SQLX_WINNERS_QUERY: &str = "    let w = sqlx::query_scalar!(\"SELECT winners FROM games\").fetch_all(&pool).await?;\n    println!(\"{w:?}\");\n";
+
+/// The sqlx apps' shared scenario: resolves beside sqlx, builds with no
+/// database, fails at a query and at a struct field the migrations do not
+/// back, follows migrations being added and deleted, and keeps rusqlite out
+/// of the app's run-time graph.
+fn sqlx_stack(name: &str, sqlx: &str) {
+    let deps = format!(
+        "sqlx = {{ version = \"{sqlx}\", default-features = false, features = [\"sqlite\", \"macros\", \"runtime-tokio\"] }}\n\
+         tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}"
+    );
+    let mut s = app(name, &deps, "default-features = false", SQLX_BUILD_RS);
+    s.write("src/main.rs", &sqlx_main(""));
+    s.builds("an sqlx app with driftless");
+    let rusqlite = resolved(&mut s, "rusqlite");
+    assert_eq!(rusqlite.len(), 1, "one rusqlite: {rusqlite:?}");
+    assert_eq!(resolved(&mut s, "libsqlite3-sys").len(), 1);
+    assert!(
+        !runtime_graph_has(&mut s, "rusqlite"),
+        "a check-only app has rusqlite at run time"
+    );
+
+    // a query of a column no migration creates fails at the query, with sqlx's error
+    s.write("src/main.rs", &sqlx_main(SQLX_WINNERS_QUERY));
+    let site = s.site("src/main.rs", "SELECT winners", "sqlx::query_scalar!");
+    s.fails(
+        "a query of a missing column",
+        &["no such column: winners", &format!("--> {site}")],
+    );
+    // the migration that creates it makes the same query build, without cargo clean
+    s.write("migrations/0002_add_winners.sql", ADD_WINNERS);
+    s.builds("after adding the migration the query needs");
+    s.remove("migrations/0002_add_winners.sql");
+    s.fails(
+        "after deleting that migration",
+        &["no such column: winners"],
+    );
+
+    // the migrations win over a DATABASE_URL and SQLX_OFFLINE in the environment or .env
+    s.write("src/main.rs", &sqlx_main(""));
+    s.write(".env", "DATABASE_URL=sqlite://does-not-exist.db\n");
+    s.env = vec![
+        ("SQLX_OFFLINE".into(), "true".into()),
+        ("DATABASE_URL".into(), "sqlite:///nowhere/at/all.db".into()),
+    ];
+    s.builds("with DATABASE_URL, .env and SQLX_OFFLINE set");
+    s.env.clear();
+
+    // a FromRow struct field without a column fails at the field, with driftless's error
+    let drifted = sqlx_main("").replace(
+        "    pub completed_at: Option<String>,\n}",
+        "    pub completed_at: Option<String>,\n    #[sqlx(default)]\n    pub paused_at: Option<String>,\n}",
+    );
+    s.write("src/main.rs", &drifted);
+    let site = s.site("src/main.rs", "pub paused_at", "paused_at");
+    s.fails(
+        "a FromRow field without a column",
+        &[
+            "table `games` has no column `paused_at`",
+            &format!("--> {site}"),
+        ],
+    );
+}
+
+#[test]
+fn sqlx_0_8() {
+    sqlx_stack("sqlx-0-8", "0.8");
+}
+
+#[test]
+fn sqlx_0_9() {
+    sqlx_stack("sqlx-0-9", "0.9");
+}
+
+/// A rusqlite app on `rusqlite = "<version>"`: the derive's code compiles
+/// against exactly that rusqlite, inserts and reads back, and a drifted
+/// model fails.
+fn rusqlite_stack(name: &str, version: &str, expected: &str) {
+    let deps = format!("rusqlite = {{ version = \"{version}\", features = [\"bundled\"] }}");
+    let mut s = app(
+        name,
+        &deps,
+        "",
+        "fn main() {\n    driftless::build::migrations(\"migrations\").run();\n}\n",
+    );
+    let main = "use driftless::{Insert, Model};
+
+#[derive(Model, Debug)]
+#[model(table = \"games\")]
+pub struct Game {
+    pub id: Option<i64>,
+    pub name: String,
+    pub completed_at: Option<String>,
+}
+
+static MIGRATIONS: driftless::Migrations = driftless::embed_migrations!(\"migrations\");
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // the app's own rusqlite: the same crate as driftless::rusqlite
+    let mut conn: rusqlite::Connection = driftless::rusqlite::Connection::open_in_memory()?;
+    MIGRATIONS.upgrade(&mut conn)?;
+    let id = Game { id: None, name: \"quiz\".into(), completed_at: None }.insert(&conn)?;
+    let game = conn.query_row(&format!(\"{} WHERE id = ?1\", Game::SELECT), [id], Game::from_row)?;
+    assert_eq!(game.name, \"quiz\");
+    println!(\"ok {}\", rusqlite::version());
+    Ok(())
+}
+";
+    s.write("src/main.rs", main);
+    let (ok, stderr) = s.cargo("run", &[]);
+    assert!(ok, "{name}: the app runs\n{stderr}");
+    assert_eq!(resolved(&mut s, "rusqlite"), [expected]);
+    s.write(
+        "src/main.rs",
+        &main.replace(
+            "    pub completed_at: Option<String>,\n}",
+            "    pub completed_at: Option<String>,\n    pub paused_at: Option<String>,\n}",
+        ),
+    );
+    s.fails(
+        "a model field without a column",
+        &["table `games` has no column `paused_at`"],
+    );
+}
+
+#[test]
+fn rusqlite_lowest() {
+    rusqlite_stack("rusqlite-0-32", "=0.32.1", "0.32.1");
+}
+
+#[test]
+fn rusqlite_highest() {
+    rusqlite_stack("rusqlite-0-43", "0.43", "0.43.0");
+}
