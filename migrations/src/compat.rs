@@ -34,7 +34,35 @@ impl<T> Outcome for rusqlite::Result<T> {
     }
 }
 
+/// SQLite's message and the byte offset (in `sql`, the text that was run) of
+/// the token it points at, for an error that carries one: rusqlite's
+/// `SqlInputError`.
+///
+/// That variant exists only with rusqlite's `modern_sqlite` feature, which
+/// `bundled` turns on and a system SQLite build does not, so it cannot be
+/// matched by name here. Its `Debug` ends with `offset: N }` and its
+/// `Display` is `{msg} in {sql} at offset {offset}` in every supported
+/// version; without the variant this gives `None` and messages name the
+/// statement's line only.
+pub(crate) fn input_error(e: &rusqlite::Error, sql: &str) -> Option<(String, usize)> {
+    let debug = format!("{e:?}");
+    if !debug.starts_with("SqlInputError {") {
+        return None;
+    }
+    let offset: usize = debug
+        .strip_suffix(" }")?
+        .rsplit_once("offset: ")?
+        .1
+        .parse()
+        .ok()?;
+    let display = e.to_string();
+    let message = display.strip_suffix(&format!(" in {sql} at offset {offset}"))?;
+    Some((message.to_string(), offset))
+}
+
 /// Forbids `ATTACH` (no second database, so no file) and `load_extension`.
+// the calls return `()` on some rusqlite versions and `Result` on others
+#[allow(clippy::unit_arg)]
 pub(crate) fn forbid_files(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)
         .into_result()?;
@@ -48,4 +76,32 @@ pub(crate) fn forbid_files(conn: &mut Connection) -> rusqlite::Result<()> {
         _ => Authorization::Allow,
     }))
     .into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_gives_message_and_offset_or_nothing() {
+        let conn = Connection::open_in_memory().expect("db");
+        let sql = "CREATE TABLE t (id INTEGER,)";
+        let e = conn.execute_batch(sql).expect_err("syntax error");
+        match input_error(&e, sql) {
+            // with modern_sqlite (bundled): SQLite points at `)`
+            Some((message, offset)) => {
+                assert_eq!(message, "near \")\": syntax error");
+                assert_eq!(offset, 27);
+            }
+            None => assert!(!format!("{e:?}").starts_with("SqlInputError")),
+        }
+        let other = conn.execute_batch("SELECT 1").map(|()| "ran");
+        assert_eq!(other.ok(), Some("ran"));
+        let refused = conn
+            .execute_batch("DROP TABLE nope")
+            .expect_err("no such table");
+        if let Some((message, _)) = input_error(&refused, "DROP TABLE nope") {
+            assert_eq!(message, "no such table: nope");
+        }
+    }
 }

@@ -28,14 +28,21 @@ fn driftless_dep(extra: &str) -> String {
 
 /// A scratch app: `[dependencies]` are `deps` plus driftless (with
 /// `driftless_features`, e.g. `default-features = false`), the build script
-/// `build_rs` with driftless as a build dependency (same features), and the
-/// first migration.
-fn app(name: &str, deps: &str, driftless_features: &str, build_rs: &str) -> Scratch {
+/// `build_rs` with driftless as a build dependency (with `build_features`),
+/// and the first migration.
+fn app(
+    name: &str,
+    deps: &str,
+    driftless_features: &str,
+    build_rs: &str,
+    build_features: &str,
+) -> Scratch {
     let mut s = Scratch::empty("stacks", name);
     let driftless = driftless_dep(driftless_features);
+    let build = driftless_dep(build_features);
     let manifest = format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [workspace]\n\n[dependencies]\n{driftless}\n{deps}\n\n[build-dependencies]\n{driftless}\n",
+         [workspace]\n\n[dependencies]\n{driftless}\n{deps}\n\n[build-dependencies]\n{build}\n",
         s.name
     );
     s.write("Cargo.toml", &manifest);
@@ -124,7 +131,8 @@ fn sqlx_stack(name: &str, sqlx: &str) {
         "sqlx = {{ version = \"{sqlx}\", default-features = false, features = [\"sqlite\", \"macros\", \"runtime-tokio\"] }}\n\
          tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}"
     );
-    let mut s = app(name, &deps, "default-features = false", SQLX_BUILD_RS);
+    // as the README says: check-only at run time, everything in build.rs
+    let mut s = app(name, &deps, "default-features = false", SQLX_BUILD_RS, "");
     s.write("src/main.rs", &sqlx_main(""));
     s.builds("an sqlx app with driftless");
     let rusqlite = resolved(&mut s, "rusqlite");
@@ -197,6 +205,7 @@ fn rusqlite_stack(name: &str, version: &str, expected: &str) {
         &deps,
         "",
         "fn main() {\n    driftless::build::migrations(\"migrations\").run();\n}\n",
+        "",
     );
     let main = "use driftless::{Insert, Model};
 
@@ -235,6 +244,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     s.fails(
         "a model field without a column",
         &["table `games` has no column `paused_at`"],
+    );
+    // SQLite's pointer at the failing token reaches the message on this rusqlite too
+    s.write("src/main.rs", main);
+    s.write(
+        "migrations/0002_bad.sql",
+        "CREATE TABLE hosts (id INTEGER,);\n",
+    );
+    s.fails(
+        "a migration with a syntax error",
+        &[
+            "migrations/0002_bad.sql` failed in the statement at line 1, column 1: near \")\": syntax error (at line 1, column 32)",
+        ],
     );
 }
 
