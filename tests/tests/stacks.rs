@@ -143,21 +143,29 @@ fn sqlx_stack(name: &str, sqlx: &str) {
         "a check-only app has rusqlite at run time"
     );
 
-    // a query of a column no migration creates fails at the query, with sqlx's error
-    s.write("src/main.rs", &sqlx_main(SQLX_WINNERS_QUERY));
-    let site = s.site("src/main.rs", "SELECT winners", "sqlx::query_scalar!");
-    s.fails(
-        "a query of a missing column",
-        &["no such column: winners", &format!("--> {site}")],
+    // a query of a column no migration creates fails at the query, with
+    // sqlx's error, and a checked struct's field for it at the field
+    let with_winners = sqlx_main(SQLX_WINNERS_QUERY).replace(
+        "    pub completed_at: Option<String>,\n}",
+        "    pub completed_at: Option<String>,\n    pub winners: Option<String>,\n}",
     );
-    // the migration that creates it makes the same query build, without cargo clean
+    s.write("src/main.rs", &with_winners);
+    let query = s.site("src/main.rs", "SELECT winners", "sqlx::query_scalar!");
+    let field = s.site("src/main.rs", "pub winners", "winners");
+    let missing = [
+        "no such column: winners".to_string(),
+        format!("--> {query}"),
+        "table `games` has no column `winners`".to_string(),
+        format!("--> {field}"),
+    ];
+    let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
+    s.fails("a query and a field of a missing column", &missing);
+    // the migration that creates it makes both build, without cargo clean:
+    // sqlx's macros and driftless's derives see the same schema
     s.write("migrations/0002_add_winners.sql", ADD_WINNERS);
-    s.builds("after adding the migration the query needs");
+    s.builds("after adding the migration the query and the field need");
     s.remove("migrations/0002_add_winners.sql");
-    s.fails(
-        "after deleting that migration",
-        &["no such column: winners"],
-    );
+    s.fails("after deleting that migration", &missing);
 
     // the migrations win over a DATABASE_URL and SQLX_OFFLINE in the environment or .env
     s.write("src/main.rs", &sqlx_main(""));
