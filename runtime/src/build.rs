@@ -157,11 +157,28 @@ impl Migrations {
             if !db.exists() {
                 save(&conn, &db)?;
             }
-            println!("cargo:rustc-env=DATABASE_URL=sqlite://{}?mode=ro", db.display());
+            println!(
+                "cargo:rustc-env=DATABASE_URL=sqlite://{}?mode=ro",
+                url_path(&db)
+            );
             println!("cargo:rustc-env=SQLX_OFFLINE=false");
         }
         Ok(path)
     }
+}
+
+/// `path` for a `sqlite://` URL: sqlx percent-decodes the part before `?`,
+/// so a space, `%`, `?` or `#` in the target directory's path survives.
+fn url_path(path: &Path) -> String {
+    let mut out = String::new();
+    for byte in path.to_string_lossy().bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~:".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// Registration key of the set that feeds sqlx's macros (there is one `DATABASE_URL`).
@@ -211,6 +228,15 @@ mod tests {
         register_once(&var, duplicate()).expect("first");
         let err = register_once(&var, duplicate()).expect_err("second");
         assert!(err.to_string().contains("registered twice"), "{err}");
+    }
+
+    #[test]
+    fn url_paths_escape_what_sqlx_would_split_on() {
+        assert_eq!(
+            url_path(Path::new("/home/a b/t%1?#/x.sqlite")),
+            "/home/a%20b/t%251%3F%23/x.sqlite"
+        );
+        assert_eq!(url_path(Path::new("/ü")), "/%C3%BC");
     }
 
     #[test]
