@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use driftless::Status;
+use driftless_migrations::diesel;
 use driftless_migrations::discover::hex;
 use driftless_migrations::format;
 use driftless_migrations::{Schema, discover};
@@ -19,10 +20,20 @@ pub fn schema(dir: &Path, at: Option<u64>, format: SchemaFormat) -> CliResult {
         }
         set.migrations.retain(|m| m.version <= v);
     }
-    let snapshot = driftless_migrations::replay(&set)?;
+    let (conn, snapshot) = driftless_migrations::replay::replay_database(&set)?;
     match format {
         SchemaFormat::Json => println!("{}", snapshot.to_json()),
         SchemaFormat::Sql => print!("{}", create_statements(&snapshot.schema)),
+        SchemaFormat::Diesel => {
+            let tables = diesel::infer(&conn).map_err(|e| CliError::Problem(e.to_string()))?;
+            let text = diesel::print_schema(&tables).map_err(|e| {
+                CliError::Problem(format!(
+                    "cannot write schema.rs for {}:\n{e}",
+                    set.dir.display()
+                ))
+            })?;
+            print!("{text}");
+        }
     }
     Ok(Outcome::Clean)
 }

@@ -45,6 +45,8 @@ pub enum SchemaFormat {
     Sql,
     /// The snapshot the build script writes.
     Json,
+    /// diesel's `schema.rs`, as `diesel print-schema` prints it.
+    Diesel,
 }
 
 /// Where the migrations are.
@@ -96,7 +98,9 @@ enum Command {
         format: Format,
     },
     /// Print the schema the migrations produce.
-    #[command(after_help = "Example:\n  driftless schema --at 3 --format json")]
+    #[command(
+        after_help = "Examples:\n  driftless schema --at 3 --format json\n  driftless schema --diesel > src/schema.rs"
+    )]
     Schema {
         #[command(flatten)]
         dir: DirArg,
@@ -105,6 +109,9 @@ enum Command {
         at: Option<u64>,
         #[arg(long, value_enum, default_value_t = SchemaFormat::Sql)]
         format: SchemaFormat,
+        /// Print diesel's `schema.rs` (short for `--format diesel`).
+        #[arg(long, conflicts_with = "format")]
+        diesel: bool,
     },
     /// Where the database stands: current version, pending, unknown, modified.
     #[command(after_help = "Example:\n  driftless status --db app.db")]
@@ -227,7 +234,16 @@ fn main() -> ExitCode {
             deny,
             format,
         } => check::run(&dir.dir, sqlite_version, deny.is_some(), format, &style),
-        Command::Schema { dir, at, format } => inspect::schema(&dir.dir, at, format),
+        Command::Schema {
+            dir,
+            at,
+            format,
+            diesel,
+        } => inspect::schema(
+            &dir.dir,
+            at,
+            if diesel { SchemaFormat::Diesel } else { format },
+        ),
         Command::Status { db, format } => inspect::status(&db, format, &style),
         Command::History { db, format } => inspect::history(&db, format),
         Command::Upgrade {

@@ -1169,6 +1169,70 @@ fn schema_json_is_a_snapshot() {
 }
 
 #[test]
+fn schema_diesel_prints_what_diesel_print_schema_prints() {
+    let p = Project::with(&[
+        (
+            "0001_games.sql",
+            "CREATE TABLE games (id INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, \"type\" TEXT);",
+        ),
+        (
+            "0002_rounds.sql",
+            "CREATE TABLE rounds (id INTEGER PRIMARY KEY, game_id INTEGER NOT NULL REFERENCES games (id), \
+             started DATETIME, done BOOLEAN NOT NULL DEFAULT 0);",
+        ),
+    ]);
+    let expected = "\
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    games (id) {
+        id -> Integer,
+        name -> Text,
+        #[sql_name = \"type\"]
+        type_ -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rounds (id) {
+        id -> Nullable<Integer>,
+        game_id -> Integer,
+        started -> Nullable<Timestamp>,
+        done -> Bool,
+    }
+}
+
+diesel::joinable!(rounds -> games (game_id));
+
+diesel::allow_tables_to_appear_in_same_query!(games, rounds,);
+";
+    assert_eq!(p.cmd("schema", &["--diesel"]).code(0).stdout, expected);
+    assert_eq!(
+        p.cmd("schema", &["--format", "diesel"]).code(0).stdout,
+        expected
+    );
+    p.cmd("schema", &["--diesel", "--at", "1"])
+        .code(0)
+        .out("    games (id) {")
+        .out_lacks("rounds");
+    p.cmd("schema", &["--diesel", "--format", "sql"])
+        .code(2)
+        .err("cannot be used with");
+}
+
+#[test]
+fn schema_diesel_refuses_types_diesel_has_none_for() {
+    let p = Project::with(&[(
+        "0001_docs.sql",
+        "CREATE TABLE docs (id INTEGER PRIMARY KEY, body JSON NOT NULL);",
+    )]);
+    p.cmd("schema", &["--diesel"])
+        .code(1)
+        .err("column `docs.body` is declared `JSON`, which diesel has no SQL type for")
+        .err("help: declare the column with a type diesel knows");
+}
+
+#[test]
 fn schema_at_an_unknown_version_exits_2() {
     let p = Project::with(&TWO_TABLES);
     p.cmd("schema", &["--at", "7"])

@@ -124,6 +124,17 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// diesel's `schema.rs` differs from the schema the migrations produce.
+    SchemaRs {
+        /// The `schema.rs` file.
+        path: PathBuf,
+        /// The migrations directory.
+        dir: PathBuf,
+        /// Each difference, starting with `file:line: `.
+        problems: Vec<String>,
+        /// The command that writes the file from the migrations.
+        regenerate: String,
+    },
     /// SQLite failed outside any one migration statement.
     Sqlite(rusqlite::Error),
 }
@@ -261,6 +272,27 @@ impl fmt::Display for Error {
                 "schema snapshot `{}`: {message}\nhelp: run `cargo clean -p` for this crate and build again",
                 display_path(path)
             ),
+            Error::SchemaRs {
+                path,
+                dir,
+                problems,
+                regenerate,
+            } => {
+                write!(
+                    f,
+                    "`{}` does not match the schema the migrations in `{}` produce:",
+                    display_path(path),
+                    display_path(dir).trim_end_matches('/')
+                )?;
+                for p in problems {
+                    write!(f, "\n  {p}")?;
+                }
+                write!(
+                    f,
+                    "\nhelp: write it from the migrations with `{regenerate}` \
+                     (or add the migration the code expects)"
+                )
+            }
             Error::Sqlite(e) => write!(f, "SQLite error: {e}"),
         }
     }

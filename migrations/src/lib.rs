@@ -25,6 +25,8 @@
 
 pub mod check;
 mod compat;
+#[cfg(feature = "diesel")]
+pub mod diesel;
 pub mod diff;
 pub mod discover;
 pub mod error;

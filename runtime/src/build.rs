@@ -20,6 +20,15 @@
 //! ```no_run
 //! driftless::build::migrations("migrations").sqlx().run();
 //! ```
+//!
+//! For diesel apps (feature `diesel`), [`Migrations::diesel_schema`] checks
+//! the crate's `schema.rs` against the migrations and fails the build on
+//! every table, column, key, nullability or type that differs.
+//!
+//! ```no_run
+//! # #[cfg(feature = "diesel")]
+//! driftless::build::migrations("migrations").diesel_schema("src/schema.rs").run();
+//! ```
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -39,6 +48,8 @@ pub fn migrations(dir: impl Into<PathBuf>) -> Migrations {
         dir: dir.into(),
         db: None,
         sqlx: false,
+        #[cfg(feature = "diesel")]
+        diesel_schema: None,
     }
 }
 
@@ -49,6 +60,8 @@ pub struct Migrations {
     dir: PathBuf,
     db: Option<String>,
     sqlx: bool,
+    #[cfg(feature = "diesel")]
+    diesel_schema: Option<PathBuf>,
 }
 
 impl Migrations {
@@ -83,6 +96,26 @@ impl Migrations {
     /// ```
     pub fn sqlx(mut self) -> Migrations {
         self.sqlx = true;
+        self
+    }
+
+    /// Also checks diesel's `schema.rs` (relative to the crate's
+    /// `Cargo.toml`) against the migrations: the build fails on every
+    /// `table!` entry, column, primary key, nullability or type that differs
+    /// from what `diesel print-schema` would print for the migrated
+    /// database, and on every table the file lacks, naming the line, the
+    /// migration, and the command that writes the file again
+    /// (`driftless schema --diesel > src/schema.rs`). Integer widths
+    /// (`Integer`/`BigInt`), `Float`/`Double`, custom SQL types, and
+    /// `Integer` for a rowid alias are accepted; column order is not compared.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// driftless::build::migrations("migrations").diesel_schema("src/schema.rs").run();
+    /// ```
+    #[cfg(feature = "diesel")]
+    pub fn diesel_schema(mut self, path: impl Into<PathBuf>) -> Migrations {
+        self.diesel_schema = Some(path.into());
         self
     }
 
@@ -133,6 +166,17 @@ impl Migrations {
             println!("cargo:rerun-if-changed={}", file.display());
         }
         let (conn, snapshot) = replay_database(&set)?;
+        #[cfg(feature = "diesel")]
+        if let Some(file) = &self.diesel_schema {
+            let path = root.join(file);
+            println!("cargo:rerun-if-changed={}", path.display());
+            let mut command = "driftless schema".to_string();
+            if self.dir != Path::new("migrations") {
+                command.push_str(&format!(" --dir {}", self.dir.display()));
+            }
+            command.push_str(&format!(" --diesel > {}", file.display()));
+            driftless_migrations::diesel::check_schema_file(&conn, &set, &path, &command)?;
+        }
         let out_dir = std::env::var_os("OUT_DIR")
             .map(PathBuf::from)
             .ok_or_else(|| Error::Snapshot {
