@@ -32,6 +32,9 @@ pub fn schema(dir: &Path, at: Option<u64>, format: SchemaFormat) -> CliResult {
                     set.dir.display()
                 ))
             })?;
+            for warning in diesel::substituted(&tables) {
+                eprintln!("warning: {warning}");
+            }
             print!("{text}");
         }
     }

@@ -154,13 +154,10 @@ pub fn check_schema_rs(
                 push(
                     entry.line,
                     format!(
-                        "`table!` `{}` lacks column `{}`{}",
+                        "`table!` `{}` lacks column `{} -> {}`",
                         entry.name,
                         expected.sql_name,
-                        expected
-                            .printed_type()
-                            .map(|t| format!(" -> {t}"))
-                            .unwrap_or_default()
+                        expected.printed_type()
                     ),
                     "added by",
                     Subject::Column(table.sql_name.clone(), expected.sql_name.clone()),
@@ -356,9 +353,12 @@ fn compare_column(
     is_view: bool,
 ) -> Option<String> {
     let (inner, nullable) = written.strip_nullable();
-    let want = expected
-        .printed_type()
-        .unwrap_or_else(|| format!("(no diesel type for `{}`)", expected.declared));
+    // for a type diesel_cli has none for, the file's own choice stands
+    let want = match (expected.ty, expected.nullable) {
+        (Some(_), _) => expected.printed_type(),
+        (None, true) => format!("Nullable<{inner}>"),
+        (None, false) => inner.to_string(),
+    };
     let what = format!("`{}.{name}` is `{written}` here", entry.name);
     if let Some(ty) = expected.ty
         && let (Some(a), Some(b)) = (family(&inner.name), family(ty))
@@ -526,7 +526,7 @@ diesel::table! {
         assert_eq!(
             found,
             [
-                "2: `table!` `games` lacks column `winner` -> Nullable<Text> (added by DIR/0002_winner.sql)",
+                "2: `table!` `games` lacks column `winner -> Nullable<Text>` (added by DIR/0002_winner.sql)",
                 "0: no `table!` for table `players` (created by DIR/0003_players.sql)",
             ]
         );
@@ -563,14 +563,19 @@ diesel::table! {
             &[(
                 "0001_t.sql",
                 "CREATE TABLE t (id INTEGER PRIMARY KEY, doc JSON NOT NULL, at DATETIME);\
+                 CREATE TABLE u (id INTEGER PRIMARY KEY NOT NULL, doc JSON NOT NULL);\
                  CREATE VIEW v AS SELECT id, doc FROM t;",
             )],
             "table! { t (id) { id -> Nullable<Integer>, doc -> crate::Json, at -> Nullable<TimestamptzSqlite>, } }\n\
+             table! { u (id) { id -> Integer, doc -> Nullable<Json>, } }\n\
              table! { v (id) { id -> Integer, doc -> Text, gone -> Text, } }",
         );
         assert_eq!(
             found,
-            ["2: `v.gone` is not a column of view `v` in the migrations"]
+            [
+                "2: `u.doc` is `Nullable<Json>` here, but the migrations make it NOT NULL: `Json` (last changed by DIR/0001_t.sql)",
+                "3: `v.gone` is not a column of view `v` in the migrations",
+            ]
         );
     }
 }

@@ -25,7 +25,7 @@ use rusqlite::Connection;
 
 pub use check::{Difference, check_schema_file, check_schema_rs};
 pub use parse::{ColumnEntry, ParseError, TableEntry, parse_schema_rs};
-pub use print::{Unprintable, print_schema};
+pub use print::{Unprintable, print_schema, substituted};
 
 /// A diesel SQL type as written in `table!`, paths dropped:
 /// `Nullable<Text>` is `Nullable` with the argument `Text`.
@@ -98,7 +98,7 @@ pub struct DieselColumn {
     pub rust_name: String,
     /// The declared type, as written in the migration.
     pub declared: String,
-    /// diesel's type for it (`None`: diesel_cli has none and refuses the table).
+    /// diesel_cli's type for it (`None`: it has none, and its `print-schema` fails).
     pub ty: Option<&'static str>,
     /// Not declared `NOT NULL`.
     pub nullable: bool,
@@ -113,14 +113,17 @@ impl DieselColumn {
         self.rowid && self.declared.is_empty()
     }
 
-    /// The type as `print-schema` writes it, `Nullable<...>` included.
-    pub fn printed_type(&self) -> Option<String> {
-        let ty = self.ty?;
-        Some(if self.nullable {
+    /// The type as it is written in `schema.rs`, `Nullable<...>` included. A
+    /// declared type diesel_cli has no SQL type for (`JSON`, `UUID`, ...; its
+    /// `print-schema` stops at them) is written `Text`, which diesel's SQLite
+    /// backend reads any value as.
+    pub fn printed_type(&self) -> String {
+        let ty = self.ty.unwrap_or("Text");
+        if self.nullable {
             format!("Nullable<{ty}>")
         } else {
             ty.to_string()
-        })
+        }
     }
 }
 
@@ -138,7 +141,7 @@ impl DieselColumn {
 /// assert_eq!(t.primary_key, ["rowid"]);
 /// assert_eq!(t.columns[0].rust_name, "rowid");
 /// assert_eq!(t.columns[2].rust_name, "type_");
-/// assert_eq!(t.columns[2].printed_type().as_deref(), Some("Nullable<Bool>"));
+/// assert_eq!(t.columns[2].printed_type(), "Nullable<Bool>");
 /// ```
 pub fn infer(conn: &Connection) -> rusqlite::Result<Vec<DieselTable>> {
     let mut list = conn.prepare(
@@ -434,10 +437,7 @@ mod tests {
         assert_eq!(names, ["a", "b", "c", "d"]);
         let a = &tables[0];
         assert!(a.columns[0].nullable && a.columns[0].rowid);
-        assert_eq!(
-            a.columns[0].printed_type().as_deref(),
-            Some("Nullable<Integer>")
-        );
+        assert_eq!(a.columns[0].printed_type(), "Nullable<Integer>");
         assert_eq!(tables[1].primary_key, ["y", "x"]);
         assert!(!tables[1].columns[0].rowid);
         let c = &tables[2];
@@ -445,7 +445,7 @@ mod tests {
         assert_eq!(c.columns[0].sql_name, "oid");
         assert!(c.columns[0].rowid && !c.columns[0].nullable);
         let d = &tables[3];
-        assert_eq!(d.columns[0].printed_type().as_deref(), Some("Text"));
+        assert_eq!(d.columns[0].printed_type(), "Text");
         assert!(!d.columns[0].rowid);
     }
 }

@@ -7,12 +7,11 @@ use std::fmt;
 
 use super::{DieselTable, joinable_column};
 
-/// Why a schema cannot be written as `schema.rs`: columns whose declared
-/// type diesel has no SQL type for, tables without a usable key. diesel_cli
-/// refuses these too.
+/// Why a schema cannot be written as `schema.rs`: tables with neither a
+/// primary key nor a free rowid name (diesel_cli refuses them too).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unprintable {
-    /// One line a problem.
+    /// One line a table.
     pub problems: Vec<String>,
 }
 
@@ -23,20 +22,52 @@ impl fmt::Display for Unprintable {
         }
         write!(
             f,
-            "help: declare the column with a type diesel knows (INTEGER, TEXT, BLOB, REAL, \
-             BOOLEAN, DATETIME, ...) in a new migration, or write its `table!` entry by hand"
+            "help: give the table a primary key in a new migration (diesel needs one to address rows)"
         )
     }
 }
 
 impl std::error::Error for Unprintable {}
 
+/// The columns whose declared type diesel_cli has no SQL type for (its
+/// `print-schema` stops at the first), which [`print_schema`] writes as
+/// `Text`: one line each, naming the table, column and declared type.
+///
+/// ```
+/// use driftless_migrations::diesel::{infer, substituted};
+/// let conn = rusqlite::Connection::open_in_memory().unwrap();
+/// conn.execute_batch("CREATE TABLE games (id INTEGER PRIMARY KEY, winners JSON)").unwrap();
+/// assert_eq!(
+///     substituted(&infer(&conn).unwrap()),
+///     ["column `games.winners` is declared `JSON`, which diesel has no SQL type for: written as `Nullable<Text>`"]
+/// );
+/// ```
+pub fn substituted(tables: &[DieselTable]) -> Vec<String> {
+    tables
+        .iter()
+        .flat_map(|t| {
+            t.columns.iter().filter(|c| c.ty.is_none()).map(|c| {
+                format!(
+                    "column `{}.{}` is declared `{}`, which diesel has no SQL type for: written as `{}`",
+                    t.sql_name,
+                    c.sql_name,
+                    c.declared,
+                    c.printed_type()
+                )
+            })
+        })
+        .collect()
+}
+
 /// The `schema.rs` that `diesel print-schema` prints for these tables.
 ///
+/// A column whose declared type diesel_cli has no SQL type for (`JSON`,
+/// `UUID`, ...), where its `print-schema` stops, is written as `Text`
+/// instead; [`substituted`] lists them, for a warning.
+///
 /// # Errors
-/// When a column's declared type has no diesel type (`JSON`, `UUID`, ...) or
-/// a table has neither a primary key nor a free rowid name: [`Unprintable`]
-/// lists them all.
+/// When a table has neither a primary key nor a free rowid name (all of
+/// `rowid`, `oid` and `_rowid_` are its columns): [`Unprintable`] lists them.
 ///
 /// ```
 /// use driftless_migrations::diesel::{infer, print_schema};
@@ -77,12 +108,6 @@ pub fn print_schema(tables: &[DieselTable]) -> Result<String, Unprintable> {
                 t.sql_name
             ));
         }
-        for c in t.columns.iter().filter(|c| c.ty.is_none()) {
-            problems.push(format!(
-                "column `{}.{}` is declared `{}`, which diesel has no SQL type for",
-                t.sql_name, c.sql_name, c.declared
-            ));
-        }
     }
     if !problems.is_empty() {
         return Err(Unprintable { problems });
@@ -112,8 +137,11 @@ pub fn print_schema(tables: &[DieselTable]) -> Result<String, Unprintable> {
                     string_literal(&c.sql_name)
                 ));
             }
-            let ty = c.printed_type().unwrap_or_default();
-            out.push_str(&format!("        {} -> {ty},\n", c.rust_name));
+            out.push_str(&format!(
+                "        {} -> {},\n",
+                c.rust_name,
+                c.printed_type()
+            ));
         }
         out.push_str("    }\n}\n");
     }
@@ -301,15 +329,17 @@ diesel::allow_tables_to_appear_in_same_query!(parent_table, quote_table,);
     }
 
     #[test]
-    fn unknown_types_are_refused_all_at_once() {
-        let err =
-            print("CREATE TABLE t (id INTEGER PRIMARY KEY, a JSON, b UUID);").expect_err("json");
+    fn types_diesel_has_none_for_are_text_and_tables_without_any_key_refused() {
+        let text = print("CREATE TABLE t (id INTEGER PRIMARY KEY, a JSON NOT NULL, b UUID);")
+            .expect("print");
+        assert!(
+            text.contains("        a -> Text,\n        b -> Nullable<Text>,\n"),
+            "{text}"
+        );
+        let err = print("CREATE TABLE k (rowid TEXT, oid TEXT, _rowid_ TEXT);").expect_err("key");
         assert_eq!(
             err.problems,
-            [
-                "column `t.a` is declared `JSON`, which diesel has no SQL type for",
-                "column `t.b` is declared `UUID`, which diesel has no SQL type for",
-            ]
+            ["table `k` has no primary key, and its columns take all of rowid, oid and _rowid_"]
         );
         assert_eq!(string_literal("a\"#b"), "r##\"a\"#b\"##");
     }
