@@ -276,3 +276,143 @@ fn rusqlite_lowest() {
 fn rusqlite_highest() {
     rusqlite_stack("rusqlite-0-43", "0.43", "0.43.0");
 }
+
+/// diesel's build.rs line: the migrations, and `schema.rs` checked against them.
+const DIESEL_BUILD_RS: &str = "fn main() {\n    driftless::build::migrations(\"migrations\")\n        .diesel_schema(\"src/schema.rs\")\n        .run();\n}\n";
+
+/// `schema.rs` for [`CREATE_GAMES`], as `driftless schema --diesel` writes
+/// it with the rowid key edited to `Integer`, as diesel users do.
+const DIESEL_SCHEMA_RS: &str = "// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    games (id) {
+        id -> Integer,
+        name -> Text,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+";
+
+/// A diesel app: a `Queryable` struct that driftless also checks, and a query.
+const DIESEL_MAIN: &str = "mod schema;
+
+use diesel::prelude::*;
+use schema::games;
+
+#[derive(Queryable, Selectable, driftless::Check, Debug)]
+#[diesel(table_name = games, check_for_backend(diesel::sqlite::Sqlite))]
+pub struct Game {
+    pub id: i32,
+    #[diesel(column_name = name)]
+    pub title: String,
+    pub completed_at: Option<String>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut db = SqliteConnection::establish(\":memory:\")?;
+    diesel::sql_query(include_str!(\"../migrations/0001_create_games.sql\")).execute(&mut db)?;
+    diesel::insert_into(games::table).values(games::name.eq(\"quiz\")).execute(&mut db)?;
+    let open: Vec<Game> = games::table
+        .filter(games::completed_at.is_null())
+        .select(Game::as_select())
+        .load(&mut db)?;
+    assert_eq!(open[0].title, \"quiz\");
+    println!(\"ok\");
+    Ok(())
+}
+";
+
+/// The diesel apps' scenario, on the system's SQLite (diesel's `sqlite`
+/// feature links it; driftless follows with its default features off):
+/// resolves beside diesel, runs, keeps rusqlite out of the run-time graph,
+/// and fails at every way `schema.rs` or a checked struct drifts from the
+/// migrations, following migrations being added and deleted.
+fn diesel_stack(name: &str, diesel: &str, full: bool) {
+    let deps = format!(
+        "diesel = {{ version = \"{diesel}\", default-features = false, features = [\"sqlite\"] }}"
+    );
+    let mut s = app(
+        name,
+        &deps,
+        "default-features = false",
+        DIESEL_BUILD_RS,
+        "default-features = false, features = [\"diesel\"]",
+    );
+    s.write("src/schema.rs", DIESEL_SCHEMA_RS);
+    s.write("src/main.rs", DIESEL_MAIN);
+    let (ok, stderr) = s.cargo("run", &[]);
+    assert!(ok, "{name}: the app runs\n{stderr}");
+    let sys = resolved(&mut s, "libsqlite3-sys");
+    assert_eq!(sys.len(), 1);
+    eprintln!(
+        "{name}: diesel {:?}, rusqlite {:?}, libsqlite3-sys {sys:?}",
+        resolved(&mut s, "diesel"),
+        resolved(&mut s, "rusqlite")
+    );
+    assert!(
+        !runtime_graph_has(&mut s, "rusqlite"),
+        "a check-only app has rusqlite at run time"
+    );
+
+    // a column schema.rs has and the migrations do not: the line, the
+    // command that writes the file again; the migration that adds it fixes it
+    let with_winners = DIESEL_SCHEMA_RS.replace(
+        "        completed_at -> Nullable<Timestamp>,\n",
+        "        completed_at -> Nullable<Timestamp>,\n        winners -> Nullable<Text>,\n",
+    );
+    s.write("src/schema.rs", &with_winners);
+    let missing = [
+        "`src/schema.rs` does not match the schema the migrations in `migrations` produce:",
+        "src/schema.rs:8: `games.winners` is not a column of table `games` in the migrations",
+        "help: write it from the migrations with `driftless schema --diesel > src/schema.rs`",
+    ];
+    s.fails("a schema.rs column without a migration", &missing);
+    if !full {
+        return;
+    }
+    s.write("migrations/0002_add_winners.sql", ADD_WINNERS);
+    s.builds("after adding the migration schema.rs needs");
+    s.remove("migrations/0002_add_winners.sql");
+    s.fails("after deleting that migration", &missing);
+
+    // nullability: the migrations leave completed_at nullable
+    s.write(
+        "src/schema.rs",
+        &DIESEL_SCHEMA_RS.replace(
+            "completed_at -> Nullable<Timestamp>",
+            "completed_at -> Timestamp",
+        ),
+    );
+    s.fails(
+        "a nullable column declared NOT NULL",
+        &["src/schema.rs:7: `games.completed_at` is `Timestamp` here, but the migrations leave it nullable: `Nullable<Timestamp>` (last changed by migrations/0001_create_games.sql)"],
+    );
+
+    // a Queryable field without a column fails at the field, with driftless's error
+    s.write("src/schema.rs", DIESEL_SCHEMA_RS);
+    s.write(
+        "src/main.rs",
+        &DIESEL_MAIN.replace(
+            "    pub completed_at: Option<String>,\n}",
+            "    pub completed_at: Option<String>,\n    pub paused_at: Option<String>,\n}",
+        ),
+    );
+    let site = s.site("src/main.rs", "pub paused_at", "paused_at");
+    s.fails(
+        "a Queryable field without a column",
+        &[
+            "table `games` has no column `paused_at`",
+            &format!("--> {site}"),
+        ],
+    );
+}
+
+#[test]
+fn diesel_2_3() {
+    diesel_stack("diesel-2-3", "2.3", true);
+}
+
+#[test]
+fn diesel_2_2() {
+    diesel_stack("diesel-2-2", "~2.2", false);
+}
