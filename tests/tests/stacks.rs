@@ -385,7 +385,7 @@ fn diesel_stack(name: &str, diesel: &str, full: bool) {
     );
     s.fails(
         "a nullable column declared NOT NULL",
-        &["src/schema.rs:7: `games.completed_at` is `Timestamp` here, but the migrations leave it nullable: `Nullable<Timestamp>` (last changed by migrations/0001_create_games.sql)"],
+        &["src/schema.rs:7: `games.completed_at` is `Timestamp` here, but the migrations leave it nullable: `Nullable<Timestamp>` (created by migrations/0001_create_games.sql)"],
     );
 
     // a Queryable field without a column fails at the field, with driftless's error

@@ -25,7 +25,7 @@ pub struct Difference {
     pub message: String,
     /// The migration that last changed the table or column, when one did.
     pub migration: Option<PathBuf>,
-    /// How `migration` relates to the difference (`added by`, `dropped by`, ...).
+    /// What `migration` did: `created by`, `changed by` or `dropped by`.
     pub verb: &'static str,
 }
 
@@ -87,13 +87,13 @@ pub fn check_schema_rs(
     let tables = infer(conn).map_err(sqlite_failed)?;
     let views = views(conn).map_err(sqlite_failed)?;
     let mut found: Vec<(Difference, Subject)> = Vec::new();
-    let mut push = |line, message: String, verb, subject| {
+    let mut push = |line, message: String, subject| {
         found.push((
             Difference {
                 line,
                 message,
                 migration: None,
-                verb,
+                verb: "",
             },
             subject,
         ));
@@ -111,7 +111,6 @@ pub fn check_schema_rs(
                     push(
                         entry.line,
                         format!("`table!` `{}` names no table of the migrations", entry.name),
-                        "dropped by",
                         Subject::Table(sql.to_string()),
                     );
                     continue;
@@ -130,7 +129,6 @@ pub fn check_schema_rs(
                         if is_view { "view" } else { "table" },
                         table.sql_name
                     ),
-                    "dropped by",
                     subject,
                 );
                 continue;
@@ -138,7 +136,7 @@ pub fn check_schema_rs(
             if let Some(message) =
                 compare_column(entry, &column.name, &column.ty, expected, is_view)
             {
-                push(column.line, message, "last changed by", subject);
+                push(column.line, message, subject);
             }
         }
         if is_view {
@@ -159,7 +157,6 @@ pub fn check_schema_rs(
                         expected.sql_name,
                         expected.printed_type()
                     ),
-                    "added by",
                     Subject::Column(table.sql_name.clone(), expected.sql_name.clone()),
                 );
             }
@@ -200,7 +197,6 @@ pub fn check_schema_rs(
                     entry.primary_key.join(", "),
                     table.primary_key.join(", ")
                 ),
-                "last changed by",
                 Subject::Table(table.sql_name.clone()),
             );
         }
@@ -213,7 +209,6 @@ pub fn check_schema_rs(
             push(
                 0,
                 format!("no `table!` for table `{}`", table.sql_name),
-                "created by",
                 Subject::Table(table.sql_name.clone()),
             );
         }
@@ -380,7 +375,7 @@ fn compare_column(
 }
 
 /// Replays the migrations one at a time and gives each difference the last
-/// migration that changed its table or column.
+/// migration that created, changed or dropped its table or column.
 fn attribute(set: &MigrationSet, found: &mut [(Difference, Subject)]) {
     let Ok(conn) = sandbox() else { return };
     let mut last: Vec<Option<String>> = found.iter().map(|_| None).collect();
@@ -392,6 +387,11 @@ fn attribute(set: &MigrationSet, found: &mut [(Difference, Subject)]) {
             let now = state(&conn, subject);
             if now != *before {
                 difference.migration = Some(m.up.path.clone());
+                difference.verb = match (&before, &now) {
+                    (None, _) => "created by",
+                    (_, None) => "dropped by",
+                    _ => "changed by",
+                };
                 *before = now;
             }
         }
@@ -508,10 +508,10 @@ diesel::table! {
         assert_eq!(
             found,
             [
-                "4: `games.name` is `Nullable<VarChar>` here, but the migrations make it NOT NULL: `Text` (last changed by DIR/0001_games.sql)",
+                "4: `games.name` is `Nullable<VarChar>` here, but the migrations make it NOT NULL: `Text` (created by DIR/0001_games.sql)",
                 "5: `games.score` is not a column of table `games` in the migrations (dropped by DIR/0004_drop_score.sql)",
-                "6: `games.winner` is `Integer` here, but the migrations declare it `TEXT`: `Nullable<Text>` (last changed by DIR/0002_winner.sql)",
-                "11: `table!` `players` has primary key (id), but the migrations make it (name) (last changed by DIR/0003_players.sql)",
+                "6: `games.winner` is `Integer` here, but the migrations declare it `TEXT`: `Nullable<Text>` (created by DIR/0002_winner.sql)",
+                "11: `table!` `players` has primary key (id), but the migrations make it (name) (created by DIR/0003_players.sql)",
                 "23: `table!` `scores` names no table of the migrations",
             ]
         );
@@ -526,8 +526,33 @@ diesel::table! {
         assert_eq!(
             found,
             [
-                "2: `table!` `games` lacks column `winner -> Nullable<Text>` (added by DIR/0002_winner.sql)",
+                "2: `table!` `games` lacks column `winner -> Nullable<Text>` (created by DIR/0002_winner.sql)",
                 "0: no `table!` for table `players` (created by DIR/0003_players.sql)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_changed_by_a_table_rebuild_names_the_rebuild() {
+        let found = check(
+            &[
+                (
+                    "0001_t.sql",
+                    "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
+                ),
+                (
+                    "0002_a_not_null.sql",
+                    "CREATE TABLE t_new (id INTEGER PRIMARY KEY, a TEXT NOT NULL);\
+                     INSERT INTO t_new SELECT id, coalesce(a, '') FROM t;\
+                     DROP TABLE t; ALTER TABLE t_new RENAME TO t;",
+                ),
+            ],
+            "table! { t (id) { id -> Integer, a -> Nullable<Text>, } }",
+        );
+        assert_eq!(
+            found,
+            [
+                "1: `t.a` is `Nullable<Text>` here, but the migrations make it NOT NULL: `Text` (changed by DIR/0002_a_not_null.sql)"
             ]
         );
     }
@@ -552,7 +577,7 @@ diesel::table! {
         assert_eq!(
             check(&migrations, &entry("note")),
             [
-                "1: `table!` `members` has primary key (note), but the migrations make it (rowid) (last changed by DIR/0001_t.sql)"
+                "1: `table!` `members` has primary key (note), but the migrations make it (rowid) (created by DIR/0001_t.sql)"
             ]
         );
     }
@@ -573,7 +598,7 @@ diesel::table! {
         assert_eq!(
             found,
             [
-                "2: `u.doc` is `Nullable<Json>` here, but the migrations make it NOT NULL: `Json` (last changed by DIR/0001_t.sql)",
+                "2: `u.doc` is `Nullable<Json>` here, but the migrations make it NOT NULL: `Json` (created by DIR/0001_t.sql)",
                 "3: `v.gone` is not a column of view `v` in the migrations",
             ]
         );
