@@ -1,12 +1,14 @@
 //! The driftless engine: everything about migrations that does not need a
 //! compiler or a live database.
 //!
-//! - [`discover`] finds the migrations of a directory in any of the four
+//! - [`discover()`] finds the migrations of a directory in any of the four
 //!   layouts and checksums them;
-//! - [`replay`] runs them in a sandboxed in-memory SQLite and returns the
+//! - [`replay()`] runs them in a sandboxed in-memory SQLite and returns the
 //!   [`Snapshot`] of the schema they produce;
 //! - [`check_model`] compares a model struct with that schema and returns
-//!   every [`Problem`] with the text a user should read.
+//!   every [`Problem`] with the text a user should read;
+//! - `diesel` (feature `diesel`) writes diesel's `schema.rs` for that
+//!   schema and checks an existing one against it.
 //!
 //! The build script, `#[derive(Model)]`, the runtime and the command line all
 //! go through these functions, so they agree on what the migrations are.

@@ -36,6 +36,13 @@
 //!        schema from 4 migrations in migrations/ (latest: 0004_add_completed_at.sql)
 //!        help: add a migration, e.g. ALTER TABLE games ADD COLUMN winners JSON;
 //! ```
+//!
+//! Apps on sqlx or diesel keep their library and get the same guarantee:
+//! [`build::Migrations::sqlx`] points sqlx's `query!` macros at the replayed
+//! schema, [`build::Migrations::diesel_schema`] (feature `diesel`) checks
+//! diesel's `schema.rs` against it, and `#[derive(Check)]` checks a struct
+//! another library reads (`sqlx::FromRow`, diesel's `Queryable`) without
+//! generating code, so without rusqlite at run time.
 
 pub use driftless_macros::Check;
 

@@ -90,7 +90,7 @@ impl Migrations {
     /// the build script and `embed_migrations!`.
     ///
     /// # Errors
-    /// As [`driftless_migrations::discover`]: a missing directory, a bad file
+    /// As [`driftless_migrations::discover()`]: a missing directory, a bad file
     /// name, a duplicate version, ...
     ///
     /// ```
