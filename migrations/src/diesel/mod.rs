@@ -81,11 +81,18 @@ pub struct DieselTable {
 }
 
 impl DieselTable {
-    /// The column with this SQL name.
+    /// The column with this SQL name: exactly, else as SQLite matches names
+    /// (ignoring ASCII case). The exact match first, for a table whose
+    /// column `ROWID` sits beside diesel's implicit `rowid`.
     pub fn column(&self, sql_name: &str) -> Option<&DieselColumn> {
         self.columns
             .iter()
-            .find(|c| c.sql_name.eq_ignore_ascii_case(sql_name))
+            .find(|c| c.sql_name == sql_name)
+            .or_else(|| {
+                self.columns
+                    .iter()
+                    .find(|c| c.sql_name.eq_ignore_ascii_case(sql_name))
+            })
     }
 }
 
@@ -277,12 +284,14 @@ pub fn sql_type(declared: &str) -> Option<&'static str> {
     )
 }
 
-/// Names diesel_cli will not use as they are (Rust keywords and names its
-/// macros take for themselves).
+/// Rust's keywords (as syn refuses them for an identifier), and the names
+/// diesel's macros take for themselves.
 const RESERVED: &[&str] = &[
+    "_",
     "abstract",
-    "alignof",
     "as",
+    "async",
+    "await",
     "become",
     "box",
     "break",
@@ -290,6 +299,7 @@ const RESERVED: &[&str] = &[
     "continue",
     "crate",
     "do",
+    "dyn",
     "else",
     "enum",
     "extern",
@@ -307,22 +317,19 @@ const RESERVED: &[&str] = &[
     "mod",
     "move",
     "mut",
-    "offsetof",
     "override",
     "priv",
-    "proc",
     "pub",
-    "pure",
     "ref",
     "return",
     "Self",
     "self",
-    "sizeof",
     "static",
     "struct",
     "super",
     "trait",
     "true",
+    "try",
     "type",
     "typeof",
     "unsafe",
@@ -332,46 +339,65 @@ const RESERVED: &[&str] = &[
     "where",
     "while",
     "yield",
-    "bool",
     "table",
     "columns",
     "is_nullable",
 ];
 
+/// Whether diesel_cli appends `_` to a name made of `[A-Za-z0-9_]`.
 fn is_reserved(name: &str) -> bool {
-    RESERVED.contains(&name) || (name.starts_with("__") && !name.ends_with('_'))
+    name.is_empty()
+        || name.starts_with(|c: char| c.is_ascii_digit())
+        || RESERVED.contains(&name)
+        || (name.starts_with("__") && !name.ends_with('_'))
 }
 
-/// The Rust name diesel_cli gives a table (`table: None`) or a column of
-/// the table with Rust name `table`.
+/// The Rust name diesel_cli (2.3.14) gives a table (`table: None`) or a
+/// column of the table with Rust name `table`: characters outside
+/// `[A-Za-z0-9_]` become `_` (a run of them one `_`), a leading digit gets
+/// a `_` before it, and a keyword, a reserved name or the table's own name
+/// gets a `_` after it.
 fn rust_name(sql: &str, table: Option<&str>) -> String {
-    if is_reserved(sql) || table == Some(sql) {
-        return format!("{sql}_");
+    let name = map_chars(sql);
+    if is_reserved(&name) || table == Some(name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
     }
-    if sql.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return sql.to_string();
+}
+
+fn map_chars(name: &str) -> String {
+    let mappable = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let push_mapped = |out: &mut String, tail: &str, mut replaced: bool| {
+        for c in tail.chars() {
+            if mappable(c) {
+                out.push(c);
+                replaced = false;
+            } else {
+                if !replaced {
+                    out.push('_');
+                }
+                replaced = true;
+            }
+        }
+    };
+    for (i, c) in name.char_indices() {
+        if !mappable(c) {
+            let mut out = name[..i].to_string();
+            push_mapped(&mut out, &name[i..], false);
+            return out;
+        }
+        if i == 0 && c.is_ascii_digit() {
+            let mut out = String::from("_");
+            push_mapped(&mut out, name, true);
+            return out;
+        }
     }
-    let mut out: String = sql
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    while out.contains("__") {
-        out = out.replace("__", "_");
-    }
-    out
+    name.to_string()
 }
 
 fn rust_name_of_column(sql: &str, table: &str) -> String {
     rust_name(sql, Some(table))
-}
-
-/// The column name diesel_cli writes in `joinable!`: only keywords get their `_`.
-fn joinable_column(sql: &str) -> String {
-    if is_reserved(sql) {
-        format!("{sql}_")
-    } else {
-        sql.to_string()
-    }
 }
 
 #[cfg(test)]
@@ -380,20 +406,31 @@ mod tests {
 
     #[test]
     fn rust_names_follow_diesel_cli() {
-        assert_eq!(rust_name("users", None), "users");
-        assert_eq!(rust_name("type", None), "type_");
-        assert_eq!(rust_name("__secret", None), "__secret_");
-        assert_eq!(rust_name("__secret_", None), "__secret_");
-        assert_eq!(rust_name("quote'table", None), "quote_table");
-        assert_eq!(
-            rust_name("user-has::complex>>>role", None),
-            "user_has_complex_role"
-        );
-        assert_eq!(rust_name("created at", Some("t")), "created_at");
-        assert_eq!(rust_name("generated", Some("generated")), "generated_");
-        assert_eq!(rust_name("async", None), "async");
-        assert_eq!(joinable_column("created at"), "created at");
-        assert_eq!(joinable_column("fn"), "fn_");
+        for (sql, table, rust) in [
+            ("users", None, "users"),
+            ("type", None, "type_"),
+            ("async", None, "async_"),
+            ("bool", None, "bool"),
+            ("table", Some("t"), "table_"),
+            ("__secret", None, "__secret_"),
+            ("__secret_", None, "__secret_"),
+            ("quote'table", None, "quote_table"),
+            ("user-has::complex>>>role", None, "user_has_complex_role"),
+            ("created at", Some("t"), "created_at"),
+            ("a_ b", None, "a__b"),
+            ("_%x", None, "__x_"),
+            ("\\_\\_y", None, "____y_"),
+            ("1starts_digit", None, "_1starts_digit"),
+            ("1-", None, "_1_"),
+            ("9", None, "_9"),
+            ("_", None, "__"),
+            ("日本", None, "__"),
+            ("", None, "_"),
+            ("generated", Some("generated"), "generated_"),
+            ("my t", Some("my_t"), "my_t_"),
+        ] {
+            assert_eq!(rust_name(sql, table), rust, "{sql:?}");
+        }
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! Writing `schema.rs` as diesel_cli 2.3 writes it for SQLite (rustfmt pass
+//! Writing `schema.rs` as diesel_cli 2.3.14 writes it for SQLite (rustfmt pass
 //! included): `table!`s by table name, `joinable!`s, then
 //! `allow_tables_to_appear_in_same_query!`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::{DieselTable, joinable_column};
+use super::DieselTable;
 
 /// Why a schema cannot be written as `schema.rs`: tables with neither a
 /// primary key nor a free rowid name (diesel_cli refuses them too).
@@ -160,8 +160,9 @@ pub fn print_schema(tables: &[DieselTable]) -> Result<String, Unprintable> {
             names.join(", ")
         );
         out.push('\n');
-        // rustfmt keeps the call on one line up to its 100 columns
-        if one_line.chars().count() <= 100 {
+        // rustfmt keeps the call on one line while it fits its 100 columns,
+        // the `;` not counted
+        if one_line.chars().count() <= 101 {
             out.push_str(&one_line);
             out.push('\n');
         } else {
@@ -236,7 +237,9 @@ fn joinables(tables: &[DieselTable]) -> Vec<String> {
                 "diesel::joinable!({} -> {} ({}));",
                 r.child.rust_name,
                 parent.rust_name,
-                joinable_column(r.column)
+                r.child
+                    .column(r.column)
+                    .map_or(r.column, |c| c.rust_name.as_str())
             ),
         ));
     }
@@ -306,6 +309,23 @@ diesel::allow_tables_to_appear_in_same_query!(parent_table, quote_table,);
         .expect("print");
         let joins: Vec<&str> = text.lines().filter(|l| l.contains("joinable!")).collect();
         assert_eq!(joins, ["diesel::joinable!(tags -> posts (post));"]);
+    }
+
+    #[test]
+    fn an_allow_list_of_101_columns_stays_on_one_line() {
+        let allow = |a: usize, b: usize| {
+            let text = print(&format!(
+                "CREATE TABLE {} (id INTEGER PRIMARY KEY); CREATE TABLE {} (id INTEGER PRIMARY KEY);",
+                "a".repeat(a),
+                "b".repeat(b)
+            ))
+            .expect("print");
+            text[text.find("diesel::allow").expect("allow")..].to_string()
+        };
+        let one_line = allow(25, 25);
+        assert_eq!(one_line.trim_end().len(), 101);
+        assert_eq!(one_line.lines().count(), 1);
+        assert_eq!(allow(25, 26).lines().count(), 4);
     }
 
     #[test]

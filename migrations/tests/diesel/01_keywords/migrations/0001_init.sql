@@ -1,0 +1,4 @@
+CREATE TABLE "type" (id INTEGER PRIMARY KEY, "type" TEXT NOT NULL, "fn" INTEGER, "self" TEXT, "table" TEXT, "columns" TEXT, "crate" TEXT, "super" INTEGER, "async" TEXT, "r#x" TEXT);
+CREATE TABLE "fn" (id INTEGER PRIMARY KEY NOT NULL, "struct" TEXT);
+CREATE TABLE "self" (id INTEGER PRIMARY KEY NOT NULL);
+CREATE TABLE "table" (id INTEGER PRIMARY KEY NOT NULL, "columns" TEXT);

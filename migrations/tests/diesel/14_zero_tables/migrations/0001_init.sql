@@ -1,0 +1,3 @@
+-- nothing
+CREATE TABLE tmp (id INTEGER PRIMARY KEY);
+DROP TABLE tmp;

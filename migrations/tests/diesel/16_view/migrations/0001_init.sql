@@ -1,0 +1,4 @@
+CREATE TABLE items (id INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL);
+CREATE VIEW item_names AS SELECT id, name FROM items;
+CREATE INDEX idx_items_name ON items(name);
+CREATE TRIGGER trg AFTER INSERT ON items BEGIN SELECT 1; END;

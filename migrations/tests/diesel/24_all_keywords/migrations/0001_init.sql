@@ -1,0 +1,5 @@
+CREATE TABLE kw (id INTEGER PRIMARY KEY NOT NULL, "as" TEXT, "break" TEXT, "const" TEXT, "continue" TEXT, "crate" TEXT, "else" TEXT, "enum" TEXT, "extern" TEXT, "false" TEXT, "fn" TEXT, "for" TEXT, "if" TEXT, "impl" TEXT, "in" TEXT, "let" TEXT, "loop" TEXT, "match" TEXT, "mod" TEXT, "move" TEXT, "mut" TEXT, "pub" TEXT, "ref" TEXT, "return" TEXT, "self" TEXT, "static" TEXT, "struct" TEXT, "super" TEXT, "trait" TEXT, "true" TEXT, "type" TEXT, "unsafe" TEXT, "use" TEXT, "where" TEXT, "while" TEXT, "async" TEXT, "await" TEXT, "dyn" TEXT, "abstract" TEXT, "become" TEXT, "box" TEXT, "do" TEXT, "final" TEXT, "macro" TEXT, "override" TEXT, "priv" TEXT, "typeof" TEXT, "unsized" TEXT, "virtual" TEXT, "yield" TEXT, "try" TEXT, "gen" TEXT, "union" TEXT, "macro_rules" TEXT, "raw" TEXT, "safe" TEXT, "default" TEXT);
+CREATE TABLE "Self" (id INTEGER PRIMARY KEY NOT NULL);
+CREATE TABLE "async" (id INTEGER PRIMARY KEY NOT NULL, "await" INTEGER REFERENCES "async"(id));
+CREATE TABLE "Upper_kw" (id INTEGER PRIMARY KEY NOT NULL, "Type" TEXT, "FN" TEXT);
+CREATE TABLE "_" (id INTEGER PRIMARY KEY NOT NULL, "_" TEXT);

@@ -1,0 +1,3 @@
+CREATE TABLE sym (id INTEGER PRIMARY KEY NOT NULL, "-" TEXT, "a.b" TEXT, "a/b" TEXT, "(x)" TEXT, "a  b" TEXT, " lead" TEXT, "trail " TEXT, "$x" TEXT, "é" TEXT, "日本" TEXT, "a	b" TEXT);
+CREATE TABLE "a.b" (id INTEGER PRIMARY KEY NOT NULL);
+CREATE TABLE "$money" (id INTEGER PRIMARY KEY NOT NULL);

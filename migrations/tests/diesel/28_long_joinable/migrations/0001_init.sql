@@ -1,0 +1,2 @@
+CREATE TABLE a_really_long_table_name_that_goes_on_and_on_and_on (id INTEGER PRIMARY KEY NOT NULL);
+CREATE TABLE another_really_long_table_name_that_goes_on_and_on_too (id INTEGER PRIMARY KEY NOT NULL, a_really_long_foreign_key_column_name_id INTEGER REFERENCES a_really_long_table_name_that_goes_on_and_on_and_on(id));

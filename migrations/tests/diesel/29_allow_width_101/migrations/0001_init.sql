@@ -1,0 +1,2 @@
+CREATE TABLE aaaaaaaaaaaaaaaaaaaaaaaaa (id INTEGER PRIMARY KEY NOT NULL);
+CREATE TABLE bbbbbbbbbbbbbbbbbbbbbbbbb (id INTEGER PRIMARY KEY NOT NULL);

@@ -1,0 +1,18 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    aaaaaaaaaaaaaaaaaaaaaaaaa (id) {
+        id -> Integer,
+    }
+}
+
+diesel::table! {
+    bbbbbbbbbbbbbbbbbbbbbbbbbb (id) {
+        id -> Integer,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    aaaaaaaaaaaaaaaaaaaaaaaaa,
+    bbbbbbbbbbbbbbbbbbbbbbbbbb,
+);

@@ -1,0 +1,7 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq (id) {
+        id -> Integer,
+    }
+}

@@ -1,0 +1,1 @@
+CREATE TABLE qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq (id INTEGER PRIMARY KEY NOT NULL);

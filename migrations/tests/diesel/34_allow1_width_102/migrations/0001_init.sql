@@ -1,0 +1,1 @@
+CREATE TABLE qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq (id INTEGER PRIMARY KEY NOT NULL);

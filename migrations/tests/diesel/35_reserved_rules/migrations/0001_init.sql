@@ -1,0 +1,5 @@
+CREATE TABLE "columns" (id INTEGER PRIMARY KEY NOT NULL, "is_nullable" TEXT, "__x" TEXT, "__" TEXT, "___" TEXT, "__a_" TEXT, "_" TEXT, "table" TEXT);
+CREATE TABLE "fn" (id INTEGER PRIMARY KEY NOT NULL, "fn_" TEXT, "fn" TEXT);
+CREATE TABLE "type" (id INTEGER PRIMARY KEY NOT NULL, "type_" INTEGER REFERENCES "columns"(id));
+CREATE TABLE "my-t" (id INTEGER PRIMARY KEY NOT NULL, "my t" INTEGER REFERENCES "columns"(id));
+CREATE TABLE "_a" ("__pk" INTEGER PRIMARY KEY NOT NULL, "a_ b" TEXT, "a _b" TEXT, "-1" TEXT, "1-" TEXT, "9" TEXT);
