@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::scan::{list_items, significant};
 use crate::schema::{Column, Schema, Table};
 
 /// What kind of object differs, and how.
@@ -528,62 +529,32 @@ fn named_sql(
 }
 
 /// The name a column definition starts with, unquoted.
-fn column_name(def: &str) -> String {
-    let close = match def.chars().next() {
-        Some('"') => '"',
-        Some('`') => '`',
-        Some('[') => ']',
-        _ => return def.split_whitespace().next().unwrap_or("").to_string(),
-    };
-    let inner = &def[1..];
-    let end = inner.find(close).unwrap_or(inner.len());
-    inner[..end].to_string()
-}
-
 fn normalize_sql(sql: &str) -> String {
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The column definitions of a CREATE TABLE statement, by column name:
-/// `winners JSON REFERENCES x` as written, constraints and all.
+/// `winners JSON REFERENCES x` as written, constraints and all (comments
+/// between definitions left out).
+///
+/// ```
+/// use driftless_migrations::diff::column_definitions;
+/// let sql = "CREATE TABLE games ( -- the (game) table\n id INTEGER PRIMARY KEY, -- rowid, not null\n \"full name\" TEXT, UNIQUE (id) )";
+/// assert_eq!(
+///     column_definitions(sql),
+///     [("id".to_string(), "id INTEGER PRIMARY KEY".to_string()), ("full name".to_string(), "\"full name\" TEXT".to_string())]
+/// );
+/// ```
 pub fn column_definitions(create: &str) -> Vec<(String, String)> {
-    let Some(open) = create.find('(') else {
-        return Vec::new();
-    };
-    let body = &create[open + 1..];
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    let mut quote_char: Option<char> = None;
-    for (i, c) in body.char_indices() {
-        match (quote_char, c) {
-            (Some(q), c) if c == q => quote_char = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"' | '`') => quote_char = Some(c),
-            (None, '[') => quote_char = Some(']'),
-            (None, '(') => depth += 1,
-            (None, ')') if depth == 0 => {
-                parts.push(&body[start..i]);
-                break;
-            }
-            (None, ')') => depth -= 1,
-            (None, ',') if depth == 0 => {
-                parts.push(&body[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
     const TABLE_CONSTRAINTS: [&str; 5] = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
-    parts
+    list_items(create)
         .into_iter()
-        .map(str::trim)
         .filter_map(|def| {
-            let first = def.split_whitespace().next()?;
-            if TABLE_CONSTRAINTS.contains(&first.to_ascii_uppercase().as_str()) {
+            let first = significant(def).next()?;
+            if TABLE_CONSTRAINTS.iter().any(|c| first.is(c)) {
                 return None;
             }
-            Some((column_name(def), def.to_string()))
+            Some((first.name()?, def.to_string()))
         })
         .collect()
 }
@@ -745,5 +716,24 @@ mod tests {
             ("a b".to_string(), "\"a b\" TEXT DEFAULT 'x,y'".to_string())
         );
         assert_eq!(defs[1].1, "c INTEGER REFERENCES u (id)");
+    }
+
+    #[test]
+    fn a_commented_create_table_gives_clean_fixes() {
+        // comments with commas and parentheses between the definitions used
+        // to be read as definitions, and the fix SQL failed
+        let diffs = fixes_converge(
+            "CREATE TABLE games (\n\
+               id INTEGER PRIMARY KEY, -- the key (the rowid, never NULL)\n\
+               /* name, as shown ( */ name TEXT NOT NULL DEFAULT 'x',\n\
+               winners JSON -- added later, see (0005)\n\
+             );",
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'x');",
+        );
+        assert_eq!(diffs.len(), 1);
+        assert_eq!(
+            diffs[0].fix,
+            r#"ALTER TABLE "games" ADD COLUMN winners JSON;"#
+        );
     }
 }

@@ -6,6 +6,8 @@
 //! These functions lay it out again without changing what it means: they
 //! only ever touch whitespace and comments outside quotes.
 
+use crate::scan;
+
 /// What a piece of SQL text is, for the layout: whitespace and comments may
 /// change, everything else is copied as it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,78 +24,35 @@ enum Kind {
     Comment,
 }
 
-/// `sql` cut into pieces; `None` when a quote is never closed.
+/// `sql` cut into pieces, from [`crate::scan`]'s tokens and the whitespace
+/// between them; `None` when a quote is never closed.
 fn pieces(sql: &str) -> Option<Vec<(Kind, &str)>> {
-    let bytes = sql.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    // every boundary below is next to an ASCII byte, so slicing `sql` stays on char boundaries
-    while i < bytes.len() {
-        let start = i;
-        let kind = match bytes[i] {
-            b if b.is_ascii_whitespace() => {
-                while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                Kind::Space
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                Kind::Comment
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                // SQLite ends an unclosed block comment at the end of the input
-                i = sql[i + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |end| i + 2 + end + 2);
-                Kind::Comment
-            }
-            q @ (b'\'' | b'"' | b'`' | b'[') => {
-                let close = if q == b'[' { b']' } else { q };
-                i += 1;
-                loop {
-                    match bytes.get(i) {
-                        None => return None,
-                        // a doubled quote is a quote inside the quotes ([...] has no escape)
-                        Some(&c) if c == close && q != b'[' && bytes.get(i + 1) == Some(&close) => {
-                            i += 2;
-                        }
-                        Some(&c) if c == close => {
-                            i += 1;
-                            break;
-                        }
-                        Some(_) => i += 1,
-                    }
-                }
-                Kind::Quoted
-            }
-            b'(' | b')' | b',' => {
-                i += 1;
-                Kind::Punct
-            }
-            _ => {
-                while i < bytes.len() && !is_special(bytes, i) {
-                    i += 1;
-                }
-                Kind::Word
-            }
+    let mut out: Vec<(Kind, &str)> = Vec::new();
+    let mut at = 0;
+    for t in scan::tokens(sql) {
+        if t.offset > at {
+            out.push((Kind::Space, &sql[at..t.offset]));
+        }
+        let kind = match t.kind {
+            scan::Kind::Comment => Kind::Comment,
+            scan::Kind::Quoted | scan::Kind::String if !t.closed => return None,
+            scan::Kind::Quoted | scan::Kind::String => Kind::Quoted,
+            scan::Kind::Punct if matches!(t.text, "(" | ")" | ",") => Kind::Punct,
+            scan::Kind::Word | scan::Kind::Punct => Kind::Word,
         };
-        out.push((kind, &sql[start..i]));
+        // a word is everything up to the next space, quote or comment: `a.b`, `x=1`
+        match out.last_mut() {
+            Some((Kind::Word, last)) if kind == Kind::Word && at == t.offset => {
+                *last = &sql[t.offset - last.len()..t.end()];
+            }
+            _ => out.push((kind, t.text)),
+        }
+        at = t.end();
+    }
+    if at < sql.len() {
+        out.push((Kind::Space, &sql[at..]));
     }
     Some(out)
-}
-
-/// Whether a piece other than a word starts at `bytes[i]`.
-fn is_special(bytes: &[u8], i: usize) -> bool {
-    match bytes[i] {
-        b if b.is_ascii_whitespace() => true,
-        b'\'' | b'"' | b'`' | b'[' | b'(' | b')' | b',' => true,
-        b'-' => bytes.get(i + 1) == Some(&b'-'),
-        b'/' => bytes.get(i + 1) == Some(&b'*'),
-        _ => false,
-    }
 }
 
 /// The pieces on one line: whitespace and comments become single spaces,

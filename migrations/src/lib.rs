@@ -36,6 +36,7 @@ pub mod format;
 pub mod lint;
 pub mod replay;
 pub mod rust_type;
+pub mod scan;
 pub mod schema;
 pub mod split;
 

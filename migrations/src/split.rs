@@ -2,11 +2,11 @@
 //! and a failure reported at the line where its statement starts.
 //!
 //! SQLite would split the text itself, but it does not say where each
-//! statement began. This tokenizer knows just enough SQL for that: strings,
-//! quoted names, comments, and trigger bodies whose `;` do not end the
-//! statement.
+//! statement began. The tokens come from [`crate::scan`]; this module adds
+//! trigger bodies, whose `;` do not end the statement.
 
 use crate::error::Position;
+use crate::scan::{Kind, significant};
 
 /// One statement of a migration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,76 +57,32 @@ pub fn position(text: &str, offset: usize) -> Position {
 /// assert_eq!(stmts[1].at.line, 4);
 /// ```
 pub fn split(text: &str) -> Vec<Statement<'_>> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
     let mut current = Current::default();
-    while i < bytes.len() {
-        let b = bytes[i];
-        let token_start = i;
-        match b {
-            b if b.is_ascii_whitespace() => {
-                i += 1;
-                continue;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |n| i + 2 + n + 2);
-                continue;
-            }
-            b'\'' | b'"' | b'`' => i = skip_quoted(bytes, i, b),
-            b'[' => i = text[i..].find(']').map_or(bytes.len(), |n| i + n + 1),
-            b';' => {
-                i += 1;
-                if let Some(start) = current.start
-                    && current.ends_here()
-                {
-                    out.push(current.finish(text, start, i));
+    for token in significant(text) {
+        if token.is_punct(';') {
+            match current.start {
+                // an empty statement
+                None => continue,
+                Some(start) if current.ends_here() => {
+                    out.push(current.finish(text, start, token.end()));
                     current = Current::default();
+                    continue;
                 }
-                continue;
+                // a `;` inside a trigger's body
+                Some(_) => {}
             }
-            b if is_word_byte(b) => {
-                while i < bytes.len() && is_word_byte(bytes[i]) {
-                    i += 1;
-                }
-                current.word(&text[token_start..i]);
-            }
-            _ => i += 1,
+        } else if token.kind == Kind::Word {
+            current.word(token.text);
         }
-        current.start.get_or_insert(token_start);
-        current.end = i;
+        current.start.get_or_insert(token.offset);
+        current.end = token.end();
     }
     if let Some(start) = current.start {
         let end = current.end;
         out.push(current.finish(text, start, end));
     }
     out
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
-}
-
-fn skip_quoted(bytes: &[u8], start: usize, quote: u8) -> usize {
-    let mut i = start + 1;
-    while i < bytes.len() {
-        if bytes[i] == quote {
-            // a doubled quote is an escaped quote inside the string
-            if bytes.get(i + 1) == Some(&quote) {
-                i += 2;
-                continue;
-            }
-            return i + 1;
-        }
-        i += 1;
-    }
-    bytes.len()
 }
 
 /// The statement being read.
