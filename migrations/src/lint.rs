@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::schema::Schema;
-use crate::split::{Statement, split};
+use crate::split::{Renamed, Statement, split};
 
 /// What a lint is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -138,7 +138,9 @@ pub fn lint(
         );
     }
     let drops_a_table = statements.iter().any(|s| s.starts_with(&["DROP", "TABLE"]));
-    let renames_a_table = statements.iter().any(|s| renames(s) == Some(true));
+    let renames_a_table = statements
+        .iter()
+        .any(|s| matches!(s.renamed(), Some(Renamed::Table(_))));
     let checks = sql.to_ascii_lowercase().contains("foreign_key_check");
     if drops_a_table
         && renames_a_table
@@ -208,70 +210,23 @@ fn line_mentioning(sql: &str, name: &str) -> usize {
 
 /// For `ALTER TABLE x RENAME ...`: whether the table itself is renamed
 /// (`RENAME TO`) rather than a column.
-fn renames(stmt: &Statement<'_>) -> Option<bool> {
-    if !stmt.starts_with(&["ALTER", "TABLE"]) {
-        return None;
-    }
-    let upper = stmt.sql.to_ascii_uppercase();
-    let words: Vec<&str> = upper.split_whitespace().collect();
-    let at = words.iter().position(|w| *w == "RENAME")?;
-    Some(words.get(at + 1) == Some(&"TO"))
-}
-
 /// The tables a script rebuilds by SQLite's 12-step procedure: dropped, and
 /// then replaced by renaming a new table to their name. Such a DROP and
 /// RENAME lose nothing and break no running code, so they are not linted.
 fn rebuilt_tables(statements: &[Statement<'_>]) -> Vec<String> {
     let mut out = Vec::new();
     for (i, s) in statements.iter().enumerate() {
-        let Some(dropped) = dropped_table(s) else {
+        let Some(dropped) = s.dropped_table() else {
             continue;
         };
         if statements[i + 1..]
             .iter()
-            .any(|later| renamed_to(later).as_deref() == Some(dropped.as_str()))
+            .any(|later| later.renamed() == Some(Renamed::Table(dropped.clone())))
         {
             out.push(dropped);
         }
     }
     out
-}
-
-/// The table a `DROP TABLE [IF EXISTS] name` drops, lowercased and unquoted.
-fn dropped_table(stmt: &Statement<'_>) -> Option<String> {
-    if !stmt.starts_with(&["DROP", "TABLE"]) {
-        return None;
-    }
-    let words = words_after(stmt.sql, 2);
-    let name = if words.first().is_some_and(|w| w.eq_ignore_ascii_case("IF")) {
-        words.get(2)
-    } else {
-        words.first()
-    };
-    name.map(|n| unquote(n))
-}
-
-/// The new name in `ALTER TABLE x RENAME TO name`, lowercased and unquoted.
-fn renamed_to(stmt: &Statement<'_>) -> Option<String> {
-    if renames(stmt) != Some(true) {
-        return None;
-    }
-    let words = words_after(stmt.sql, 0);
-    let to = words.iter().position(|w| w.eq_ignore_ascii_case("TO"))?;
-    words.get(to + 1).map(|n| unquote(n))
-}
-
-fn words_after(sql: &str, skip: usize) -> Vec<&str> {
-    sql.split(|c: char| c.is_whitespace() || c == ';')
-        .filter(|w| !w.is_empty())
-        .skip(skip)
-        .collect()
-}
-
-fn unquote(name: &str) -> String {
-    let name = name.rsplit('.').next().unwrap_or(name);
-    name.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']'))
-        .to_ascii_lowercase()
 }
 
 fn statement_lints(
@@ -281,12 +236,12 @@ fn statement_lints(
     rebuilt: &[String],
     out: &mut Vec<Lint>,
 ) {
-    let upper = stmt.sql.to_ascii_uppercase();
-    let words: Vec<&str> = upper
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ';')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let has = |seq: &[&str]| words.windows(seq.len()).any(|w| w == seq);
+    let words = stmt.words();
+    let has = |seq: &[&str]| {
+        words
+            .windows(seq.len())
+            .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
+    };
     let mut push = |kind, message: String, help: &str| {
         out.push(Lint {
             kind,
@@ -295,9 +250,12 @@ fn statement_lints(
             help: help.to_string(),
         })
     };
-    let part_of_rebuild = dropped_table(stmt)
-        .or_else(|| renamed_to(stmt))
-        .is_some_and(|t| rebuilt.contains(&t));
+    let renamed = stmt.renamed();
+    let part_of_rebuild = match (stmt.dropped_table(), &renamed) {
+        (Some(t), _) => rebuilt.contains(&t),
+        (None, Some(Renamed::Table(t))) => rebuilt.contains(t),
+        _ => false,
+    };
     if stmt.starts_with(&["DROP", "TABLE"]) && !part_of_rebuild {
         push(
             LintKind::DropTable,
@@ -314,7 +272,8 @@ fn statement_lints(
             );
             version_lint(target, SqliteVersion(3, 35), "DROP COLUMN", stmt, out);
         }
-        if let Some(table) = renames(stmt).filter(|_| !part_of_rebuild) {
+        if let Some(renamed) = renamed.filter(|_| !part_of_rebuild) {
+            let table = matches!(renamed, Renamed::Table(_));
             let what = if table { "table" } else { "column" };
             out.push(Lint {
                 kind: LintKind::Rename,
@@ -360,7 +319,7 @@ fn statement_lints(
         {
             version_lint(target, SqliteVersion(3, 31), "generated columns", stmt, out);
         }
-        if words.last() == Some(&"STRICT") || has(&["STRICT", "WITHOUT"]) {
+        if words.last().is_some_and(|w| w == "STRICT") || has(&["STRICT", "WITHOUT"]) {
             version_lint(target, SqliteVersion(3, 37), "STRICT tables", stmt, out);
         }
     }

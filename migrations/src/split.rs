@@ -6,7 +6,7 @@
 //! trigger bodies, whose `;` do not end the statement.
 
 use crate::error::Position;
-use crate::scan::{Kind, significant};
+use crate::scan::{Kind, Token, significant};
 
 /// One statement of a migration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +33,84 @@ impl Statement<'_> {
     pub fn starts_with(&self, words: &[&str]) -> bool {
         words.len() <= self.keywords.len() && words.iter().zip(&self.keywords).all(|(a, b)| a == b)
     }
+
+    /// Its bare words (keywords and unquoted names), uppercased: never a
+    /// word inside a string, a quoted name or a comment.
+    pub fn words(&self) -> Vec<String> {
+        significant(self.sql)
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| t.text.to_ascii_uppercase())
+            .collect()
+    }
+
+    /// The table a `DROP TABLE [IF EXISTS] [schema.]name` drops, lowercased.
+    ///
+    /// ```
+    /// let s = &driftless_migrations::split::split("DROP TABLE IF EXISTS main.\"Old Games\";")[0];
+    /// assert_eq!(s.dropped_table().as_deref(), Some("old games"));
+    /// ```
+    pub fn dropped_table(&self) -> Option<String> {
+        if !self.starts_with(&["DROP", "TABLE"]) {
+            return None;
+        }
+        let tokens: Vec<Token<'_>> = significant(self.sql).skip(2).collect();
+        let at = if tokens.first().is_some_and(|t| t.is("IF")) {
+            2
+        } else {
+            0
+        };
+        object_name(&tokens[at.min(tokens.len())..])
+    }
+
+    /// What an `ALTER TABLE ... RENAME` renames: `Some(Renamed::Table(new
+    /// name))` for `RENAME TO`, `Some(Renamed::Column)` for `RENAME [COLUMN]
+    /// a TO b`, `None` for any other statement.
+    ///
+    /// ```
+    /// use driftless_migrations::split::{split, Renamed};
+    /// let s = split("ALTER TABLE t RENAME TO [t2]; ALTER TABLE t RENAME COLUMN a TO b; ALTER TABLE t ADD COLUMN renamed_at TEXT;");
+    /// assert_eq!(s[0].renamed(), Some(Renamed::Table("t2".into())));
+    /// assert_eq!(s[1].renamed(), Some(Renamed::Column));
+    /// assert_eq!(s[2].renamed(), None);
+    /// ```
+    pub fn renamed(&self) -> Option<Renamed> {
+        if !self.starts_with(&["ALTER", "TABLE"]) {
+            return None;
+        }
+        let tokens: Vec<Token<'_>> = significant(self.sql).collect();
+        let at = tokens.iter().position(|t| t.is("RENAME"))?;
+        if tokens.get(at + 1).is_some_and(|t| t.is("TO")) {
+            object_name(&tokens[at + 2..]).map(Renamed::Table)
+        } else {
+            Some(Renamed::Column)
+        }
+    }
+
+    /// Whether the statement drops or renames a table: foreign keys must be
+    /// off while such a script runs (a DROP TABLE would cascade into the
+    /// children) and checked before it commits.
+    pub fn drops_or_renames_table(&self) -> bool {
+        self.dropped_table().is_some() || matches!(self.renamed(), Some(Renamed::Table(_)))
+    }
+}
+
+/// What an `ALTER TABLE ... RENAME` renames.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Renamed {
+    /// The table, to this name (lowercased).
+    Table(String),
+    /// A column.
+    Column,
+}
+
+/// `name` or `schema.name` at the start of `tokens`: the name, lowercased.
+fn object_name(tokens: &[Token<'_>]) -> Option<String> {
+    let name = match tokens {
+        [_, dot, name, ..] if dot.is_punct('.') => name,
+        [name, ..] => name,
+        [] => return None,
+    };
+    name.name().map(|n| n.to_lowercase())
 }
 
 /// The 1-based line and column of byte `offset` in `text`.

@@ -344,14 +344,11 @@ fn check(status: &crate::status::Status, options: &Options) -> Result<()> {
     Ok(())
 }
 
-/// Whether a script rebuilds or renames tables: then foreign keys must be off
-/// while it runs (DROP TABLE would otherwise cascade into the children) and
-/// checked before it commits.
+/// Whether a script drops or renames tables (a rebuild, say): then foreign
+/// keys must be off while it runs and checked before it commits. The
+/// engine's statement reading decides, as it does for the lints.
 fn rebuilds_tables(sql: &str) -> bool {
-    split(sql).iter().any(|s| {
-        s.starts_with(&["DROP", "TABLE"])
-            || (s.starts_with(&["ALTER", "TABLE"]) && s.sql.to_ascii_uppercase().contains("RENAME"))
-    })
+    split(sql).iter().any(|s| s.drops_or_renames_table())
 }
 
 /// Runs `body` in a `BEGIN IMMEDIATE` transaction (foreign keys switched

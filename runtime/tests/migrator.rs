@@ -464,6 +464,38 @@ fn table_rebuild_runs_with_foreign_keys_off_and_is_checked() {
 }
 
 #[test]
+fn a_column_named_like_a_rename_keeps_foreign_keys_on() {
+    // `ADD COLUMN renamed_at` once read as a rename: foreign keys went off,
+    // the DELETE did not cascade, and the orphan check refused the migration
+    let f = Fixture::new(&[
+        ("0001_games.sql", GAMES),
+        (
+            "0002_players.sql",
+            "CREATE TABLE players (id INTEGER PRIMARY KEY, \
+             game_id INTEGER NOT NULL REFERENCES games (id) ON DELETE CASCADE, name TEXT NOT NULL);",
+        ),
+    ]);
+    let mut conn = f.open();
+    conn.pragma_update(None, "foreign_keys", true)
+        .expect("fk on");
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    conn.execute_batch(
+        "INSERT INTO games VALUES (1, 'quiz'); INSERT INTO players VALUES (1, 1, 'ada');",
+    )
+    .expect("data");
+    f.write(
+        "0003_renamed_at.sql",
+        "ALTER TABLE games ADD COLUMN renamed_at DATETIME; -- not a RENAME TO\n\
+         DELETE FROM games WHERE id = 1;",
+    );
+    f.migrations().upgrade(&mut conn).expect("cascades");
+    let players: i64 = conn
+        .query_row("SELECT count(*) FROM players", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(players, 0, "the delete cascaded");
+}
+
+#[test]
 fn no_transaction_migration_is_recorded_as_such_and_cleaned_up_on_failure() {
     let f = Fixture::new(&[
         ("0001_games.sql", GAMES),
