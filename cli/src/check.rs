@@ -11,7 +11,7 @@ use std::process::Command;
 use driftless_migrations::diff::{Sides, diff_sides};
 use driftless_migrations::error::display_path;
 use driftless_migrations::lint::{SqliteVersion, lint};
-use driftless_migrations::replay::{Transaction, run_script, sandbox};
+use driftless_migrations::replay::{Next, Transaction, replay_steps, run_migration, run_script};
 use driftless_migrations::{Migration, Schema, discover};
 use serde_json::json;
 
@@ -41,11 +41,7 @@ pub fn run(
         Ok(set) => Some(set),
         Err(e @ driftless_migrations::Error::MissingDirectory { .. }) => return Err(e.into()),
         Err(e) => {
-            let text = e.to_string();
-            let (message, help) = match text.split_once("\nhelp: ") {
-                Some((m, h)) => (m.to_string(), Some(h.to_string())),
-                None => (text, None),
-            };
+            let (message, help) = message_and_help(&e);
             findings.push(Finding {
                 error: true,
                 code: "files",
@@ -59,7 +55,7 @@ pub fn run(
     };
     let count = set.as_ref().map_or(0, |s| s.migrations.len());
     if let Some(set) = &set {
-        replay_and_lint(set, target, &mut findings)?;
+        replay_and_lint(set, target, &mut findings);
     }
     match uncommitted(dir) {
         Ok(files) => {
@@ -104,29 +100,17 @@ fn offending_file(e: &driftless_migrations::Error) -> Option<&Path> {
     }
 }
 
-/// Replays every migration, lints it, and checks its down migration.
+/// Replays every migration (the engine's replay, with hooks), lints it, and
+/// checks its down migration. A migration that fails, or a view a later
+/// migration breaks, becomes a finding: later migrations build on it.
 fn replay_and_lint(
     set: &driftless_migrations::MigrationSet,
     target: Option<SqliteVersion>,
     findings: &mut Vec<Finding>,
-) -> Result<(), crate::output::CliError> {
-    let mut conn = sandbox()?;
-    for (i, m) in set.migrations.iter().enumerate() {
-        let before = Schema::read(&conn)?;
-        if let Err(e) = run_up(&conn, m) {
-            findings.push(Finding {
-                error: true,
-                code: "replay",
-                file: display_path(&m.up.path),
-                line: None,
-                message: e.to_string(),
-                help: None,
-            });
-            // later migrations build on this one: replaying them would only add noise
-            break;
-        }
-        let after = Schema::read(&conn)?;
-        for l in lint(&m.up.sql, &before, &after, target) {
+) {
+    let replayed = replay_steps(set, |step| {
+        let m = step.migration;
+        for l in lint(&m.up.sql, step.before, step.after, target) {
             findings.push(Finding {
                 error: false,
                 code: l.kind.name(),
@@ -140,28 +124,46 @@ fn replay_and_lint(
                 )),
             });
         }
-        if let Some(down) = &m.down {
-            let found = down_restores(&conn, m, down, &before)?;
-            if found.is_empty() {
-                run_up(&conn, m)?;
-            } else {
-                findings.extend(found);
-                // the down migration left something else: start over from a clean replay
-                conn = sandbox()?;
-                for earlier in &set.migrations[..=i] {
-                    run_up(&conn, earlier)?;
-                }
-            }
+        let Some(down) = &m.down else {
+            return Ok(Next::Continue);
+        };
+        let found = down_restores(step.conn, m, down, step.before)?;
+        if found.is_empty() {
+            run_migration(step.conn, m)?;
+            Ok(Next::Continue)
+        } else {
+            findings.extend(found);
+            // the down migration left something else: start over from a clean replay
+            Ok(Next::Replay)
         }
+    });
+    if let Err(e) = replayed {
+        let file = match &e {
+            driftless_migrations::Error::BrokenView {
+                created_in: Some(file),
+                ..
+            } => Some(file.as_path()),
+            e => offending_file(e),
+        };
+        let (message, help) = message_and_help(&e);
+        findings.push(Finding {
+            error: true,
+            code: "replay",
+            file: file.map(display_path).unwrap_or_default(),
+            line: None,
+            message,
+            help,
+        });
     }
-    Ok(())
 }
 
-fn run_up(
-    conn: &driftless::rusqlite::Connection,
-    m: &Migration,
-) -> Result<(), driftless_migrations::Error> {
-    driftless_migrations::replay::run_migration(conn, m)
+/// An engine error's text, cut at its `help:` line.
+fn message_and_help(e: &driftless_migrations::Error) -> (String, Option<String>) {
+    let text = e.to_string();
+    match text.split_once("\nhelp: ") {
+        Some((m, h)) => (m.to_string(), Some(h.to_string())),
+        None => (text, None),
+    }
 }
 
 /// Runs the down script on the schema the up script left and compares the
@@ -171,7 +173,7 @@ fn down_restores(
     m: &Migration,
     down: &driftless_migrations::Script,
     before: &Schema,
-) -> Result<Vec<Finding>, crate::output::CliError> {
+) -> Result<Vec<Finding>, driftless_migrations::Error> {
     let file = display_path(&down.path);
     let mode = if m.no_transaction {
         Transaction::None

@@ -920,6 +920,29 @@ fn check_json_on_broken_files() {
     assert!(message.contains("0001_a.sql") && message.contains("0001_b.sql"));
 }
 
+#[test]
+fn check_reports_a_view_a_later_migration_breaks() {
+    // the build and `schema` named the view and its migration; `check`
+    // printed one bare line, and no JSON at all
+    let p = Project::with(&[
+        (
+            "0001_a.sql",
+            "CREATE TABLE a (x);\nCREATE VIEW v AS SELECT x FROM a;\n",
+        ),
+        ("0002_drop_a.sql", "DROP TABLE a;\n"),
+    ]);
+    p.cmd("check", &[])
+        .code(1)
+        .out("error[replay]: migrations/0001_a.sql")
+        .out("view `v` (created in `migrations/0001_a.sql`) does not work on the schema the migrations produce")
+        .out("recreate the view in a new migration")
+        .out("1 error");
+    let doc = p.cmd("check", &["--format", "json"]).code(1).json();
+    assert_eq!(doc["errors"], 1);
+    assert_eq!(doc["findings"][0]["code"], "replay");
+    assert_eq!(doc["findings"][0]["file"], "migrations/0001_a.sql");
+}
+
 // ---------------------------------------------------------------- schema
 
 #[test]

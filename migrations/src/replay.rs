@@ -61,19 +61,89 @@ pub fn replay(set: &MigrationSet) -> Result<Snapshot> {
 /// conn.execute("INSERT INTO t DEFAULT VALUES", []).unwrap();
 /// ```
 pub fn replay_database(set: &MigrationSet) -> Result<(Connection, Snapshot)> {
+    replay_inner(set, None)
+}
+
+/// One migration replayed by [`replay_steps`]: the database right after it,
+/// and the schema before and after it.
+pub struct Step<'a> {
+    /// Its index in the set.
+    pub index: usize,
+    /// The migration.
+    pub migration: &'a Migration,
+    /// The sandbox, as the migration left it.
+    pub conn: &'a Connection,
+    /// The schema before it ran.
+    pub before: &'a Schema,
+    /// The schema after it ran.
+    pub after: &'a Schema,
+}
+
+/// What [`replay_steps`] does after a hook returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Go on with the next migration on the database as it is.
+    Continue,
+    /// The hook changed the database (a down migration that did not undo
+    /// its up): replay every migration so far into a fresh sandbox first.
+    Replay,
+}
+
+/// [`replay_database`] with a hook after each migration, given the schema
+/// before and after it: the one replay under `driftless check`'s lints and
+/// down-migration checks. A view that a later migration breaks, a failing
+/// statement and a hook's error all end the replay with the error, which
+/// names the file.
+///
+/// # Errors
+/// As [`replay`], or the hook's error.
+///
+/// ```
+/// use driftless_migrations::replay::{replay_steps, Next};
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("0001_t.sql"), "CREATE TABLE t (id INTEGER PRIMARY KEY);").unwrap();
+/// std::fs::write(dir.path().join("0002_u.sql"), "CREATE TABLE u (id INTEGER PRIMARY KEY);").unwrap();
+/// let set = driftless_migrations::discover(dir.path()).unwrap();
+/// let mut grew = Vec::new();
+/// replay_steps(&set, |step| {
+///     grew.push(step.after.tables.len() - step.before.tables.len());
+///     Ok(Next::Continue)
+/// }).unwrap();
+/// assert_eq!(grew, [1, 1]);
+/// ```
+pub fn replay_steps(
+    set: &MigrationSet,
+    mut each: impl FnMut(Step<'_>) -> Result<Next>,
+) -> Result<(Connection, Snapshot)> {
+    replay_inner(set, Some(&mut each))
+}
+
+type Hook<'h> = &'h mut dyn FnMut(Step<'_>) -> Result<Next>;
+
+fn replay_inner(set: &MigrationSet, mut hook: Option<Hook<'_>>) -> Result<(Connection, Snapshot)> {
     let started = std::time::Instant::now();
-    let conn = sandbox()?;
-    for m in &set.migrations {
+    let mut conn = sandbox()?;
+    let mut before = Schema::default();
+    for (index, m) in set.migrations.iter().enumerate() {
         run_migration(&conn, m)?;
+        let Some(hook) = hook.as_mut() else { continue };
+        let after = read_schema(&conn, set)?;
+        let step = Step {
+            index,
+            migration: m,
+            conn: &conn,
+            before: &before,
+            after: &after,
+        };
+        if hook(step)? == Next::Replay {
+            conn = sandbox()?;
+            for earlier in &set.migrations[..=index] {
+                run_migration(&conn, earlier)?;
+            }
+        }
+        before = after;
     }
-    let schema = Schema::read(&conn).map_err(|e| match e {
-        Error::BrokenView { view, message, .. } => Error::BrokenView {
-            created_in: creator_of(set, &view),
-            view,
-            message,
-        },
-        other => other,
-    })?;
+    let schema = read_schema(&conn, set)?;
     let snapshot = Snapshot {
         format: Snapshot::FORMAT,
         source: Source::of(set),
@@ -86,6 +156,19 @@ pub fn replay_database(set: &MigrationSet) -> Result<(Connection, Snapshot)> {
         started.elapsed().as_micros()
     ));
     Ok((conn, snapshot))
+}
+
+/// The schema of a replay in progress; a broken view names the migration
+/// that created it.
+fn read_schema(conn: &Connection, set: &MigrationSet) -> Result<Schema> {
+    Schema::read(conn).map_err(|e| match e {
+        Error::BrokenView { view, message, .. } => Error::BrokenView {
+            created_in: creator_of(set, &view),
+            view,
+            message,
+        },
+        other => other,
+    })
 }
 
 /// Writes a replayed database to the SQLite file `path` with SQLite's backup
