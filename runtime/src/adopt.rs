@@ -6,7 +6,7 @@ use sha2::{Digest, Sha384};
 
 use crate::error::{Error, Result};
 use crate::set::{Migration, Migrations};
-use crate::status::{CREATE_HISTORY, read_history, record, table_exists, version_param};
+use crate::history::{self, table_exists, version_from};
 
 /// The history tables of sqlx, diesel and refinery, which `verify` leaves out.
 pub(crate) const FOREIGN_HISTORY_TABLES: [&str; 3] = [
@@ -64,7 +64,7 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn adopt(&self, conn: &mut Connection) -> Result<Adopted> {
-        if !read_history(conn)?.is_empty() {
+        if !history::read(conn)?.is_empty() {
             return Err(Error::NothingToAdopt {
                 reason: "the database already has a driftless history".into(),
             });
@@ -79,24 +79,35 @@ impl Migrations {
             matches(tool, f, m)?;
         }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(CREATE_HISTORY)?;
+        history::ensure(&tx)?;
         let mut versions = Vec::new();
         for f in &foreign {
             let Some(m) = self.get(f.version) else {
                 continue;
             };
-            record(&tx, m, 0)?;
+            history::record(&tx, m, 0)?;
             if let Some(at) = &f.applied_at {
-                tx.execute(
-                    "UPDATE _driftless_migrations SET applied_at = ?2 WHERE version = ?1",
-                    (version_param(m.version), at),
-                )?;
+                history::set_applied_at(&tx, m.version, at)?;
             }
             versions.push(m.version);
         }
         tx.commit()?;
         Ok(Adopted { tool, versions })
     }
+}
+
+/// Rows read with their stored version, given driftless's version.
+fn with_versions(
+    table: &'static str,
+    rows: impl Iterator<Item = rusqlite::Result<(i64, Foreign)>>,
+) -> Result<Vec<Foreign>> {
+    let mut out = Vec::new();
+    for row in rows {
+        let (version, mut f) = row?;
+        f.version = version_from(table, version)?;
+        out.push(f);
+    }
+    Ok(out)
 }
 
 fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
@@ -112,7 +123,7 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
         if let Some(version) = dirty {
             return Err(Error::AdoptMismatch {
                 tool: "sqlx",
-                version: version.try_into().unwrap_or(0),
+                version: version_from("_sqlx_migrations", version)?,
                 reason: "sqlx recorded it as failed, so part of it may have run; \
                          finish or undo it and fix its row in _sqlx_migrations first"
                     .into(),
@@ -123,14 +134,17 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
              WHERE success ORDER BY version",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(Foreign {
-                version: r.get::<_, i64>(0)?.try_into().unwrap_or(0),
-                name: r.get(1)?,
-                checksum: r.get(2)?,
-                applied_at: r.get(3)?,
-            })
+            Ok((
+                r.get::<_, i64>(0)?,
+                Foreign {
+                    version: 0,
+                    name: r.get(1)?,
+                    checksum: r.get(2)?,
+                    applied_at: r.get(3)?,
+                },
+            ))
         })?;
-        return Ok(("sqlx", rows.collect::<rusqlite::Result<_>>()?));
+        return Ok(("sqlx", with_versions("_sqlx_migrations", rows)?));
     }
     if table_exists(conn, "__diesel_schema_migrations")? {
         let mut stmt = conn
@@ -161,14 +175,17 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
             "SELECT version, name, applied_on FROM refinery_schema_history ORDER BY version",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(Foreign {
-                version: r.get::<_, i64>(0)?.try_into().unwrap_or(0),
-                name: r.get(1)?,
-                checksum: None,
-                applied_at: r.get(2)?,
-            })
+            Ok((
+                r.get::<_, i64>(0)?,
+                Foreign {
+                    version: 0,
+                    name: r.get(1)?,
+                    checksum: None,
+                    applied_at: r.get(2)?,
+                },
+            ))
         })?;
-        return Ok(("refinery", rows.collect::<rusqlite::Result<_>>()?));
+        return Ok(("refinery", with_versions("refinery_schema_history", rows)?));
     }
     Err(Error::NothingToAdopt {
         reason: "no sqlx, diesel or refinery history table in the database".into(),

@@ -117,6 +117,13 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A history table records a negative version, which no migration file can have.
+    BadVersion {
+        /// The history table.
+        table: &'static str,
+        /// The version stored.
+        version: i64,
+    },
     /// The backup path is taken: a backup never overwrites a file.
     BackupExists {
         /// The path given.
@@ -267,6 +274,12 @@ impl fmt::Display for Error {
                  help: nothing was adopted; make the files match what ran, or `stamp` by hand"
             ),
             Error::NothingToAdopt { reason } => write!(f, "nothing to adopt: {reason}"),
+            Error::BadVersion { table, version } => write!(
+                f,
+                "history table `{table}` records version {version}, but versions are 0 or more: \
+                 no migration file can match it\nhelp: the row was written by hand or by another tool; \
+                 correct or delete it, then run again"
+            ),
             Error::BackupExists { path } => write!(
                 f,
                 "will not back up the database to `{}`: the file exists\nhelp: nothing was migrated; choose a new backup path",

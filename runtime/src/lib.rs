@@ -58,6 +58,7 @@ with_rusqlite! {
 mod adopt;
 pub mod build;
 mod error;
+mod history;
 mod migrate;
 mod model;
 mod set;
@@ -75,7 +76,8 @@ pub use model::{Insert, Model};
 /// its types are the ones the generated code expects.
 pub use rusqlite;
 pub use set::{Migration, Migrations};
-pub use status::{Applied, HISTORY_TABLE, Status};
+pub use history::{Applied, HISTORY_TABLE};
+pub use status::Status;
 
 /// Support for the code `#[derive(Model)]` generates. Not a public API.
 #[doc(hidden)]

@@ -16,7 +16,7 @@ use rusqlite::{Connection, MAIN_DB};
 
 use crate::error::{Error, Result};
 use crate::set::{Migration, Migrations};
-use crate::status::{CREATE_HISTORY, record, version_param};
+use crate::history;
 
 /// Where to put a backup taken before migrating; see [`Options`].
 ///
@@ -286,26 +286,20 @@ impl Migrations {
             return Err(Error::UnknownVersion { version });
         }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(CREATE_HISTORY)?;
-        let recorded = crate::status::read_history(&tx)?;
+        history::ensure(&tx)?;
+        let recorded = history::read(&tx)?;
         for a in &recorded {
             if a.version > version || self.get(a.version).is_none() {
-                tx.execute(
-                    "DELETE FROM _driftless_migrations WHERE version = ?1",
-                    [version_param(a.version)],
-                )?;
+                history::forget(&tx, a.version)?;
             }
         }
         for m in self.iter().filter(|m| m.version <= version) {
             if !recorded.iter().any(|a| a.version == m.version) {
-                record(&tx, m, 0)?;
+                history::record(&tx, m, 0)?;
             }
         }
         // stamping past an unfinished no-transaction migration says it was finished by hand
-        tx.execute(
-            "UPDATE _driftless_migrations SET duration_ms = 0 WHERE duration_ms < 0 AND version <= ?1",
-            [version_param(version)],
-        )?;
+        history::finish_up_to(&tx, version)?;
         tx.commit()?;
         Ok(())
     }
@@ -399,8 +393,8 @@ fn under_write_lock<T>(
 /// migrator may have applied it (or a newer one, making it out of order,
 /// which the caller's next status check reports) while this one waited.
 fn still_pending(conn: &Connection, m: &Migration, options: &Options) -> Result<bool> {
-    conn.execute_batch(CREATE_HISTORY)?;
-    let applied = crate::status::read_history(conn)?;
+    history::ensure(conn)?;
+    let applied = history::read(conn)?;
     let newest = applied.iter().map(|a| a.version).max();
     Ok(!applied.iter().any(|a| a.version == m.version)
         && (options.allow_out_of_order || newest.is_none_or(|n| n < m.version)))
@@ -425,7 +419,7 @@ fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<D
             foreign_key_check(conn, m)?;
         }
         let took = started.elapsed();
-        record(conn, m, millis(took))?;
+        history::record(conn, m, millis(took))?;
         Ok(Some(took))
     })
 }
@@ -443,7 +437,7 @@ fn apply_outside_transaction(
         if !still_pending(conn, m, options)? {
             return Ok(None);
         }
-        record(conn, m, -1)?;
+        history::record(conn, m, -1)?;
         Ok(Some(()))
     })?;
     if claimed.is_none() {
@@ -453,10 +447,7 @@ fn apply_outside_transaction(
     if let Err(e) = run_script(conn, path, sql, Transaction::None) {
         if !took_effect(&e, sql) {
             // nothing ran: forget it was started, so that it can be retried after a fix
-            conn.execute(
-                "DELETE FROM _driftless_migrations WHERE version = ?1",
-                [version_param(m.version)],
-            )?;
+            history::forget(conn, m.version)?;
             return Err(e.into());
         }
         // its first statements took effect and cannot be undone: leave the row unfinished
@@ -467,10 +458,7 @@ fn apply_outside_transaction(
         });
     }
     let took = started.elapsed();
-    conn.execute(
-        "UPDATE _driftless_migrations SET duration_ms = ?2 WHERE version = ?1",
-        (version_param(m.version), millis(took)),
-    )?;
+    history::finish(conn, m.version, millis(took))?;
     Ok(Some(took))
 }
 
@@ -498,10 +486,7 @@ fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
     let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
     under_write_lock(conn, m, fk_off, || {
         let started = Instant::now();
-        let recorded = conn.execute(
-            "DELETE FROM _driftless_migrations WHERE version = ?1",
-            [version_param(m.version)],
-        )?;
+        let recorded = history::forget(conn, m.version)?;
         if recorded == 0 {
             return Ok(None);
         }

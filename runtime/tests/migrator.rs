@@ -464,6 +464,32 @@ fn table_rebuild_runs_with_foreign_keys_off_and_is_checked() {
 }
 
 #[test]
+fn a_negative_version_in_the_history_is_an_error_not_version_0() {
+    let f = three();
+    let mut conn = f.open();
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    conn.execute(
+        "UPDATE _driftless_migrations SET version = -3 WHERE version = 3",
+        [],
+    )
+    .expect("edit by hand");
+    let err = f.migrations().status(&conn).expect_err("negative");
+    assert!(
+        matches!(err, Error::BadVersion { version: -3, .. }),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "history table `_driftless_migrations` records version -3, but versions are 0 or more: \
+         no migration file can match it\nhelp: the row was written by hand or by another tool; \
+         correct or delete it, then run again"
+    );
+    f.migrations()
+        .upgrade(&mut conn)
+        .expect_err("upgrade refuses too");
+}
+
+#[test]
 fn a_column_named_like_a_rename_keeps_foreign_keys_on() {
     // `ADD COLUMN renamed_at` once read as a rename: foreign keys went off,
     // the DELETE did not cascade, and the orphan check refused the migration
