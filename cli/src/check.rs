@@ -110,11 +110,11 @@ fn replay_and_lint(
 ) {
     let replayed = replay_steps(set, |step| {
         let m = step.migration;
-        for l in lint(&m.up.sql, step.before, step.after, target) {
+        for l in lint(&m.up.sql(), step.before, step.after, target) {
             findings.push(Finding {
                 error: false,
                 code: l.kind.name(),
-                file: display_path(&m.up.path),
+                file: m.up.file.to_string(),
                 line: Some(l.line),
                 message: l.message,
                 help: Some(format!(
@@ -174,13 +174,13 @@ fn down_restores(
     down: &driftless_migrations::Script,
     before: &Schema,
 ) -> Result<Vec<Finding>, driftless_migrations::Error> {
-    let file = display_path(&down.path);
+    let file = down.file.to_string();
     let mode = if m.no_transaction {
         Transaction::None
     } else {
         Transaction::Own
     };
-    if let Err(e) = run_script(conn, &down.path, &down.sql, mode) {
+    if let Err(e) = run_script(conn, down.location(), &down.sql(), mode) {
         return Ok(vec![Finding {
             error: true,
             code: "down",

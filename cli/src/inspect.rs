@@ -109,7 +109,7 @@ fn print_status(args: &DbArgs, migrations: &driftless::Migrations, status: &Stat
     let current = match status.current {
         None => "none applied".to_string(),
         Some(v) => match migrations.get(v) {
-            Some(m) => format!("{v} ({})", m.file),
+            Some(m) => format!("{v} ({})", m.up.file),
             None => format!("{v} (not in {})", args.dir.dir.display()),
         },
     };

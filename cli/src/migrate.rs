@@ -147,12 +147,12 @@ fn destructive_downs(migrations: &Migrations, status: &driftless::Status, to: u6
         let Some(m) = migrations.get(a.version) else {
             continue;
         };
-        let (Some(down), Some(file)) = (&m.down, &m.down_file) else {
+        let Some(down) = &m.down else {
             continue;
         };
-        for l in lint(down, &empty, &empty, None) {
+        for l in lint(&down.sql(), &empty, &empty, None) {
             if matches!(l.kind, LintKind::DropTable | LintKind::DropColumn) {
-                out.push(format!("{file}:{}: {}", l.line, l.message));
+                out.push(format!("{}:{}: {}", down.file, l.line, l.message));
             }
         }
     }

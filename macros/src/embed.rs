@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use driftless_migrations::discover;
-use driftless_migrations::error::display_path;
+use driftless_migrations::{Layout, Script, discover};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::LitStr;
@@ -31,22 +30,20 @@ pub fn embed(input: TokenStream) -> TokenStream {
     };
     let items = set.migrations.iter().map(|m| {
         let version = m.version;
-        let name = &m.name;
-        let file = display_path(&m.up.path);
-        let up = include(&m.up.path);
-        let (down, down_file) = match &m.down {
+        let name = m.name.as_ref();
+        let up = script(&m.up);
+        let down = match &m.down {
             Some(d) => {
-                let text = include(&d.path);
-                let shown = display_path(&d.path);
-                (
-                    quote!(::core::option::Option::Some(::driftless::__private::Cow::Borrowed(#text))),
-                    quote!(::core::option::Option::Some(::driftless::__private::Cow::Borrowed(#shown))),
-                )
+                let d = script(d);
+                quote!(::core::option::Option::Some(#d))
             }
-            None => (
-                quote!(::core::option::Option::None),
-                quote!(::core::option::Option::None),
-            ),
+            None => quote!(::core::option::Option::None),
+        };
+        let layout = match m.layout {
+            Layout::Simple => quote!(Simple),
+            Layout::Reversible => quote!(Reversible),
+            Layout::Diesel => quote!(Diesel),
+            Layout::Refinery => quote!(Refinery),
         };
         let no_transaction = m.no_transaction;
         let checksum = m.checksum.iter();
@@ -54,10 +51,9 @@ pub fn embed(input: TokenStream) -> TokenStream {
             ::driftless::Migration {
                 version: #version,
                 name: ::driftless::__private::Cow::Borrowed(#name),
-                file: ::driftless::__private::Cow::Borrowed(#file),
-                up: ::driftless::__private::Cow::Borrowed(#up),
+                layout: ::driftless::Layout::#layout,
+                up: #up,
                 down: #down,
-                down_file: #down_file,
                 no_transaction: #no_transaction,
                 checksum: [#(#checksum),*],
             }
@@ -65,6 +61,20 @@ pub fn embed(input: TokenStream) -> TokenStream {
     });
     quote! {
         ::driftless::Migrations::from_static(&[#(#items),*])
+    }
+}
+
+/// A script as `static` data: its file as shown, and its text through
+/// `include_str!`, so rustc tracks the file.
+fn script(s: &Script) -> TokenStream {
+    let file = s.file.as_ref();
+    let text = include(s.location());
+    quote! {
+        ::driftless::Script {
+            file: ::driftless::__private::Cow::Borrowed(#file),
+            path: ::core::option::Option::None,
+            raw: ::driftless::__private::Cow::Borrowed(#text),
+        }
     }
 }
 

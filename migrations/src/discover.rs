@@ -3,21 +3,56 @@
 //! One resolver serves the build script, the derive, `embed_migrations!` and
 //! the command line, so they can never disagree about what the migrations are.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, display_path};
 
-/// One SQL file of a migration, as text normalized for every platform.
+/// One SQL file of a migration: its text as written, and where it is.
+///
+/// `embed_migrations!` builds these as `static` data, so the fields are
+/// public and borrow `'static` text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Script {
-    /// Where the file is.
-    pub path: PathBuf,
-    /// Its text, with a leading UTF-8 BOM dropped and CRLF turned into LF.
-    pub sql: String,
+    /// The file as users know it: relative to the crate being built when it
+    /// lies inside it, e.g. `migrations/0001_create_games.sql`.
+    pub file: Cow<'static, str>,
+    /// Where the file is, for a set read from a directory (`None` for one
+    /// embedded in a binary).
+    pub path: Option<PathBuf>,
+    /// The text as written, byte for byte (what sqlx checksums).
+    pub raw: Cow<'static, str>,
+}
+
+impl Script {
+    /// The text SQLite runs and driftless checksums: a leading UTF-8 BOM
+    /// dropped and CRLF turned into LF, so a Windows checkout runs and
+    /// checksums as a Unix one. Line numbers are the file's.
+    ///
+    /// ```
+    /// use driftless_migrations::Script;
+    /// let s = Script { file: "0001_a.sql".into(), path: None, raw: "\u{feff}SELECT 1;\r\n".into() };
+    /// assert_eq!(s.sql(), "SELECT 1;\n");
+    /// ```
+    pub fn sql(&self) -> Cow<'_, str> {
+        let text = self.raw.strip_prefix('\u{feff}').unwrap_or(&self.raw);
+        if text.contains("\r\n") {
+            Cow::Owned(text.replace("\r\n", "\n"))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
+    /// The path errors name: the file on disk, else the file as shown.
+    pub fn location(&self) -> &Path {
+        self.path
+            .as_deref()
+            .unwrap_or_else(|| Path::new(self.file.as_ref()))
+    }
 }
 
 /// The layout a migration was found in.
@@ -34,12 +69,14 @@ pub enum Layout {
 }
 
 /// One migration: its version, name, up script and optional down script.
+/// The one migration type: discovery, `embed_migrations!` (as `static`
+/// data), the build script, the runtime and the command line all use it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Migration {
     /// The version, compared numerically.
     pub version: u64,
     /// The description part of the file name, e.g. `create_games`.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// The layout it was found in.
     pub layout: Layout,
     /// The up script.
@@ -48,16 +85,17 @@ pub struct Migration {
     pub down: Option<Script>,
     /// Whether the first line asks to run outside a transaction.
     pub no_transaction: bool,
-    /// SHA-256 of the normalized up script.
+    /// SHA-256 of the up script's [`Script::sql`].
     pub checksum: [u8; 32],
 }
 
 impl Migration {
     /// The file name users know this migration by (the diesel folder's name for diesel).
     pub fn file_name(&self) -> String {
+        let path = self.up.location();
         let path = match self.layout {
-            Layout::Diesel => self.up.path.parent().unwrap_or(&self.up.path),
-            _ => &self.up.path,
+            Layout::Diesel => path.parent().unwrap_or(path),
+            _ => path,
         };
         path.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -83,7 +121,7 @@ impl MigrationSet {
     /// Every file the set was read from (up and down scripts), for rebuild tracking.
     pub fn files(&self) -> impl Iterator<Item = &Path> {
         self.migrations.iter().flat_map(|m| {
-            std::iter::once(m.up.path.as_path()).chain(m.down.as_ref().map(|d| d.path.as_path()))
+            std::iter::once(m.up.location()).chain(m.down.as_ref().map(Script::location))
         })
     }
 }
@@ -101,7 +139,7 @@ impl MigrationSet {
 /// std::fs::write(dir.path().join("0001_create_t.sql"), "CREATE TABLE t (id INTEGER PRIMARY KEY);").unwrap();
 /// std::fs::write(dir.path().join("README.md"), "ignored").unwrap();
 /// let set = driftless_migrations::discover(dir.path()).unwrap();
-/// let names: Vec<_> = set.migrations.iter().map(|m| (m.version, m.name.as_str())).collect();
+/// let names: Vec<_> = set.migrations.iter().map(|m| (m.version, m.name.as_ref())).collect();
 /// assert_eq!(names, [(1, "create_t"), (2, "add_score")]);
 /// ```
 pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
@@ -144,7 +182,11 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
             Some(m) if m.layout == Layout::Reversible && m.name == name && m.down.is_none() => {
                 m.down = Some(script)
             }
-            _ => return Err(Error::DownWithoutUp { path: script.path }),
+            _ => {
+                return Err(Error::DownWithoutUp {
+                    path: script.location().to_path_buf(),
+                });
+            }
         }
     }
     Ok(MigrationSet {
@@ -176,8 +218,8 @@ fn insert(ups: &mut BTreeMap<u64, Migration>, m: Migration) -> Result<()> {
     if let Some(existing) = ups.get(&m.version) {
         return Err(Error::DuplicateVersion {
             version: m.version,
-            first: existing.up.path.clone(),
-            second: m.up.path,
+            first: existing.up.location().to_path_buf(),
+            second: m.up.location().to_path_buf(),
         });
     }
     ups.insert(m.version, m);
@@ -191,14 +233,16 @@ fn migration(
     up: Script,
     down: Option<Script>,
 ) -> Migration {
-    let first_line = up.sql.lines().next().unwrap_or("").trim();
+    let sql = up.sql();
+    let first_line = sql.lines().next().unwrap_or("").trim();
     let no_transaction =
         first_line == "-- driftless:no-transaction" || first_line == "-- no-transaction";
+    let checksum = checksum(&sql);
     Migration {
         version,
-        name,
+        name: Cow::Owned(name),
         layout,
-        checksum: checksum(&up.sql),
+        checksum,
         up,
         down,
         no_transaction,
@@ -303,8 +347,9 @@ fn read_script(path: &Path) -> Result<Script> {
         path: path.to_path_buf(),
     })?;
     Ok(Script {
-        path: path.to_path_buf(),
-        sql: normalize(&text),
+        file: Cow::Owned(display_path(path)),
+        path: Some(path.to_path_buf()),
+        raw: Cow::Owned(text),
     })
 }
 
@@ -345,7 +390,7 @@ mod tests {
     fn versions(set: &MigrationSet) -> Vec<(u64, String, Layout, bool)> {
         set.migrations
             .iter()
-            .map(|m| (m.version, m.name.clone(), m.layout, m.down.is_some()))
+            .map(|m| (m.version, m.name.to_string(), m.layout, m.down.is_some()))
             .collect()
     }
 
@@ -382,7 +427,7 @@ mod tests {
             ]
         );
         let down = set.migrations[0].down.as_ref().expect("down");
-        assert_eq!(down.sql, "DROP TABLE t;");
+        assert_eq!(down.sql(), "DROP TABLE t;");
     }
 
     #[test]
@@ -495,8 +540,11 @@ mod tests {
         let a = discover(unix.path()).expect("unix");
         let b = discover(windows.path()).expect("windows");
         assert_eq!(a.migrations[0].checksum, b.migrations[0].checksum);
-        assert_eq!(a.migrations[0].up.sql, b.migrations[0].up.sql);
+        assert_eq!(a.migrations[0].up.sql(), b.migrations[0].up.sql());
         assert!(b.migrations[0].no_transaction);
+        // the text as written is kept: sqlx checksums it
+        assert!(b.migrations[0].up.raw.starts_with('\u{feff}'));
+        assert!(b.migrations[0].up.raw.ends_with("\r\n"));
     }
 
     #[test]

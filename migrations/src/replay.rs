@@ -227,14 +227,14 @@ fn creator_of(set: &MigrationSet, view: &str) -> Option<std::path::PathBuf> {
         .iter()
         .rev()
         .find(|m| {
-            split(&m.up.sql).iter().any(|s| {
+            split(&m.up.sql()).iter().any(|s| {
                 (s.starts_with(&["CREATE", "VIEW"]) || s.starts_with(&["CREATE", "TEMP", "VIEW"]))
                     && s.keywords
                         .iter()
                         .any(|k| k.trim_matches('"').eq_ignore_ascii_case(view))
             })
         })
-        .map(|m| m.up.path.clone())
+        .map(|m| m.up.location().to_path_buf())
 }
 
 /// Runs one migration's up script: in a transaction unless it opted out.
@@ -247,7 +247,7 @@ pub fn run_migration(conn: &Connection, m: &Migration) -> Result<()> {
     } else {
         Transaction::Own
     };
-    run_script(conn, &m.up.path, &m.up.sql, mode)
+    run_script(conn, m.up.location(), &m.up.sql(), mode)
 }
 
 /// Runs a script statement by statement, so that a failure names its line.

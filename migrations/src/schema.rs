@@ -421,7 +421,7 @@ impl Source {
                 .iter()
                 .map(|m| SourceMigration {
                     version: m.version,
-                    name: m.name.clone(),
+                    name: m.name.to_string(),
                     file: m.file_name(),
                     checksum: m.checksum_hex(),
                 })

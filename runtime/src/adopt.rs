@@ -5,7 +5,8 @@ use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha384};
 
 use crate::error::{Error, Result};
-use crate::set::{Migration, Migrations};
+use crate::set::Migrations;
+use driftless_migrations::Migration;
 use crate::history::{self, table_exists, version_from};
 
 /// The history tables of sqlx, diesel and refinery, which `verify` leaves out.
@@ -201,13 +202,14 @@ fn matches(tool: &'static str, f: &Foreign, m: &Migration) -> Result<()> {
         reason,
     };
     if let Some(recorded) = &f.checksum {
-        let raw = Sha384::digest(m.up.as_bytes());
-        let normalized =
-            Sha384::digest(driftless_migrations::discover::normalize(&m.up).as_bytes());
+        // sqlx checksums the file as written; a checkout that changed its
+        // line endings since still counts as the same migration
+        let raw = Sha384::digest(m.up.raw.as_bytes());
+        let normalized = Sha384::digest(m.up.sql().as_bytes());
         if recorded.as_slice() != raw.as_slice() && recorded.as_slice() != normalized.as_slice() {
             return Err(mismatch(format!(
                 "{} changed since {tool} applied it (checksum differs)",
-                m.file
+                m.up.file
             )));
         }
     }
@@ -216,7 +218,7 @@ fn matches(tool: &'static str, f: &Foreign, m: &Migration) -> Result<()> {
         if simple(name) != simple(&m.name) {
             return Err(mismatch(format!(
                 "{tool} recorded `{name}`, but the file is {}",
-                m.file
+                m.up.file
             )));
         }
     }

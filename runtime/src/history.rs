@@ -6,7 +6,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Error, Recorded, Result};
-use crate::set::Migration;
+use driftless_migrations::Migration;
 
 /// The history table: one row a migration applied.
 ///

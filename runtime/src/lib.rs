@@ -75,7 +75,8 @@ pub use model::{Insert, Model};
 /// The rusqlite driftless is built on: use it to open connections, so that
 /// its types are the ones the generated code expects.
 pub use rusqlite;
-pub use set::{Migration, Migrations};
+pub use driftless_migrations::{Layout, Migration, Script};
+pub use set::Migrations;
 pub use history::{Applied, HISTORY_TABLE};
 pub use status::Status;
 

@@ -9,13 +9,13 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use driftless_migrations::discover::normalize;
 use driftless_migrations::replay::{Transaction, run_script};
 use driftless_migrations::split::split;
 use rusqlite::{Connection, MAIN_DB};
 
 use crate::error::{Error, Result};
-use crate::set::{Migration, Migrations};
+use crate::set::Migrations;
+use driftless_migrations::Migration;
 use crate::history;
 
 /// Where to put a backup taken before migrating; see [`Options`].
@@ -173,7 +173,7 @@ impl Migrations {
             };
             let Some(m) = self.get(version) else { break };
             if let Some(took) = apply(conn, m, options)? {
-                report.ran.push((m.version, m.file.to_string(), took));
+                report.ran.push((m.version, m.up.file.to_string(), took));
             }
         }
         Ok(report)
@@ -245,7 +245,7 @@ impl Migrations {
         if let Some(m) = to_undo.iter().find(|m| m.down.is_none()) {
             return Err(Error::MissingDown {
                 version: m.version,
-                file: m.file.to_string(),
+                file: m.up.file.to_string(),
             });
         }
         let mut report = Report::default();
@@ -255,7 +255,9 @@ impl Migrations {
         report.backup = take_backup(conn, &options.backup)?;
         for m in to_undo {
             if let Some(took) = undo(conn, m)? {
-                report.ran.push((m.version, down_file(m), took));
+                // a downgrade checked that every down script exists
+                let file = m.down.as_ref().map_or(&m.up.file, |d| &d.file);
+                report.ran.push((m.version, file.to_string(), took));
             }
         }
         Ok(report)
@@ -366,7 +368,7 @@ fn under_write_lock<T>(
                     let _ = conn.execute_batch("ROLLBACK");
                     return Err(Error::CommitFailed {
                         version: m.version,
-                        file: m.file.to_string(),
+                        file: m.up.file.to_string(),
                         message: driftless_migrations::replay::sqlite_message(e),
                     });
                 }
@@ -403,8 +405,8 @@ fn still_pending(conn: &Connection, m: &Migration, options: &Options) -> Result<
 /// Applies `m` if it is still pending under the write lock; returns how
 /// long it took, or `None` when another migrator was first.
 fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<Duration>> {
-    let sql = normalize(&m.up);
-    let path = Path::new(m.file.as_ref());
+    let sql = m.up.sql();
+    let path = m.up.location();
     if m.no_transaction {
         return apply_outside_transaction(conn, m, options, path, &sql);
     }
@@ -453,7 +455,7 @@ fn apply_outside_transaction(
         // its first statements took effect and cannot be undone: leave the row unfinished
         return Err(Error::PartlyApplied {
             version: m.version,
-            file: m.file.to_string(),
+            file: m.up.file.to_string(),
             source: Box::new(e),
         });
     }
@@ -478,11 +480,10 @@ fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
     let Some(down) = &m.down else {
         return Err(Error::MissingDown {
             version: m.version,
-            file: m.file.to_string(),
+            file: m.up.file.to_string(),
         });
     };
-    let sql = normalize(down);
-    let file = down_file(m);
+    let sql = down.sql();
     let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
     under_write_lock(conn, m, fk_off, || {
         let started = Instant::now();
@@ -490,18 +491,12 @@ fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
         if recorded == 0 {
             return Ok(None);
         }
-        run_script(conn, Path::new(&file), &sql, Transaction::Caller)?;
+        run_script(conn, down.location(), &sql, Transaction::Caller)?;
         if fk_off {
             foreign_key_check(conn, m)?;
         }
         Ok(Some(started.elapsed()))
     })
-}
-
-fn down_file(m: &Migration) -> String {
-    m.down_file
-        .as_deref()
-        .map_or_else(|| format!("{} (down)", m.file), str::to_string)
 }
 
 fn millis(d: Duration) -> i64 {
@@ -522,7 +517,7 @@ fn foreign_key_check(conn: &Connection, m: &Migration) -> Result<()> {
     }
     Err(Error::ForeignKeyViolation {
         version: m.version,
-        file: m.file.to_string(),
+        file: m.up.file.to_string(),
         violations,
     })
 }

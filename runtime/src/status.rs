@@ -104,7 +104,7 @@ impl Migrations {
                 None => status.unknown.push(a.clone()),
                 Some(m) if a.checksum != m.checksum => status.modified.push((
                     m.version,
-                    m.file.to_string(),
+                    m.up.file.to_string(),
                     hex(&a.checksum),
                     m.checksum_hex(),
                 )),
@@ -116,7 +116,7 @@ impl Migrations {
         }
         for m in self.iter() {
             if !applied.iter().any(|a| a.version == m.version) {
-                let entry = (m.version, m.file.to_string());
+                let entry = (m.version, m.up.file.to_string());
                 if status.current.is_some_and(|c| m.version < c) {
                     status.out_of_order.push(entry.clone());
                 }

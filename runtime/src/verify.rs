@@ -1,10 +1,7 @@
 //! Comparing a live database with the schema its applied migrations produce.
 
-use std::path::Path;
-
 use driftless_migrations::diff::{Difference, diff};
-use driftless_migrations::discover::normalize;
-use driftless_migrations::replay::{Transaction, run_script, sandbox};
+use driftless_migrations::replay::{run_migration, sandbox};
 use driftless_migrations::schema::Schema;
 use rusqlite::Connection;
 
@@ -71,17 +68,14 @@ impl Migrations {
         Ok((expected, live))
     }
 
-    /// The schema these versions produce, replayed in an in-memory sandbox.
+    /// The schema these versions produce, replayed in an in-memory sandbox
+    /// by the engine, as at build time.
     pub(crate) fn schema_after(&self, versions: impl Iterator<Item = u64>) -> Result<Schema> {
         let conn = sandbox()?;
         for version in versions {
-            let Some(m) = self.get(version) else { continue };
-            let mode = if m.no_transaction {
-                Transaction::None
-            } else {
-                Transaction::Own
-            };
-            run_script(&conn, Path::new(m.file.as_ref()), &normalize(&m.up), mode)?;
+            if let Some(m) = self.get(version) {
+                run_migration(&conn, m)?;
+            }
         }
         Ok(Schema::read(&conn)?)
     }

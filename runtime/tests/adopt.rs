@@ -156,7 +156,7 @@ impl Project {
             status.pending,
             [(
                 newer,
-                migrations.get(newer).expect("newer").file.to_string()
+                migrations.get(newer).expect("newer").up.file.to_string()
             )]
         );
         assert!(status.problem().is_none(), "{tool}: {status:?}");
@@ -264,6 +264,26 @@ fn adopts_sqlx() {
         "{:?}",
         status.applied[0]
     );
+}
+
+/// [`GAMES`] as a Windows checkout writes it.
+const GAMES_CRLF: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\r\n";
+/// SHA-384 of [`GAMES_CRLF`], computed as above.
+const GAMES_CRLF_SHA384: &str = "c0b143a2be82064288b3945a9efddb025827f2e2a6e05915195459aca9b1b47880f4b95c245b2a0c2bf573f787e95052";
+
+#[test]
+fn adopts_sqlx_history_of_a_crlf_file_read_from_the_directory() {
+    // the directory's copy of a migration once held normalized text while
+    // embed_migrations! kept the file as written: sqlx's checksum of the
+    // CRLF file matched the embedded set and not the directory, so
+    // `driftless adopt` refused a history the app itself accepted
+    let mut p = Project::new(&[("20240101120000_create_games.sql", GAMES_CRLF)]);
+    p.run(SQLX_TABLE);
+    p.run(GAMES_CRLF);
+    sqlx_record(&p, SQLX_V1, "create games", GAMES_CRLF_SHA384);
+    let migrations = p.migrations();
+    let adopted = migrations.adopt(&mut p.conn).expect("adopt");
+    assert_eq!(adopted.versions, [SQLX_V1]);
 }
 
 /// A diesel project: one folder per migration, with down scripts.

@@ -386,7 +386,7 @@ fn attribute(set: &MigrationSet, found: &mut [(Difference, Subject)]) {
         for ((difference, subject), before) in found.iter_mut().zip(last.iter_mut()) {
             let now = state(&conn, subject);
             if now != *before {
-                difference.migration = Some(m.up.path.clone());
+                difference.migration = Some(m.up.location().to_path_buf());
                 difference.verb = match (&before, &now) {
                     (None, _) => "created by",
                     (_, None) => "dropped by",
