@@ -1765,8 +1765,8 @@ fn diff_after_a_hand_patch() {
         .code(1)
         .out("app.db differs from its applied migrations")
         .out("column `games.paused_at` is in the database, but no applied migration creates it")
-        .out("ALTER TABLE \"games\" ADD COLUMN paused_at DATETIME;")
-        .out("ALTER TABLE \"games\" DROP COLUMN \"paused_at\";");
+        .out("ALTER TABLE games ADD COLUMN paused_at DATETIME;")
+        .out("ALTER TABLE games DROP COLUMN paused_at;");
     let doc = p.db_cmd("diff", &["--format", "json"]).code(1).json();
     let differences = doc["differences"].as_array().expect("differences");
     assert_eq!(differences.len(), 1);
@@ -1778,11 +1778,11 @@ fn diff_after_a_hand_patch() {
     assert_eq!(differences[0]["destructive"], true);
     assert_eq!(
         doc["keep_sql"],
-        "ALTER TABLE \"games\" ADD COLUMN paused_at DATETIME;"
+        "ALTER TABLE games ADD COLUMN paused_at DATETIME;"
     );
     assert_eq!(
         doc["revert_sql"],
-        "ALTER TABLE \"games\" DROP COLUMN \"paused_at\";"
+        "ALTER TABLE games DROP COLUMN paused_at;"
     );
 }
 
@@ -1801,7 +1801,7 @@ fn diff_write_keeps_the_patch_as_a_migration() {
     let written =
         fs::read_to_string(p.path(DIR).join("0002_keep_patch.sql")).expect("read new migration");
     assert!(
-        written.contains("ALTER TABLE \"games\" ADD COLUMN paused_at DATETIME;"),
+        written.contains("ALTER TABLE games ADD COLUMN paused_at DATETIME;"),
         "{written}"
     );
     assert_eq!(versions(&p.conn()), [1, 2]);
@@ -1837,7 +1837,7 @@ fn diff_write_json_prints_one_document() {
     let doc = run.code(0).json();
     assert_eq!(
         doc["keep_sql"],
-        "ALTER TABLE \"games\" ADD COLUMN paused_at DATETIME;"
+        "ALTER TABLE games ADD COLUMN paused_at DATETIME;"
     );
     run.err("wrote migrations/0002_keep_patch.sql")
         .err("recorded version 2 as applied in app.db");

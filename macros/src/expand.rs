@@ -126,9 +126,9 @@ fn model_def(input: &Input<'_>) -> (ModelDef, Vec<usize>) {
     (model, mapped)
 }
 
-/// SQL identifiers are quoted so that any column name works.
+/// SQL identifiers as the engine spells them (quoted where a bare name could be misread).
 fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    driftless_migrations::scan::quote(name)
 }
 
 /// How the generated code reads and writes a field.

@@ -5,6 +5,7 @@
 //! derive only turns each [`Problem`] into an error at the right span.
 
 use crate::rust_type::{FieldType, RustKind};
+use crate::scan::quote;
 use crate::schema::{Affinity, Column, Relation, Schema, Snapshot, Table};
 
 /// A struct as the derive sees it, after its attributes are parsed.
@@ -353,43 +354,11 @@ fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem
     }
 }
 
-/// A name as SQL spells it: bare when that is unambiguous, else quoted.
-fn sql_ident(name: &str) -> String {
-    // SQLite's keywords (sqlite.org/lang_keywords.html): any of them may be
-    // refused as a bare name somewhere, so they are always quoted
-    const KEYWORDS: &str = "abort action add after all alter always analyze and as asc attach \
-        autoincrement before begin between by cascade case cast check collate column commit \
-        conflict constraint create cross current current_date current_time current_timestamp \
-        database default deferrable deferred delete desc detach distinct do drop each else end \
-        escape except exclude exclusive exists explain fail filter first following for foreign \
-        from full generated glob group groups having if ignore immediate in index indexed \
-        initially inner insert instead intersect into is isnull join key last left like limit \
-        match materialized natural no not nothing notnull null nulls of offset on or order \
-        others outer over partition plan pragma preceding primary query raise range recursive \
-        references regexp reindex release rename replace restrict returning right rollback row \
-        rows savepoint select set table temp temporary then ties to transaction trigger \
-        unbounded union unique update using vacuum values view virtual when where window with \
-        without";
-    let simple = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !KEYWORDS
-            .split_whitespace()
-            .any(|k| k.eq_ignore_ascii_case(name));
-    if simple {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
-}
-
 fn add_column_sql(table: &str, field: &FieldDef) -> String {
     let kind = field.kind();
     let ty = kind.sql_type().unwrap_or("<type>");
-    let column = sql_ident(&field.column);
-    let table = sql_ident(table);
+    let column = quote(&field.column);
+    let table = quote(table);
     if field.ty.optional {
         return format!("ALTER TABLE {table} ADD COLUMN {column} {ty};");
     }

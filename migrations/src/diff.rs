@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::scan::{list_items, significant};
+use crate::scan::{list_items, quote, significant};
 use crate::schema::{Column, Schema, Table};
 
 /// What kind of object differs, and how.
@@ -84,7 +84,7 @@ impl Sides<'static> {
 /// let live = schema("CREATE TABLE games (id INTEGER PRIMARY KEY)");
 /// let diffs = diff(&expected, &live);
 /// assert_eq!(diffs.len(), 1);
-/// assert_eq!(diffs[0].fix, "ALTER TABLE \"games\" ADD COLUMN winners JSON;");
+/// assert_eq!(diffs[0].fix, "ALTER TABLE games ADD COLUMN winners JSON;");
 /// ```
 pub fn diff(expected: &Schema, live: &Schema) -> Vec<Difference> {
     diff_sides(expected, live, &Sides::DATABASE)
@@ -172,11 +172,6 @@ fn pairs<T>(items: &[T], f: impl Fn(&T) -> (&String, &String)) -> Vec<(String, S
             (a.clone(), b.clone())
         })
         .collect()
-}
-
-/// `"name"`, quoted for SQL.
-pub fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Compares one table; returns whether it needs a rebuild (and pushed that).
@@ -607,10 +602,7 @@ mod tests {
         );
         assert_eq!(diffs.len(), 1);
         assert_eq!(diffs[0].kind, DiffKind::MissingColumn);
-        assert_eq!(
-            diffs[0].fix,
-            "ALTER TABLE \"games\" ADD COLUMN winners JSON;"
-        );
+        assert_eq!(diffs[0].fix, "ALTER TABLE games ADD COLUMN winners JSON;");
     }
 
     #[test]
@@ -678,7 +670,7 @@ mod tests {
             "CREATE TABLE t (a INTEGER)",
         );
         assert!(
-            diffs[0].fix.contains("CREATE TABLE \"t__driftless_new\""),
+            diffs[0].fix.contains("CREATE TABLE t__driftless_new"),
             "{}",
             diffs[0].fix
         );
@@ -731,9 +723,6 @@ mod tests {
             "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'x');",
         );
         assert_eq!(diffs.len(), 1);
-        assert_eq!(
-            diffs[0].fix,
-            r#"ALTER TABLE "games" ADD COLUMN winners JSON;"#
-        );
+        assert_eq!(diffs[0].fix, "ALTER TABLE games ADD COLUMN winners JSON;");
     }
 }

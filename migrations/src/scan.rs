@@ -220,6 +220,49 @@ pub fn list_items(sql: &str) -> Vec<&str> {
     items
 }
 
+/// SQLite's keywords (sqlite.org/lang_keywords.html): any of them may be
+/// refused as a bare name somewhere, so they are always quoted.
+const KEYWORDS: &str = "abort action add after all alter always analyze and as asc attach \
+    autoincrement before begin between by cascade case cast check collate column commit \
+    conflict constraint create cross current current_date current_time current_timestamp \
+    database default deferrable deferred delete desc detach distinct do drop each else end \
+    escape except exclude exclusive exists explain fail filter first following for foreign \
+    from full generated glob group groups having if ignore immediate in index indexed \
+    initially inner insert instead intersect into is isnull join key last left like limit \
+    match materialized natural no not nothing notnull null nulls of offset on or order \
+    others outer over partition plan pragma preceding primary query raise range recursive \
+    references regexp reindex release rename replace restrict returning right rollback row \
+    rows savepoint select set table temp temporary then ties to transaction trigger \
+    unbounded union unique update using vacuum values view virtual when where window with \
+    without";
+
+/// A name as SQL spells it: bare when that is unambiguous, else in double
+/// quotes. The one quoting of driftless: the derive's suggestions, the
+/// generated SQL and `diff`'s fixes all spell names through it.
+///
+/// ```
+/// use driftless_migrations::scan::quote;
+/// assert_eq!(quote("games"), "games");
+/// assert_eq!(quote("order"), "\"order\"");
+/// assert_eq!(quote("full name"), "\"full name\"");
+/// assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+/// ```
+pub fn quote(name: &str) -> String {
+    let simple = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS
+            .split_whitespace()
+            .any(|k| k.eq_ignore_ascii_case(name));
+    if simple {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 /// # impl Model for Player {
 /// #     const TABLE: &'static str = "players";
 /// #     const COLUMNS: &'static [&'static str] = &["name"];
-/// #     const SELECT: &'static str = "SELECT \"name\" FROM \"players\"";
+/// #     const SELECT: &'static str = "SELECT name FROM players";
 /// #     fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> { Ok(Player { name: row.get("name")? }) }
 /// # }
 /// let conn = rusqlite::Connection::open_in_memory()?;
@@ -49,11 +49,11 @@ pub trait Model: Sized {
 /// # impl Model for Player {
 /// #     const TABLE: &'static str = "players";
 /// #     const COLUMNS: &'static [&'static str] = &["id", "name"];
-/// #     const SELECT: &'static str = "SELECT \"id\", \"name\" FROM \"players\"";
+/// #     const SELECT: &'static str = "SELECT id, name FROM players";
 /// #     fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> { Ok(Player { id: row.get("id")?, name: row.get("name")? }) }
 /// # }
 /// # impl Insert for Player {
-/// #     const INSERT: &'static str = "INSERT INTO \"players\" (\"id\", \"name\") VALUES (?1, ?2)";
+/// #     const INSERT: &'static str = "INSERT INTO players (id, name) VALUES (?1, ?2)";
 /// #     fn insert(&self, conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
 /// #         conn.execute(Self::INSERT, rusqlite::params![self.id, self.name])?; Ok(conn.last_insert_rowid())
 /// #     }

@@ -29,7 +29,7 @@ impl Migrations {
     /// migrations.upgrade(&mut conn)?;
     /// conn.execute_batch("ALTER TABLE games ADD COLUMN paused_at DATETIME")?; // patched by hand
     /// let diffs = migrations.verify(&conn)?;
-    /// assert_eq!(diffs[0].fix, r#"ALTER TABLE "games" DROP COLUMN "paused_at";"#);
+    /// assert_eq!(diffs[0].fix, "ALTER TABLE games DROP COLUMN paused_at;");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verify(&self, conn: &Connection) -> Result<Vec<Difference>> {
@@ -54,7 +54,7 @@ impl Migrations {
     /// migrations.upgrade(&mut conn)?;
     /// conn.execute_batch("ALTER TABLE games ADD COLUMN paused_at DATETIME")?;
     /// let (expected, live) = migrations.schemas(&conn)?;
-    /// assert_eq!(diff(&live, &expected)[0].fix, r#"ALTER TABLE "games" ADD COLUMN paused_at DATETIME;"#);
+    /// assert_eq!(diff(&live, &expected)[0].fix, "ALTER TABLE games ADD COLUMN paused_at DATETIME;");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn schemas(&self, conn: &Connection) -> Result<(Schema, Schema)> {

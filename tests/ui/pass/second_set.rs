@@ -16,6 +16,6 @@ pub struct PlayerName {
 
 fn main() {
     assert_eq!(Record::TABLE, "records");
-    assert_eq!(<Record as Insert>::INSERT, r#"INSERT INTO "records" ("id", "title") VALUES (?1, ?2)"#);
+    assert_eq!(<Record as Insert>::INSERT, "INSERT INTO records (id, title) VALUES (?1, ?2)");
     assert_eq!(PlayerName::COLUMNS, ["name"]);
 }

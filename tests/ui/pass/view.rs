@@ -10,5 +10,5 @@ pub struct FinishedGame {
 }
 
 fn main() {
-    assert_eq!(FinishedGame::SELECT, r#"SELECT "id", "name", "completed_at" FROM "finished_games""#);
+    assert_eq!(FinishedGame::SELECT, "SELECT id, name, completed_at FROM finished_games");
 }
