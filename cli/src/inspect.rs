@@ -84,10 +84,10 @@ pub fn status(args: &DbArgs, format: Format, style: &Style) -> CliResult {
             "database": args.db.display().to_string(),
             "current": status.current,
             "latest": migrations.latest(),
-            "pending": status.pending.iter().map(|(v, f)| json!({"version": v, "file": f})).collect::<Vec<_>>(),
+            "pending": status.pending.iter().map(|p| json!({"version": p.version, "file": p.file})).collect::<Vec<_>>(),
             "unknown": status.unknown.iter().map(|a| json!({"version": a.version, "name": a.name, "applied_at": a.applied_at})).collect::<Vec<_>>(),
-            "modified": status.modified.iter().map(|(v, f, was, now)| json!({"version": v, "file": f, "checksum_applied": was, "checksum_now": now})).collect::<Vec<_>>(),
-            "out_of_order": status.out_of_order.iter().map(|(v, f)| json!({"version": v, "file": f})).collect::<Vec<_>>(),
+            "modified": status.modified.iter().map(|c| json!({"version": c.version, "file": c.file, "checksum_applied": c.checksum_applied, "checksum_now": c.checksum_now})).collect::<Vec<_>>(),
+            "out_of_order": status.out_of_order.iter().map(|p| json!({"version": p.version, "file": p.file})).collect::<Vec<_>>(),
             "unfinished": status.unfinished.iter().map(|a| a.version).collect::<Vec<_>>(),
             "problem": problem.as_ref().map(ToString::to_string),
         });
@@ -125,8 +125,8 @@ fn print_status(args: &DbArgs, migrations: &driftless::Migrations, status: &Stat
         vec!["pending".to_string(), status.pending.len().to_string()],
     ];
     println!("{}", table(&["", ""], &rows).trim_start());
-    for (v, file) in &status.pending {
-        println!("  {v}  {file}");
+    for p in &status.pending {
+        println!("  {}  {}", p.version, p.file);
     }
     if status.is_up_to_date() {
         println!("{}", style.good("up to date"));
@@ -142,7 +142,7 @@ pub fn history(args: &DbArgs, format: Format) -> CliResult {
         if migrations.get(version).is_none() {
             notes.push(format!("not in {}", args.dir.dir.display()));
         }
-        if status.modified.iter().any(|m| m.0 == version) {
+        if status.modified.iter().any(|c| c.version == version) {
             notes.push("file changed since".into());
         }
         if no_transaction {

@@ -27,11 +27,10 @@ pub fn upgrade(
     let migrations = migrations(&args.dir.dir)?;
     let mut conn = Connection::open(&args.db)?;
     let status = migrations.status(&conn)?;
-    let targets: Vec<(u64, String)> = status
+    let targets: Vec<&driftless::Pending> = status
         .pending
         .iter()
-        .filter(|(v, _)| to.is_none_or(|t| *v <= t))
-        .cloned()
+        .filter(|p| to.is_none_or(|t| p.version <= t))
         .collect();
     let mut options = Options {
         backup: backup_option(backup),
@@ -62,19 +61,22 @@ pub fn upgrade(
     if_cut_short(2);
     let total = targets.len();
     let mut applied = 0;
-    for (n, (version, file)) in targets.iter().enumerate() {
+    for (n, target) in targets.iter().enumerate() {
         // one call a migration, so that progress can be shown between them
-        let progress = Progress::start(style.terminal, format!("[{}/{total}] {file}", n + 1));
-        let result = migrations.upgrade_with(&mut conn, Some(*version), &options);
+        let progress = Progress::start(
+            style.terminal,
+            format!("[{}/{total}] {}", n + 1, target.file),
+        );
+        let result = migrations.upgrade_with(&mut conn, Some(target.version), &options);
         progress.stop();
         let report = result?;
         if let Some(path) = &report.backup {
             println!("backed up {} to {}", args.db.display(), shown(path));
             options.backup = Backup::None;
         }
-        for (_, file, took) in &report.ran {
+        for ran in &report.ran {
             applied += 1;
-            println!("applied {file} ({} ms)", took.as_millis());
+            println!("applied {} ({} ms)", ran.file, ran.took.as_millis());
         }
     }
     if_cut_short(0);
@@ -122,8 +124,8 @@ pub fn downgrade(
     if let Some(path) = &report.backup {
         println!("backed up {} to {}", args.db.display(), shown(path));
     }
-    for (_, file, took) in &report.ran {
-        println!("ran {file} ({} ms)", took.as_millis());
+    for ran in &report.ran {
+        println!("ran {} ({} ms)", ran.file, ran.took.as_millis());
     }
     println!(
         "{}",

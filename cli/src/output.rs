@@ -51,6 +51,15 @@ impl From<driftless::Error> for CliError {
             | driftless::Error::Backup { .. }
             | driftless::Error::BackupExists { .. }
             | driftless::Error::UnknownVersion { .. } => CliError::Usage(e.to_string()),
+            // the library's help names its API; here, the command line's
+            driftless::Error::OutOfOrder { .. } => CliError::Problem(format!(
+                "{e}\nhelp: on the command line: `driftless upgrade --allow-out-of-order`"
+            )),
+            driftless::Error::Unfinished { .. } | driftless::Error::PartlyApplied { .. } => {
+                CliError::Problem(format!(
+                    "{e}\nhelp: on the command line, `verify` is `driftless diff` and `stamp` is `driftless stamp`"
+                ))
+            }
             _ => CliError::Problem(e.to_string()),
         }
     }

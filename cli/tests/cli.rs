@@ -1437,7 +1437,8 @@ fn status_with_an_out_of_order_migration() {
     assert_eq!(doc["out_of_order"][0]["version"], 2);
     p.db_cmd("upgrade", &[])
         .code(1)
-        .err("older than the newest applied one");
+        .err("older than the newest applied one")
+        .err("help: on the command line: `driftless upgrade --allow-out-of-order`");
     assert_eq!(versions(&p.conn()), [1, 3]);
 }
 

@@ -298,18 +298,156 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            Error::Sqlite(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+/// Every message is whole (it includes the I/O or SQLite error's text), so
+/// `source()` is `None`: a report that walks the chain does not print it
+/// twice. The underlying error is in the variant's fields.
+impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         Error::Sqlite(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message of every variant, whole: what users read is the contract.
+    #[test]
+    fn every_message() {
+        let p = |s: &str| PathBuf::from(s);
+        let at = Position { line: 3, column: 1 };
+        let cases: Vec<(Error, &str)> = vec![
+            (
+                Error::MissingDirectory { dir: p("migrations") },
+                "migrations directory `migrations` does not exist\nhelp: create it and add a first migration, e.g. `migrations/0001_init.sql`",
+            ),
+            (
+                Error::Io {
+                    path: p("migrations/0001_a.sql"),
+                    source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+                },
+                "cannot read `migrations/0001_a.sql`: denied",
+            ),
+            (
+                Error::NotUtf8 { path: p("m/0001_a.sql") },
+                "migration `m/0001_a.sql` is not UTF-8\nhelp: save the file as UTF-8",
+            ),
+            (
+                Error::UnknownFile { path: p("m/notes.txt") },
+                "`m/notes.txt` is not a migration: expected `0001_name.sql`, `0001_name.up.sql`/`.down.sql`, `V1__name.sql`, or a diesel folder `2024-01-01-120000_name/up.sql`\nhelp: rename it, or move it out of the migrations directory",
+            ),
+            (
+                Error::MissingUp { dir: p("m/2024-01-01-000000_a") },
+                "diesel migration folder `m/2024-01-01-000000_a` has no `up.sql`",
+            ),
+            (
+                Error::DownWithoutUp { path: p("m/0002_b.down.sql") },
+                "`m/0002_b.down.sql` is a down migration without an up migration\nhelp: add the matching `.up.sql`, or delete the down file",
+            ),
+            (
+                Error::DuplicateVersion {
+                    version: 1,
+                    first: p("m/0001_a.sql"),
+                    second: p("m/0001_b.sql"),
+                },
+                "two migrations have version 1: `m/0001_a.sql` and `m/0001_b.sql`\nhelp: give one of them the next free version",
+            ),
+            (
+                Error::Statement {
+                    path: p("m/0002_b.sql"),
+                    at,
+                    token: Some(Position { line: 4, column: 9 }),
+                    statement: "CREATE TABLE b (".into(),
+                    message: "near \")\": syntax error".into(),
+                },
+                "migration `m/0002_b.sql` failed in the statement at line 3, column 1: near \")\": syntax error (at line 4, column 9)\n  statement: CREATE TABLE b (",
+            ),
+            (
+                Error::Forbidden {
+                    path: p("m/0002_b.sql"),
+                    at,
+                    statement: "ATTACH 'x.db' AS x;".into(),
+                    what: "ATTACH of a database file",
+                },
+                "migration `m/0002_b.sql` line 3: ATTACH of a database file is not allowed while migrations are replayed at build time\n  statement: ATTACH 'x.db' AS x;\nhelp: migrations replay in an in-memory sandbox that writes no file; move this step out of the migration",
+            ),
+            (
+                Error::OwnTransaction {
+                    path: p("m/0002_b.sql"),
+                    at,
+                    statement: "BEGIN;".into(),
+                },
+                "migration `m/0002_b.sql` line 3: `BEGIN;` manages a transaction, but driftless already runs each migration in one\nhelp: remove BEGIN/COMMIT, or put `-- driftless:no-transaction` on the first line",
+            ),
+            (
+                Error::BrokenView {
+                    view: "v".into(),
+                    created_in: Some(p("m/0001_a.sql")),
+                    message: "no such table: main.a".into(),
+                },
+                "view `v` (created in `m/0001_a.sql`) does not work on the schema the migrations produce: no such table: main.a\nhelp: a migration creates the view before what it selects from, or drops or renames it later; recreate the view in a new migration",
+            ),
+            (
+                Error::DuplicateSet {
+                    db: Some("records".into()),
+                },
+                "migration set `records` is registered twice in build.rs\nhelp: give each `driftless::build::migrations(..)` its own `.db(\"name\")`",
+            ),
+            (
+                Error::DuplicateSqlxSet,
+                "two migration sets call `.sqlx()` in build.rs, but sqlx's macros read one database\nhelp: keep `.sqlx()` on the set whose tables the crate's `sqlx::query!` calls use",
+            ),
+            (
+                Error::Snapshot {
+                    path: p("target/s.json"),
+                    message: "cannot read: gone".into(),
+                },
+                "schema snapshot `target/s.json`: cannot read: gone\nhelp: run `cargo clean -p` for this crate and build again",
+            ),
+            (
+                Error::SchemaRs {
+                    path: p("src/schema.rs"),
+                    dir: p("migrations"),
+                    problems: vec!["src/schema.rs:4: `games.x` is not a column of table `games` in the migrations".into()],
+                    regenerate: "driftless schema --diesel > src/schema.rs".into(),
+                },
+                "`src/schema.rs` does not match the schema the migrations in `migrations` produce:\n  src/schema.rs:4: `games.x` is not a column of table `games` in the migrations\nhelp: write it from the migrations with `driftless schema --diesel > src/schema.rs` (or add the migration the code expects)",
+            ),
+            (
+                Error::Sqlite(rusqlite::Error::InvalidQuery),
+                "SQLite error: Query is not read-only",
+            ),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for (error, expected) in cases {
+            assert_eq!(error.to_string(), expected);
+            assert!(std::error::Error::source(&error).is_none(), "{error}");
+            seen.insert(variant(&error));
+        }
+        assert_eq!(seen.len(), 16, "a case for every variant");
+    }
+
+    /// Which variant: a new variant fails to compile here until it has a case above.
+    fn variant(e: &Error) -> usize {
+        match e {
+            Error::MissingDirectory { .. } => 0,
+            Error::Io { .. } => 1,
+            Error::NotUtf8 { .. } => 2,
+            Error::UnknownFile { .. } => 3,
+            Error::MissingUp { .. } => 4,
+            Error::DownWithoutUp { .. } => 5,
+            Error::DuplicateVersion { .. } => 6,
+            Error::Statement { .. } => 7,
+            Error::Forbidden { .. } => 8,
+            Error::OwnTransaction { .. } => 9,
+            Error::BrokenView { .. } => 10,
+            Error::DuplicateSet { .. } => 11,
+            Error::DuplicateSqlxSet => 12,
+            Error::Snapshot { .. } => 13,
+            Error::SchemaRs { .. } => 14,
+            Error::Sqlite(_) => 15,
+        }
     }
 }

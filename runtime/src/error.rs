@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::status::{Changed, Pending};
+
 /// `Result` with the runtime's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -21,6 +23,17 @@ pub struct Recorded {
     pub name: String,
     /// When it was applied (UTC, ISO 8601).
     pub applied_at: String,
+}
+
+/// A row a migration left that violates a foreign key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The table of the row.
+    pub table: String,
+    /// Its rowid (`None` for a WITHOUT ROWID table).
+    pub rowid: Option<i64>,
+    /// The table it references, where no row matches.
+    pub parent: String,
 }
 
 /// Everything that can go wrong while migrating a database.
@@ -48,13 +61,13 @@ pub enum Error {
     },
     /// Applied migrations whose files changed since.
     Modified {
-        /// Each: version, file, checksum recorded, checksum of the file now.
-        modified: Vec<(u64, String, String, String)>,
+        /// Each changed migration.
+        modified: Vec<Changed>,
     },
     /// Pending migrations older than the newest applied one (a branch merged late).
     OutOfOrder {
-        /// The pending migrations (version, file).
-        pending: Vec<(u64, String)>,
+        /// The pending migrations.
+        pending: Vec<Pending>,
         /// The newest applied version.
         newest_applied: u64,
     },
@@ -100,8 +113,8 @@ pub enum Error {
         version: u64,
         /// Its file.
         file: String,
-        /// Each violation: table, rowid, referenced table.
-        violations: Vec<(String, Option<i64>, String)>,
+        /// Each violation.
+        violations: Vec<Violation>,
     },
     /// Another tool's history does not match the migration files.
     AdoptMismatch {
@@ -174,12 +187,14 @@ impl fmt::Display for Error {
             }
             Error::Modified { modified } => {
                 writeln!(f, "applied migrations were changed after they ran:")?;
-                for (version, file, recorded, now) in modified {
+                for c in modified {
                     writeln!(
                         f,
-                        "  {version} {file}: checksum {} when applied, {} now",
-                        short(recorded),
-                        short(now)
+                        "  {} {}: checksum {} when applied, {} now",
+                        c.version,
+                        c.file,
+                        short(&c.checksum_applied),
+                        short(&c.checksum_now)
                     )?;
                 }
                 write!(
@@ -195,20 +210,20 @@ impl fmt::Display for Error {
                     f,
                     "pending migrations are older than the newest applied one ({newest_applied}):"
                 )?;
-                for (version, file) in pending {
-                    writeln!(f, "  {version} {file}")?;
+                for p in pending {
+                    writeln!(f, "  {} {}", p.version, p.file)?;
                 }
                 write!(
                     f,
                     "help: give them versions after {newest_applied}, or, if they are independent of the newer ones, \
-                     allow out-of-order upgrades (`Options {{ allow_out_of_order: true, .. }}`, `driftless upgrade --allow-out-of-order`)"
+                     allow out-of-order upgrades (`Options {{ allow_out_of_order: true, .. }}`)"
                 )
             }
             Error::Unfinished { migration } => write!(
                 f,
                 "migration {v} {} runs outside a transaction; it was started at {} and has not finished: \
                  another process may still be running it (driftless waited for the busy timeout), or that process died part-way\n\
-                 help: if nothing runs it any more, see what it did with `verify` (driftless diff), then either finish it by hand \
+                 help: if nothing runs it any more, see what it did with `verify`, then either finish it by hand \
                  and `stamp {v}`, or undo it and `stamp {}` to run it again",
                 migration.name,
                 migration.applied_at,
@@ -233,7 +248,7 @@ impl fmt::Display for Error {
                 f,
                 "{source}\nmigration {version} ({file}) runs outside a transaction, so its statements before the failing one took effect; \
                  it is recorded as unfinished\n\
-                 help: see what it did with `verify` (driftless diff); finish it by hand and `stamp {version}`, \
+                 help: see what it did with `verify`; finish it by hand and `stamp {version}`, \
                  or undo it, fix the file and `stamp {}` to run it again",
                 version.saturating_sub(1)
             ),
@@ -255,9 +270,9 @@ impl fmt::Display for Error {
                     f,
                     "migration {version} ({file}) left rows that violate foreign keys, so it was rolled back:"
                 )?;
-                for (table, rowid, parent) in violations.iter().take(10) {
-                    let row = rowid.map_or("a row".to_string(), |r| format!("rowid {r}"));
-                    writeln!(f, "  {table} {row} references a missing {parent}")?;
+                for v in violations.iter().take(10) {
+                    let row = v.rowid.map_or("a row".to_string(), |r| format!("rowid {r}"));
+                    writeln!(f, "  {} {row} references a missing {}", v.table, v.parent)?;
                 }
                 write!(
                     f,
@@ -299,16 +314,11 @@ fn short(hex: &str) -> &str {
     &hex[..hex.len().min(12)]
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Migration(e) => Some(e),
-            Error::PartlyApplied { source, .. } => Some(source.as_ref()),
-            Error::Backup { source, .. } | Error::Sqlite(source) => Some(source),
-            _ => None,
-        }
-    }
-}
+/// Every message is whole: it includes SQLite's or the engine's message
+/// where there is one, so `source()` is `None` and a report that walks the
+/// chain (anyhow's `{:#}`) does not print it twice. The underlying error is
+/// in the variant's fields.
+impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
@@ -319,5 +329,168 @@ impl From<rusqlite::Error> for Error {
 impl From<driftless_migrations::Error> for Error {
     fn from(e: driftless_migrations::Error) -> Self {
         Error::Migration(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The message of every variant, whole: what users read is the contract.
+    #[test]
+    fn every_message() {
+        let recorded = |version| Recorded {
+            version,
+            name: "add_hosts".into(),
+            applied_at: "2026-11-20T09:14:02Z".into(),
+        };
+        let statement = || driftless_migrations::Error::Statement {
+            path: Path::new("migrations/0002_b.sql").to_path_buf(),
+            at: driftless_migrations::Position { line: 1, column: 1 },
+            token: None,
+            statement: "CREATE TABLEE b (x);".into(),
+            message: "near \"TABLEE\": syntax error".into(),
+        };
+        let failed = "migration `migrations/0002_b.sql` failed in the statement at line 1, column 1: near \"TABLEE\": syntax error\n  statement: CREATE TABLEE b (x);";
+        let cases: Vec<(Error, String)> = vec![
+            (
+                Error::Migration(statement()),
+                format!("{failed}\nnothing of it was kept: the database is as the previous migration left it"),
+            ),
+            (
+                Error::UnknownApplied { unknown: vec![recorded(6)] },
+                "the database records migrations this build does not have:\n  6 add_hosts (applied 2026-11-20T09:14:02Z)\n\
+                 help: deploy the build whose migrations/ has them (was a migration applied but never committed?),\n\
+                 help: or, after checking `verify` shows what they changed, `stamp` the newest version this build has".into(),
+            ),
+            (
+                Error::Modified {
+                    modified: vec![Changed {
+                        version: 2,
+                        file: "migrations/0002_b.sql".into(),
+                        checksum_applied: "0123456789abcdef0123".into(),
+                        checksum_now: "fedcba9876543210fedc".into(),
+                    }],
+                },
+                "applied migrations were changed after they ran:\n  2 migrations/0002_b.sql: checksum 0123456789ab when applied, fedcba987654 now\n\
+                 help: restore the files as they were and put the change in a new migration".into(),
+            ),
+            (
+                Error::OutOfOrder {
+                    pending: vec![Pending { version: 2, file: "migrations/0002_b.sql".into() }],
+                    newest_applied: 3,
+                },
+                "pending migrations are older than the newest applied one (3):\n  2 migrations/0002_b.sql\n\
+                 help: give them versions after 3, or, if they are independent of the newer ones, allow out-of-order upgrades \
+                 (`Options { allow_out_of_order: true, .. }`)".into(),
+            ),
+            (
+                Error::Unfinished { migration: recorded(6) },
+                "migration 6 add_hosts runs outside a transaction; it was started at 2026-11-20T09:14:02Z and has not finished: \
+                 another process may still be running it (driftless waited for the busy timeout), or that process died part-way\n\
+                 help: if nothing runs it any more, see what it did with `verify`, then either finish it by hand \
+                 and `stamp 6`, or undo it and `stamp 5` to run it again".into(),
+            ),
+            (
+                Error::CommitFailed {
+                    version: 2,
+                    file: "migrations/0002_b.sql".into(),
+                    message: "FOREIGN KEY constraint failed".into(),
+                },
+                "migration 2 (migrations/0002_b.sql) could not commit: FOREIGN KEY constraint failed\n\
+                 it was rolled back: the database is as the previous migration left it\n\
+                 help: a deferred constraint (e.g. a DEFERRABLE foreign key) is violated by the rows the migration leaves".into(),
+            ),
+            (
+                Error::PartlyApplied {
+                    version: 2,
+                    file: "migrations/0002_b.sql".into(),
+                    source: Box::new(statement()),
+                },
+                format!(
+                    "{failed}\nmigration 2 (migrations/0002_b.sql) runs outside a transaction, so its statements before the failing one took effect; \
+                     it is recorded as unfinished\n\
+                     help: see what it did with `verify`; finish it by hand and `stamp 2`, \
+                     or undo it, fix the file and `stamp 1` to run it again"
+                ),
+            ),
+            (
+                Error::MissingDown { version: 2, file: "migrations/0002_b.sql".into() },
+                "migration 2 (migrations/0002_b.sql) has no down migration, so nothing was downgraded\n\
+                 help: add its down file, or downgrade to a version after 2".into(),
+            ),
+            (
+                Error::UnknownVersion { version: 7 },
+                "no migration has version 7\nhelp: `status` lists the versions this build has".into(),
+            ),
+            (
+                Error::ForeignKeyViolation {
+                    version: 4,
+                    file: "migrations/0004_d.sql".into(),
+                    violations: vec![Violation { table: "players".into(), rowid: Some(1), parent: "games".into() }],
+                },
+                "migration 4 (migrations/0004_d.sql) left rows that violate foreign keys, so it was rolled back:\n\
+                 \x20 players rowid 1 references a missing games\n\
+                 help: fix or delete those rows in the migration before it rebuilds the table".into(),
+            ),
+            (
+                Error::AdoptMismatch { tool: "sqlx", version: 2, reason: "no file has this version".into() },
+                "the sqlx history does not match the migration files at version 2: no file has this version\n\
+                 help: nothing was adopted; make the files match what ran, or `stamp` by hand".into(),
+            ),
+            (
+                Error::NothingToAdopt { reason: "no history".into() },
+                "nothing to adopt: no history".into(),
+            ),
+            (
+                Error::BadVersion { table: "_driftless_migrations", version: -3 },
+                "history table `_driftless_migrations` records version -3, but versions are 0 or more: \
+                 no migration file can match it\nhelp: the row was written by hand or by another tool; \
+                 correct or delete it, then run again".into(),
+            ),
+            (
+                Error::BackupExists { path: "app.db.bak".into() },
+                "will not back up the database to `app.db.bak`: the file exists\nhelp: nothing was migrated; choose a new backup path".into(),
+            ),
+            (
+                Error::Backup { path: "app.db.bak".into(), source: rusqlite::Error::InvalidQuery },
+                "could not back up the database to `app.db.bak`: Query is not read-only\n\
+                 help: nothing was migrated; choose another backup path".into(),
+            ),
+            (
+                Error::Sqlite(rusqlite::Error::InvalidQuery),
+                "SQLite error: Query is not read-only".into(),
+            ),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for (error, expected) in cases {
+            assert_eq!(error.to_string(), expected);
+            assert!(std::error::Error::source(&error).is_none(), "{error}");
+            seen.insert(variant(&error));
+        }
+        assert_eq!(seen.len(), 16, "a case for every variant");
+    }
+
+    /// Which variant: a new variant fails to compile here until it has a case above.
+    fn variant(e: &Error) -> usize {
+        match e {
+            Error::Migration(_) => 0,
+            Error::UnknownApplied { .. } => 1,
+            Error::Modified { .. } => 2,
+            Error::OutOfOrder { .. } => 3,
+            Error::Unfinished { .. } => 4,
+            Error::CommitFailed { .. } => 5,
+            Error::PartlyApplied { .. } => 6,
+            Error::MissingDown { .. } => 7,
+            Error::UnknownVersion { .. } => 8,
+            Error::ForeignKeyViolation { .. } => 9,
+            Error::AdoptMismatch { .. } => 10,
+            Error::NothingToAdopt { .. } => 11,
+            Error::BadVersion { .. } => 12,
+            Error::BackupExists { .. } => 13,
+            Error::Backup { .. } => 14,
+            Error::Sqlite(_) => 15,
+        }
     }
 }

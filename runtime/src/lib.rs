@@ -69,8 +69,8 @@ pub use adopt::Adopted;
 pub use driftless_macros::{Model, embed_migrations};
 pub use driftless_migrations as migrations;
 pub use driftless_migrations::diff::{DiffKind, Difference};
-pub use error::{Error, Recorded, Result};
-pub use migrate::{Backup, Options, Report, backup_to};
+pub use error::{Error, Recorded, Result, Violation};
+pub use migrate::{Backup, Options, Ran, Report, backup_to};
 pub use model::{Insert, Model};
 /// The rusqlite driftless is built on: use it to open connections, so that
 /// its types are the ones the generated code expects.
@@ -78,7 +78,7 @@ pub use rusqlite;
 pub use driftless_migrations::{Layout, Migration, Script};
 pub use set::Migrations;
 pub use history::{Applied, HISTORY_TABLE};
-pub use status::Status;
+pub use status::{Changed, Pending, Status};
 
 /// Support for the code `#[derive(Model)]` generates. Not a public API.
 #[doc(hidden)]

@@ -13,7 +13,7 @@ use driftless_migrations::replay::{Transaction, run_script};
 use driftless_migrations::split::split;
 use rusqlite::{Connection, MAIN_DB};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Violation};
 use crate::set::Migrations;
 use driftless_migrations::Migration;
 use crate::history;
@@ -78,10 +78,21 @@ impl Default for Options {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
-    /// The migrations run, in the order run: (version, file, time taken).
-    pub ran: Vec<(u64, String, Duration)>,
+    /// The migrations run, in the order run.
+    pub ran: Vec<Ran>,
     /// Where the backup went, if one was taken.
     pub backup: Option<PathBuf>,
+}
+
+/// One migration an upgrade or downgrade ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ran {
+    /// Its version.
+    pub version: u64,
+    /// The file run (the down file for a downgrade).
+    pub file: String,
+    /// How long it took.
+    pub took: Duration,
 }
 
 impl Migrations {
@@ -159,7 +170,7 @@ impl Migrations {
         // read first, without a lock: an up-to-date database is not written to
         let status = self.settled_status(conn, options)?;
         check(&status, options)?;
-        if !status.pending.iter().any(|(v, _)| wanted(*v)) {
+        if !status.pending.iter().any(|p| wanted(p.version)) {
             return Ok(report);
         }
         report.backup = take_backup(conn, &options.backup)?;
@@ -168,12 +179,16 @@ impl Migrations {
             // then confirm inside it
             let status = self.settled_status(conn, options)?;
             check(&status, options)?;
-            let Some(&(version, _)) = status.pending.iter().find(|(v, _)| wanted(*v)) else {
+            let Some(next) = status.pending.iter().find(|p| wanted(p.version)) else {
                 break;
             };
-            let Some(m) = self.get(version) else { break };
+            let Some(m) = self.get(next.version) else { break };
             if let Some(took) = apply(conn, m, options)? {
-                report.ran.push((m.version, m.up.file.to_string(), took));
+                report.ran.push(Ran {
+                    version: m.version,
+                    file: m.up.file.to_string(),
+                    took,
+                });
             }
         }
         Ok(report)
@@ -257,7 +272,11 @@ impl Migrations {
             if let Some(took) = undo(conn, m)? {
                 // a downgrade checked that every down script exists
                 let file = m.down.as_ref().map_or(&m.up.file, |d| &d.file);
-                report.ran.push((m.version, file.to_string(), took));
+                report.ran.push(Ran {
+                    version: m.version,
+                    file: file.to_string(),
+                    took,
+                });
             }
         }
         Ok(report)
@@ -509,8 +528,14 @@ fn foreign_keys(conn: &Connection) -> Result<bool> {
 
 fn foreign_key_check(conn: &Connection, m: &Migration) -> Result<()> {
     let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-    let violations: Vec<(String, Option<i64>, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    let violations: Vec<Violation> = stmt
+        .query_map([], |r| {
+            Ok(Violation {
+                table: r.get(0)?,
+                rowid: r.get(1)?,
+                parent: r.get(2)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     if violations.is_empty() {
         return Ok(());

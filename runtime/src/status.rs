@@ -8,6 +8,28 @@ use crate::history::Applied;
 use crate::set::Migrations;
 use driftless_migrations::discover::hex;
 
+/// A migration not applied yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// Its version.
+    pub version: u64,
+    /// Its up file.
+    pub file: String,
+}
+
+/// An applied migration whose file changed since it ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    /// Its version.
+    pub version: u64,
+    /// Its up file.
+    pub file: String,
+    /// SHA-256 of the script when it ran, hex.
+    pub checksum_applied: String,
+    /// SHA-256 of the file now, hex.
+    pub checksum_now: String,
+}
+
 /// Where a database stands against a migration set; see [`Migrations::status`].
 ///
 /// ```
@@ -26,14 +48,14 @@ pub struct Status {
     pub current: Option<u64>,
     /// The history, oldest first.
     pub applied: Vec<Applied>,
-    /// Migrations not applied yet, in order: (version, file).
-    pub pending: Vec<(u64, String)>,
+    /// Migrations not applied yet, in order.
+    pub pending: Vec<Pending>,
     /// Applied migrations this build does not have ("Can't locate revision").
     pub unknown: Vec<Applied>,
-    /// Applied migrations whose file changed since: (version, file, checksum recorded, checksum now).
-    pub modified: Vec<(u64, String, String, String)>,
-    /// Pending migrations older than the newest applied one: (version, file).
-    pub out_of_order: Vec<(u64, String)>,
+    /// Applied migrations whose file changed since.
+    pub modified: Vec<Changed>,
+    /// Pending migrations older than the newest applied one.
+    pub out_of_order: Vec<Pending>,
     /// No-transaction migrations that started and never finished.
     pub unfinished: Vec<Applied>,
 }
@@ -102,12 +124,12 @@ impl Migrations {
         for a in &applied {
             match self.get(a.version) {
                 None => status.unknown.push(a.clone()),
-                Some(m) if a.checksum != m.checksum => status.modified.push((
-                    m.version,
-                    m.up.file.to_string(),
-                    hex(&a.checksum),
-                    m.checksum_hex(),
-                )),
+                Some(m) if a.checksum != m.checksum => status.modified.push(Changed {
+                    version: m.version,
+                    file: m.up.file.to_string(),
+                    checksum_applied: hex(&a.checksum),
+                    checksum_now: m.checksum_hex(),
+                }),
                 Some(_) => {}
             }
             if a.duration_ms < 0 {
@@ -116,7 +138,10 @@ impl Migrations {
         }
         for m in self.iter() {
             if !applied.iter().any(|a| a.version == m.version) {
-                let entry = (m.version, m.up.file.to_string());
+                let entry = Pending {
+                    version: m.version,
+                    file: m.up.file.to_string(),
+                };
                 if status.current.is_some_and(|c| m.version < c) {
                     status.out_of_order.push(entry.clone());
                 }

@@ -154,10 +154,10 @@ impl Project {
         assert_eq!(status.current, Some(applied[1]));
         assert_eq!(
             status.pending,
-            [(
-                newer,
-                migrations.get(newer).expect("newer").up.file.to_string()
-            )]
+            [driftless::Pending {
+                version: newer,
+                file: migrations.get(newer).expect("newer").up.file.to_string()
+            }]
         );
         assert!(status.problem().is_none(), "{tool}: {status:?}");
         assert!(status.out_of_order.is_empty(), "{tool}: {status:?}");
@@ -172,7 +172,7 @@ impl Project {
         let report = migrations
             .upgrade(&mut self.conn)
             .unwrap_or_else(|e| panic!("{tool}: upgrade after adopt failed: {e}"));
-        let ran: Vec<u64> = report.ran.iter().map(|(v, _, _)| *v).collect();
+        let ran: Vec<u64> = report.ran.iter().map(|r| r.version).collect();
         assert_eq!(ran, [newer], "{tool}: upgrade after adopt");
         assert!(self.has_table("players"));
         let status = migrations.status(&self.conn).expect("status");

@@ -58,7 +58,7 @@ fn child_upgrade() {
     let report = migrations
         .upgrade(&mut conn)
         .unwrap_or_else(|e| panic!("child: upgrade failed: {e}"));
-    let ran: Vec<String> = report.ran.iter().map(|(v, _, _)| v.to_string()).collect();
+    let ran: Vec<String> = report.ran.iter().map(|r| r.version.to_string()).collect();
     // on a line of its own: libtest may have printed `test child_upgrade ... ` already
     println!("\n{RAN_MARKER}{}", ran.join(","));
 }
@@ -269,7 +269,7 @@ fn eight_threads_and_four_processes_apply_each_migration_once() {
                 barrier.wait();
                 migrations
                     .upgrade(&mut conn)
-                    .map(|report| report.ran.iter().map(|(v, _, _)| *v).collect::<Vec<_>>())
+                    .map(|report| report.ran.iter().map(|r| r.version).collect::<Vec<_>>())
                     .map_err(|e| e.to_string())
             })
         })
@@ -426,7 +426,7 @@ fn killed_in_the_middle_of_a_long_migration_leaves_a_consistent_database() {
         let report = migrations
             .upgrade(&mut conn)
             .unwrap_or_else(|e| panic!("run {i}: upgrade after the kill failed: {e}"));
-        let ran: Vec<u64> = report.ran.iter().map(|(v, _, _)| *v).collect();
+        let ran: Vec<u64> = report.ran.iter().map(|r| r.version).collect();
         let rest: Vec<u64> = (1..=4).filter(|v| !applied.contains(v)).collect();
         assert_eq!(ran, rest, "run {i}: the upgrade after the kill");
         assert_eq!(
@@ -497,7 +497,7 @@ fn busy_database_is_waited_for() {
         .expect("the holder thread panicked")
         .expect("the holder's transaction");
 
-    let ran: Vec<u64> = report.ran.iter().map(|(v, _, _)| *v).collect();
+    let ran: Vec<u64> = report.ran.iter().map(|r| r.version).collect();
     assert_eq!(ran, [1, 2]);
     assert!(
         waited >= HOLD.mul_f64(0.9),

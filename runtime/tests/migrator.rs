@@ -109,7 +109,7 @@ fn upgrade_from_empty_from_the_middle_and_when_up_to_date() {
     assert_eq!(versions(&m, &conn), [1]);
 
     let report = m.upgrade(&mut conn).expect("from the middle");
-    let ran: Vec<u64> = report.ran.iter().map(|r| r.0).collect();
+    let ran: Vec<u64> = report.ran.iter().map(|r| r.version).collect();
     assert_eq!(ran, [2, 3]);
     assert!(m.status(&conn).expect("status").is_up_to_date());
     let history = &m.status(&conn).expect("status").applied;
@@ -214,8 +214,8 @@ fn modified_migration_is_its_own_error() {
     let Error::Modified { modified } = &err else {
         panic!("wrong error: {err}");
     };
-    assert_eq!(modified[0].0, 2);
-    assert_ne!(modified[0].2, modified[0].3);
+    assert_eq!(modified[0].version, 2);
+    assert_ne!(modified[0].checksum_applied, modified[0].checksum_now);
     assert!(err.to_string().contains("0002_players.sql"), "{err}");
 }
 
@@ -234,13 +234,13 @@ fn late_merged_older_migration_is_refused_unless_allowed() {
     else {
         panic!("wrong error: {err}");
     };
-    assert_eq!((pending[0].0, *newest_applied), (2, 3));
+    assert_eq!((pending[0].version, *newest_applied), (2, 3));
     let allowed = Options {
         allow_out_of_order: true,
         ..Options::default()
     };
     let report = m.upgrade_with(&mut conn, None, &allowed).expect("allowed");
-    assert_eq!(report.ran[0].0, 2);
+    assert_eq!(report.ran[0].version, 2);
     assert_eq!(versions(&m, &conn), [1, 2, 3]);
 }
 
@@ -289,9 +289,9 @@ fn down_then_up_returns_the_same_schema() {
     m.upgrade(&mut conn).expect("upgrade");
     let top = Schema::read(&conn).expect("schema");
     let report = m.downgrade_to(&mut conn, 1).expect("down to 1");
-    let ran: Vec<u64> = report.ran.iter().map(|r| r.0).collect();
+    let ran: Vec<u64> = report.ran.iter().map(|r| r.version).collect();
     assert_eq!(ran, [3, 2], "newest first");
-    assert!(report.ran[0].1.ends_with("0003_completed.down.sql"));
+    assert!(report.ran[0].file.ends_with("0003_completed.down.sql"));
     assert_eq!(versions(&m, &conn), [1]);
     assert!(
         Schema::read(&conn)
@@ -455,7 +455,7 @@ fn table_rebuild_runs_with_foreign_keys_off_and_is_checked() {
     else {
         panic!("wrong error: {err}");
     };
-    assert_eq!((*version, violations[0].0.as_str()), (4, "players"));
+    assert_eq!((*version, violations[0].table.as_str()), (4, "players"));
     let games: i64 = conn
         .query_row("SELECT count(*) FROM games", [], |r| r.get(0))
         .expect("count");
@@ -697,7 +697,10 @@ fn stamp_adopts_an_existing_database() {
     assert_eq!(status.current, Some(2));
     assert_eq!(
         status.pending,
-        [(3, f.migrations().get(3).expect("3").up.file.to_string())]
+        [driftless::Pending {
+            version: 3,
+            file: f.migrations().get(3).expect("3").up.file.to_string()
+        }]
     );
     m.upgrade(&mut conn).expect("the rest");
     assert_eq!(m.verify(&conn).expect("verify"), []);

@@ -34,8 +34,8 @@ fn run(path: &str) -> Result<(), Box<dyn Error>> {
     let mut conn = Connection::open(path)?;
     println!("{path} before: {}", describe(&MIGRATIONS.status(&conn)?));
     let report = MIGRATIONS.upgrade(&mut conn)?;
-    for (_, file, took) in &report.ran {
-        println!("  applied {file} ({} ms)", took.as_millis());
+    for ran in &report.ran {
+        println!("  applied {} ({} ms)", ran.file, ran.took.as_millis());
     }
     println!("{path} after:  {}", describe(&MIGRATIONS.status(&conn)?));
     let drift = MIGRATIONS.verify(&conn)?;
