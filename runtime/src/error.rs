@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::migrate::Report;
 use crate::status::{Changed, Pending};
 
 /// `Result` with the runtime's [`Error`].
@@ -151,6 +152,44 @@ pub enum Error {
     },
     /// SQLite failed outside any migration (opening, locking, reading the history).
     Sqlite(rusqlite::Error),
+    /// An upgrade or downgrade failed after it had done something: the
+    /// migrations it ran before the failure stay applied (or undone), and
+    /// the backup it took is where `report` says. [`Error::root`] is the
+    /// failure itself.
+    Stopped {
+        /// What it did before the failure.
+        report: Report,
+        /// The failure.
+        error: Box<Error>,
+    },
+}
+
+impl Error {
+    /// The failure itself: the error inside [`Error::Stopped`], else this one.
+    ///
+    /// ```
+    /// let e = driftless::Error::UnknownVersion { version: 7 };
+    /// assert!(matches!(e.root(), driftless::Error::UnknownVersion { version: 7 }));
+    /// ```
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::Stopped { error, .. } => error.root(),
+            other => other,
+        }
+    }
+
+    /// What the upgrade or downgrade did before it failed, if anything.
+    ///
+    /// ```
+    /// let e = driftless::Error::UnknownVersion { version: 7 };
+    /// assert!(e.report().is_none());
+    /// ```
+    pub fn report(&self) -> Option<&Report> {
+        match self {
+            Error::Stopped { report, .. } => Some(report),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -306,7 +345,36 @@ impl fmt::Display for Error {
                 path.display()
             ),
             Error::Sqlite(e) => write!(f, "SQLite error: {e}"),
+            Error::Stopped { report, error } => {
+                write!(f, "{error}")?;
+                if !report.ran.is_empty() {
+                    let files: Vec<&str> = report.ran.iter().map(|r| r.file.as_str()).collect();
+                    write!(
+                        f,
+                        "\nbefore it, {} ran and stay{} done: {}",
+                        plural(files.len(), "migration"),
+                        if files.len() == 1 { "s" } else { "" },
+                        files.join(", ")
+                    )?;
+                }
+                if let Some(backup) = &report.backup {
+                    write!(
+                        f,
+                        "\nthe backup taken before it is at `{}`",
+                        backup.display()
+                    )?;
+                }
+                Ok(())
+            }
         }
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 
@@ -462,6 +530,24 @@ mod tests {
                 Error::Sqlite(rusqlite::Error::InvalidQuery),
                 "SQLite error: Query is not read-only".into(),
             ),
+            (
+                Error::Stopped {
+                    report: Report {
+                        ran: vec![crate::Ran {
+                            version: 1,
+                            file: "migrations/0001_a.sql".into(),
+                            took: std::time::Duration::ZERO,
+                        }],
+                        backup: Some("app.db.bak".into()),
+                    },
+                    error: Box::new(Error::Migration(statement())),
+                },
+                format!(
+                    "{failed}\nnothing of it was kept: the database is as the previous migration left it\n\
+                     before it, 1 migration ran and stays done: migrations/0001_a.sql\n\
+                     the backup taken before it is at `app.db.bak`"
+                ),
+            ),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (error, expected) in cases {
@@ -469,7 +555,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 16, "a case for every variant");
+        assert_eq!(seen.len(), 17, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -491,6 +577,7 @@ mod tests {
             Error::BackupExists { .. } => 13,
             Error::Backup { .. } => 14,
             Error::Sqlite(_) => 15,
+            Error::Stopped { .. } => 16,
         }
     }
 }

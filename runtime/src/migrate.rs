@@ -177,13 +177,22 @@ impl Migrations {
         loop {
             // peek outside the lock (foreign keys can only be switched between transactions),
             // then confirm inside it
-            let status = self.settled_status(conn, options)?;
-            check(&status, options)?;
+            let status = match self.settled_status(conn, options) {
+                Ok(status) => status,
+                Err(e) => return Err(stopped(report, e)),
+            };
+            if let Err(e) = check(&status, options) {
+                return Err(stopped(report, e));
+            }
             let Some(next) = status.pending.iter().find(|p| wanted(p.version)) else {
                 break;
             };
             let Some(m) = self.get(next.version) else { break };
-            if let Some(took) = apply(conn, m, options)? {
+            let applied = match apply(conn, m, options) {
+                Ok(applied) => applied,
+                Err(e) => return Err(stopped(report, e)),
+            };
+            if let Some(took) = applied {
                 report.ran.push(Ran {
                     version: m.version,
                     file: m.up.file.to_string(),
@@ -269,7 +278,11 @@ impl Migrations {
         }
         report.backup = take_backup(conn, &options.backup)?;
         for m in to_undo {
-            if let Some(took) = undo(conn, m)? {
+            let undone = match undo(conn, m) {
+                Ok(undone) => undone,
+                Err(e) => return Err(stopped(report, e)),
+            };
+            if let Some(took) = undone {
                 // a downgrade checked that every down script exists
                 let file = m.down.as_ref().map_or(&m.up.file, |d| &d.file);
                 report.ran.push(Ran {
@@ -516,6 +529,19 @@ fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
         }
         Ok(Some(started.elapsed()))
     })
+}
+
+/// `error`, with what the upgrade or downgrade did before it when it did
+/// anything (migrations that stay applied, a backup taken).
+fn stopped(report: Report, error: Error) -> Error {
+    if report.ran.is_empty() && report.backup.is_none() {
+        error
+    } else {
+        Error::Stopped {
+            report,
+            error: Box::new(error),
+        }
+    }
 }
 
 fn millis(d: Duration) -> i64 {

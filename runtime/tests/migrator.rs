@@ -173,6 +173,37 @@ fn a_failing_migration_leaves_the_database_exactly_as_it_was() {
 }
 
 #[test]
+fn a_failure_after_applied_migrations_reports_what_stays_applied() {
+    let f = Fixture::new(&[
+        ("0001_games.sql", GAMES),
+        ("0002_players.sql", PLAYERS),
+        ("0003_broken.sql", "UPDATE nowhere SET x = 1;"),
+    ]);
+    let mut conn = f.open();
+    let backup = f.dir.path().join("before.db");
+    let options = Options {
+        backup: Backup::To(backup.clone()),
+        ..Options::default()
+    };
+    let err = f
+        .migrations()
+        .upgrade_with(&mut conn, None, &options)
+        .expect_err("the third fails");
+    assert!(matches!(err.root(), Error::Migration(_)), "{err}");
+    let report = err.report().expect("what ran before the failure");
+    let ran: Vec<u64> = report.ran.iter().map(|r| r.version).collect();
+    assert_eq!(ran, [1, 2]);
+    assert_eq!(report.backup.as_deref(), Some(backup.as_path()));
+    let text = err.to_string();
+    assert!(
+        text.contains("before it, 2 migrations ran and stay done: migrations/0001_games.sql, migrations/0002_players.sql")
+            || text.contains("0001_games.sql, ") && text.contains("stay done"),
+        "{text}"
+    );
+    assert_eq!(versions(&f.migrations(), &conn), [1, 2]);
+}
+
+#[test]
 fn unknown_applied_version_is_the_runbooks_cant_locate_revision() {
     let f = three();
     let mut conn = f.open();
@@ -591,10 +622,12 @@ fn a_deferred_constraint_failing_at_commit_rolls_the_migration_back() {
         .upgrade(&mut conn)
         .expect_err("deferred FK fails at COMMIT");
     let text = err.to_string();
+    // 0001 ran before it and stays applied: the error says so, around the failure
     assert!(
-        matches!(err, Error::CommitFailed { version: 2, .. }),
+        matches!(err.root(), Error::CommitFailed { version: 2, .. }),
         "{text}"
     );
+    assert_eq!(err.report().map(|r| r.ran.len()), Some(1));
     assert!(
         text.contains("0002_orphan.sql") && text.contains("rolled back"),
         "{text}"
