@@ -45,7 +45,7 @@ impl fmt::Display for CliError {
 
 impl From<driftless::Error> for CliError {
     fn from(e: driftless::Error) -> Self {
-        use driftless::migrations::Error as Engine;
+        use driftless::MigrationError as Engine;
         match e.root() {
             driftless::Error::Migration(Engine::Io { .. } | Engine::MissingDirectory { .. })
             | driftless::Error::Backup { .. }

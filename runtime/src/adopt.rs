@@ -9,23 +9,57 @@ use crate::set::Migrations;
 use driftless_migrations::Migration;
 use crate::history::{self, table_exists, version_from};
 
-/// The history tables of sqlx, diesel and refinery, which `verify` leaves out.
-pub(crate) const FOREIGN_HISTORY_TABLES: [&str; 3] = [
-    "_sqlx_migrations",
-    "__diesel_schema_migrations",
-    "refinery_schema_history",
-];
+
+/// A migration tool whose history [`Migrations::adopt`] takes over.
+///
+/// ```
+/// assert_eq!(driftless::Tool::Diesel.to_string(), "diesel");
+/// assert_eq!(driftless::Tool::Sqlx.history_table(), "_sqlx_migrations");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// sqlx (`_sqlx_migrations`).
+    Sqlx,
+    /// diesel (`__diesel_schema_migrations`).
+    Diesel,
+    /// refinery (`refinery_schema_history`).
+    Refinery,
+}
+
+impl Tool {
+    /// Every tool `adopt` knows.
+    pub const ALL: [Tool; 3] = [Tool::Sqlx, Tool::Diesel, Tool::Refinery];
+
+    /// The table the tool records its history in.
+    pub fn history_table(self) -> &'static str {
+        match self {
+            Tool::Sqlx => "_sqlx_migrations",
+            Tool::Diesel => "__diesel_schema_migrations",
+            Tool::Refinery => "refinery_schema_history",
+        }
+    }
+}
+
+impl std::fmt::Display for Tool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Tool::Sqlx => "sqlx",
+            Tool::Diesel => "diesel",
+            Tool::Refinery => "refinery",
+        })
+    }
+}
 
 /// What [`Migrations::adopt`] took over; see its example.
 ///
 /// ```
-/// let adopted = driftless::Adopted { tool: "sqlx", versions: vec![1, 2] };
+/// let adopted = driftless::Adopted { tool: driftless::Tool::Sqlx, versions: vec![1, 2] };
 /// assert_eq!(adopted.versions.len(), 2);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Adopted {
-    /// `sqlx`, `diesel` or `refinery`.
-    pub tool: &'static str,
+    /// The tool whose history it was.
+    pub tool: Tool,
     /// The versions now recorded as applied.
     pub versions: Vec<u64>,
 }
@@ -60,7 +94,7 @@ impl Migrations {
     ///     CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
     ///     INSERT INTO __diesel_schema_migrations (version) VALUES ('20240101000000');")?;
     /// let adopted = migrations.adopt(&mut conn)?;
-    /// assert_eq!((adopted.tool, adopted.versions.as_slice()), ("diesel", &[20240101000000][..]));
+    /// assert_eq!((adopted.tool, adopted.versions.as_slice()), (driftless::Tool::Diesel, &[20240101000000][..]));
     /// assert!(migrations.status(&conn)?.is_up_to_date());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -111,7 +145,7 @@ fn with_versions(
     Ok(out)
 }
 
-fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
+fn read_foreign(conn: &Connection) -> Result<(Tool, Vec<Foreign>)> {
     if table_exists(conn, "_sqlx_migrations")? {
         // sqlx records a failed migration with success = false: part of it may have run
         let dirty: Option<i64> = conn
@@ -123,7 +157,7 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
             .optional()?;
         if let Some(version) = dirty {
             return Err(Error::AdoptMismatch {
-                tool: "sqlx",
+                tool: Tool::Sqlx,
                 version: version_from("_sqlx_migrations", version)?,
                 reason: "sqlx recorded it as failed, so part of it may have run; \
                          finish or undo it and fix its row in _sqlx_migrations first"
@@ -145,7 +179,7 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
                 },
             ))
         })?;
-        return Ok(("sqlx", with_versions("_sqlx_migrations", rows)?));
+        return Ok((Tool::Sqlx, with_versions("_sqlx_migrations", rows)?));
     }
     if table_exists(conn, "__diesel_schema_migrations")? {
         let mut stmt = conn
@@ -160,7 +194,7 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
             let digits: String = version.chars().filter(char::is_ascii_digit).collect();
             out.push(Foreign {
                 version: digits.parse().map_err(|_| Error::AdoptMismatch {
-                    tool: "diesel",
+                    tool: Tool::Diesel,
                     version: 0,
                     reason: format!("version `{version}` is not a number"),
                 })?,
@@ -169,7 +203,7 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
                 applied_at,
             });
         }
-        return Ok(("diesel", out));
+        return Ok((Tool::Diesel, out));
     }
     if table_exists(conn, "refinery_schema_history")? {
         let mut stmt = conn.prepare(
@@ -186,7 +220,7 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
                 },
             ))
         })?;
-        return Ok(("refinery", with_versions("refinery_schema_history", rows)?));
+        return Ok((Tool::Refinery, with_versions("refinery_schema_history", rows)?));
     }
     Err(Error::NothingToAdopt {
         reason: "no sqlx, diesel or refinery history table in the database".into(),
@@ -195,7 +229,7 @@ fn read_foreign(conn: &Connection) -> Result<(&'static str, Vec<Foreign>)> {
 
 /// sqlx records a SHA-384 of the file and a description (the name with
 /// spaces); refinery records the name. Either must match the file.
-fn matches(tool: &'static str, f: &Foreign, m: &Migration) -> Result<()> {
+fn matches(tool: Tool, f: &Foreign, m: &Migration) -> Result<()> {
     let mismatch = |reason: String| Error::AdoptMismatch {
         tool,
         version: f.version,

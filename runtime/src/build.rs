@@ -12,7 +12,7 @@
 //! it, so cargo reruns the script (and recompiles the crate) exactly when a
 //! migration is added, edited or deleted, and never otherwise.
 //!
-//! For sqlx apps, [`Migrations::sqlx`] also saves the replayed database as a
+//! For sqlx apps, [`Replay::sqlx`] also saves the replayed database as a
 //! SQLite file and points sqlx's `query!` macros at it: they check every
 //! query against exactly the schema the migrations produce, with no
 //! `DATABASE_URL`, no `sqlx migrate run` and no `.sqlx` directory.
@@ -21,7 +21,7 @@
 //! driftless::build::migrations("migrations").sqlx().run();
 //! ```
 //!
-//! For diesel apps (feature `diesel`), [`Migrations::diesel_schema`] checks
+//! For diesel apps (feature `diesel`), [`Replay::diesel_schema`] checks
 //! the crate's `schema.rs` against the migrations and fails the build on
 //! every table, column, key, nullability or type that differs.
 //!
@@ -43,8 +43,8 @@ use driftless_migrations::{Error, Snapshot, discover};
 /// ```no_run
 /// driftless::build::migrations("migrations").run();
 /// ```
-pub fn migrations(dir: impl Into<PathBuf>) -> Migrations {
-    Migrations {
+pub fn migrations(dir: impl Into<PathBuf>) -> Replay {
+    Replay {
         dir: dir.into(),
         db: None,
         sqlx: false,
@@ -53,10 +53,10 @@ pub fn migrations(dir: impl Into<PathBuf>) -> Migrations {
     }
 }
 
-/// A migration set to replay in a build script; see [`migrations`].
+/// A migration set to replay in a build script, configured by chained calls; see [`migrations`].
 #[derive(Clone, Debug)]
 #[must_use = "call `.run()` to replay the migrations"]
-pub struct Migrations {
+pub struct Replay {
     dir: PathBuf,
     db: Option<String>,
     sqlx: bool,
@@ -64,14 +64,14 @@ pub struct Migrations {
     diesel_schema: Option<PathBuf>,
 }
 
-impl Migrations {
+impl Replay {
     /// Names the set, for crates with several databases: models choose it
     /// with `#[model(db = "...")]`.
     ///
     /// ```no_run
     /// driftless::build::migrations("record-migrations").db("records").run();
     /// ```
-    pub fn db(mut self, name: impl Into<String>) -> Migrations {
+    pub fn db(mut self, name: impl Into<String>) -> Replay {
         self.db = Some(name.into());
         self
     }
@@ -94,7 +94,7 @@ impl Migrations {
     /// // build.rs
     /// driftless::build::migrations("migrations").sqlx().run();
     /// ```
-    pub fn sqlx(mut self) -> Migrations {
+    pub fn sqlx(mut self) -> Replay {
         self.sqlx = true;
         self
     }
@@ -114,7 +114,7 @@ impl Migrations {
     /// driftless::build::migrations("migrations").diesel_schema("src/schema.rs").run();
     /// ```
     #[cfg(feature = "diesel")]
-    pub fn diesel_schema(mut self, path: impl Into<PathBuf>) -> Migrations {
+    pub fn diesel_schema(mut self, path: impl Into<PathBuf>) -> Replay {
         self.diesel_schema = Some(path.into());
         self
     }

@@ -119,8 +119,8 @@ pub enum Error {
     },
     /// Another tool's history does not match the migration files.
     AdoptMismatch {
-        /// sqlx, diesel or refinery.
-        tool: &'static str,
+        /// The tool whose history it is.
+        tool: crate::adopt::Tool,
         /// The version in question.
         version: u64,
         /// What does not match.
@@ -503,7 +503,7 @@ mod tests {
                  help: fix or delete those rows in the migration before it rebuilds the table".into(),
             ),
             (
-                Error::AdoptMismatch { tool: "sqlx", version: 2, reason: "no file has this version".into() },
+                Error::AdoptMismatch { tool: crate::adopt::Tool::Sqlx, version: 2, reason: "no file has this version".into() },
                 "the sqlx history does not match the migration files at version 2: no file has this version\n\
                  help: nothing was adopted; make the files match what ran, or `stamp` by hand".into(),
             ),

@@ -38,8 +38,8 @@
 //! ```
 //!
 //! Apps on sqlx or diesel keep their library and get the same guarantee:
-//! [`build::Migrations::sqlx`] points sqlx's `query!` macros at the replayed
-//! schema, [`build::Migrations::diesel_schema`] (feature `diesel`) checks
+//! [`build::Replay::sqlx`] points sqlx's `query!` macros at the replayed
+//! schema, [`build::Replay::diesel_schema`] (feature `diesel`) checks
 //! diesel's `schema.rs` against it, and `#[derive(Check)]` checks a struct
 //! another library reads (`sqlx::FromRow`, diesel's `Queryable`) without
 //! generating code, so without rusqlite at run time.
@@ -65,10 +65,11 @@ mod set;
 mod status;
 mod verify;
 
-pub use adopt::Adopted;
+pub use adopt::{Adopted, Tool};
 pub use driftless_macros::{Model, embed_migrations};
-pub use driftless_migrations as migrations;
-pub use driftless_migrations::diff::{DiffKind, Difference};
+pub use driftless_migrations::Error as MigrationError;
+pub use driftless_migrations::Schema;
+pub use driftless_migrations::diff::{DiffKind, Difference, diff};
 pub use error::{Error, Recorded, Result, Violation};
 pub use migrate::{Backup, Options, Ran, Report, backup_to};
 pub use model::{Insert, Model};

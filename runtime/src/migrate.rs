@@ -71,9 +71,9 @@ impl Default for Options {
 /// let migrations = driftless::Migrations::from_dir(dir.path())?;
 /// let mut conn = rusqlite::Connection::open_in_memory()?;
 /// let report = migrations.upgrade(&mut conn)?;
-/// let (version, file, _took) = &report.ran[0];
-/// assert_eq!(*version, 1);
-/// assert!(file.ends_with("0001_games.sql"));
+/// let ran = &report.ran[0];
+/// assert_eq!(ran.version, 1);
+/// assert!(ran.file.ends_with("0001_games.sql"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use driftless_migrations::replay::{run_migration, sandbox};
 use driftless_migrations::schema::Schema;
 use rusqlite::Connection;
 
-use crate::adopt::FOREIGN_HISTORY_TABLES;
+use crate::adopt::Tool;
 use crate::error::Result;
 use crate::set::Migrations;
 
@@ -46,7 +46,7 @@ impl Migrations {
     /// As [`verify`](Self::verify).
     ///
     /// ```
-    /// use driftless::migrations::diff::diff;
+    /// use driftless::diff;
     /// let dir = tempfile::tempdir()?;
     /// std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
     /// let migrations = driftless::Migrations::from_dir(dir.path())?;
@@ -64,7 +64,7 @@ impl Migrations {
         let expected = self.schema_after(status.applied.iter().map(|a| a.version))?;
         let mut live = Schema::read(conn)?;
         live.tables
-            .retain(|t| !FOREIGN_HISTORY_TABLES.contains(&t.name.as_str()));
+            .retain(|t| !Tool::ALL.iter().any(|tool| tool.history_table() == t.name));
         Ok((expected, live))
     }
 

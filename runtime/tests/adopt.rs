@@ -145,7 +145,7 @@ impl Project {
         let adopted = migrations
             .adopt(&mut self.conn)
             .unwrap_or_else(|e| panic!("{tool}: adopt failed: {e}"));
-        assert_eq!(adopted.tool, tool);
+        assert_eq!(adopted.tool.to_string(), tool);
         assert_eq!(adopted.versions, applied);
 
         let status = migrations.status(&self.conn).expect("status");
@@ -209,7 +209,7 @@ impl Project {
                 version: v,
                 reason: r,
             }) => {
-                assert_eq!((*t, *v), (tool, version), "{result:?}");
+                assert_eq!((t.to_string().as_str(), *v), (tool, version), "{result:?}");
                 assert!(r.contains(reason), "reason `{r}` lacks `{reason}`");
             }
             other => panic!("{tool}: expected AdoptMismatch at {version}, got {other:?}"),

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use driftless::migrations::Schema;
+use driftless::Schema;
 use driftless::rusqlite::Connection;
 use driftless::{Backup, DiffKind, Error, Migrations, Options};
 
