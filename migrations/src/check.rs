@@ -4,9 +4,10 @@
 //! function so it can be unit-tested without a compiler in the loop. The
 //! derive only turns each [`Problem`] into an error at the right span.
 
-use crate::rust_type::{FieldType, RustKind};
+use crate::rust_type::{FieldType, RustKind, accepts, affinity_fits, strict_fits};
 use crate::scan::quote;
-use crate::schema::{Affinity, Column, Relation, Schema, Snapshot, Table};
+use crate::schema::{Column, Relation, Schema, Table};
+use crate::snapshot::Snapshot;
 
 /// A struct as the derive sees it, after its attributes are parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -456,55 +457,6 @@ fn column_type(
     )
 }
 
-fn affinity_fits(affinity: Affinity) -> &'static str {
-    match affinity {
-        Affinity::Integer => "an INTEGER column reads into an integer type or bool",
-        Affinity::Real => "a REAL column reads into f32 or f64",
-        Affinity::Text => {
-            "a TEXT column reads into String, a date/time type or a #[model(json)] field"
-        }
-        Affinity::Blob => "a BLOB column reads into Vec<u8>, [u8; N] or Uuid",
-        Affinity::Numeric => "a NUMERIC column reads into a number, bool or text type",
-    }
-}
-
-fn strict_fits(decl: &str) -> &'static str {
-    match decl.to_ascii_uppercase().as_str() {
-        "INT" | "INTEGER" => "a STRICT INTEGER column reads into an integer type or bool",
-        "REAL" => "a STRICT REAL column reads into f32 or f64",
-        "TEXT" => {
-            "a STRICT TEXT column reads into String, a date/time type or a #[model(json)] field"
-        }
-        _ => "a STRICT BLOB column reads into Vec<u8>, [u8; N] or Uuid",
-    }
-}
-
-/// The type table of DESIGN.md: which Rust kinds read a column.
-fn accepts(column: &Column, strict: bool, kind: RustKind) -> bool {
-    use RustKind::*;
-    let text_like = matches!(kind, Text | DateTime | Uuid | Json);
-    if kind == Unknown {
-        return true;
-    }
-    if strict {
-        return match column.decl_type.to_ascii_uppercase().as_str() {
-            "INT" | "INTEGER" => matches!(kind, Integer | Bool),
-            "REAL" => kind == Float,
-            "TEXT" => text_like,
-            "BLOB" => matches!(kind, Blob | Uuid),
-            _ => true, // ANY
-        };
-    }
-    match column.affinity {
-        Affinity::Integer => matches!(kind, Integer | Bool),
-        Affinity::Real => kind == Float,
-        Affinity::Text => text_like,
-        Affinity::Blob if column.decl_type.trim().is_empty() => true,
-        Affinity::Blob => matches!(kind, Blob | Uuid),
-        Affinity::Numeric => kind != Blob,
-    }
-}
-
 /// Check 6: an insert must be able to fill every NOT NULL column that has no
 /// default, except the rowid key SQLite assigns and generated columns.
 fn unmapped_required_columns(model: &ModelDef, relation: Relation<'_>) -> Vec<Problem> {
@@ -535,7 +487,7 @@ fn unmapped_required_columns(model: &ModelDef, relation: Relation<'_>) -> Vec<Pr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::Source;
+    use crate::snapshot::Source;
 
     fn schema(sql: &str) -> Schema {
         let conn = rusqlite::Connection::open_in_memory().expect("db");

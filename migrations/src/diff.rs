@@ -6,7 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::scan::{list_items, quote, significant};
+use crate::ddl::{can_add, can_drop, column_definitions, rebuild};
+use crate::scan::quote;
 use crate::schema::{Column, Schema, Table};
 
 /// What kind of object differs, and how.
@@ -328,111 +329,6 @@ fn same_column(a: &Column, b: &Column) -> bool {
         && a.hidden == b.hidden
 }
 
-/// `ALTER TABLE ADD COLUMN` cannot add a key, a STORED generated column, or a
-/// NOT NULL column without a default.
-fn can_add(c: &Column) -> bool {
-    c.primary_key == 0
-        && c.hidden != crate::schema::Hidden::GeneratedStored
-        && (!c.not_null || c.default.is_some())
-}
-
-/// `ALTER TABLE DROP COLUMN` refuses a key, a constrained or indexed column,
-/// and one a view or trigger uses: any mention of the column outside its
-/// own plain definition means a rebuild instead.
-fn can_drop(table: &Table, c: &Column, live: &Schema) -> bool {
-    let mentions = |sql: &str| {
-        sql.to_ascii_lowercase()
-            .split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
-            .any(|word| word == c.name.to_ascii_lowercase())
-    };
-    let own_def = column_definitions(&table.sql)
-        .into_iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(&c.name))
-        .map(|(_, d)| d);
-    let Some(own_def) = own_def else {
-        return false;
-    };
-    let plain = ![
-        "PRIMARY",
-        "UNIQUE",
-        "REFERENCES",
-        "CHECK",
-        "GENERATED",
-        " AS ",
-    ]
-    .iter()
-    .any(|k| own_def.to_ascii_uppercase().contains(k));
-    let rest = table.sql.replacen(&own_def, "", 1);
-    plain
-        && !mentions(&rest)
-        && !live.indexes.iter().any(|i| {
-            i.columns.iter().any(|n| n.eq_ignore_ascii_case(&c.name))
-                || i.sql.as_deref().is_some_and(mentions)
-        })
-        && !live.views.iter().any(|v| mentions(&v.sql))
-        && !live.triggers.iter().any(|t| mentions(&t.sql))
-}
-
-/// SQLite's 12-step table rebuild: create the table as the migrations
-/// define it, copy the common columns, swap it in, recreate its indexes,
-/// triggers and every view (renaming a table re-checks the views).
-fn rebuild(want: &Table, have: &Table, expected: &Schema, live: &Schema) -> String {
-    let temp = format!("{}__driftless_new", want.name);
-    let body = want.sql.find('(').map_or("", |i| &want.sql[i..]);
-    let common: Vec<String> = want
-        .columns
-        .iter()
-        .filter(|c| !c.is_generated())
-        .filter(|c| {
-            have.columns
-                .iter()
-                .any(|h| h.name.eq_ignore_ascii_case(&c.name) && !h.is_generated())
-        })
-        .map(|c| quote(&c.name))
-        .collect();
-    let mut sql = format!(
-        "-- rebuild `{}` as the migrations define it (SQLite's 12-step procedure)\n",
-        want.name
-    );
-    // renaming a table re-checks every view and trigger: drop them all, create the expected ones after
-    for v in live.views.iter().chain(&expected.views) {
-        sql.push_str(&format!("DROP VIEW IF EXISTS {};\n", quote(&v.name)));
-    }
-    for t in live.triggers.iter().chain(&expected.triggers) {
-        sql.push_str(&format!("DROP TRIGGER IF EXISTS {};\n", quote(&t.name)));
-    }
-    sql.push_str(&format!("CREATE TABLE {} {body};\n", quote(&temp)));
-    let cols = common.join(", ");
-    sql.push_str(&format!(
-        "INSERT INTO {} ({cols}) SELECT {cols} FROM {};\n",
-        quote(&temp),
-        quote(&have.name)
-    ));
-    sql.push_str(&format!("DROP TABLE {};\n", quote(&have.name)));
-    sql.push_str(&format!(
-        "ALTER TABLE {} RENAME TO {};\n",
-        quote(&temp),
-        quote(&want.name)
-    ));
-    for i in expected
-        .indexes
-        .iter()
-        .filter(|i| i.table.eq_ignore_ascii_case(&want.name))
-    {
-        if let Some(s) = &i.sql {
-            sql.push_str(&format!("{s};\n"));
-        }
-    }
-    for t in &expected.triggers {
-        sql.push_str(&format!("{};\n", t.sql));
-    }
-    for v in &expected.views {
-        sql.push_str(&format!("{};\n", v.sql));
-    }
-    sql.push_str("PRAGMA foreign_key_check;");
-    sql
-}
-
 fn indexes(
     expected: &Schema,
     live: &Schema,
@@ -526,32 +422,6 @@ fn named_sql(
 /// The name a column definition starts with, unquoted.
 fn normalize_sql(sql: &str) -> String {
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The column definitions of a CREATE TABLE statement, by column name:
-/// `winners JSON REFERENCES x` as written, constraints and all (comments
-/// between definitions left out).
-///
-/// ```
-/// use driftless_migrations::diff::column_definitions;
-/// let sql = "CREATE TABLE games ( -- the (game) table\n id INTEGER PRIMARY KEY, -- rowid, not null\n \"full name\" TEXT, UNIQUE (id) )";
-/// assert_eq!(
-///     column_definitions(sql),
-///     [("id".to_string(), "id INTEGER PRIMARY KEY".to_string()), ("full name".to_string(), "\"full name\" TEXT".to_string())]
-/// );
-/// ```
-pub fn column_definitions(create: &str) -> Vec<(String, String)> {
-    const TABLE_CONSTRAINTS: [&str; 5] = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
-    list_items(create)
-        .into_iter()
-        .filter_map(|def| {
-            let first = significant(def).next()?;
-            if TABLE_CONSTRAINTS.iter().any(|c| first.is(c)) {
-                return None;
-            }
-            Some((first.name()?, def.to_string()))
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -698,19 +568,6 @@ mod tests {
     }
 
     #[test]
-    fn column_definitions_keep_constraints() {
-        let defs = column_definitions(
-            "CREATE TABLE t (\"a b\" TEXT DEFAULT 'x,y', c INTEGER REFERENCES u (id), CHECK (c > 0), PRIMARY KEY (c))",
-        );
-        assert_eq!(defs.len(), 2);
-        assert_eq!(
-            defs[0],
-            ("a b".to_string(), "\"a b\" TEXT DEFAULT 'x,y'".to_string())
-        );
-        assert_eq!(defs[1].1, "c INTEGER REFERENCES u (id)");
-    }
-
-    #[test]
     fn a_commented_create_table_gives_clean_fixes() {
         // comments with commas and parentheses between the definitions used
         // to be read as definitions, and the fix SQL failed
@@ -724,5 +581,15 @@ mod tests {
         );
         assert_eq!(diffs.len(), 1);
         assert_eq!(diffs[0].fix, "ALTER TABLE games ADD COLUMN winners JSON;");
+    }
+
+    #[test]
+    fn a_column_named_in_a_string_or_comment_is_still_dropped_in_place() {
+        let diffs = fixes_converge(
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT DEFAULT 'paused_at');",
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT DEFAULT 'paused_at', -- paused_at\n paused_at DATETIME);",
+        );
+        assert_eq!(diffs.len(), 1);
+        assert_eq!(diffs[0].fix, "ALTER TABLE games DROP COLUMN paused_at;");
     }
 }

@@ -27,6 +27,7 @@
 
 pub mod check;
 mod compat;
+pub mod ddl;
 #[cfg(feature = "diesel")]
 pub mod diesel;
 pub mod diff;
@@ -38,6 +39,7 @@ pub mod replay;
 pub mod rust_type;
 pub mod scan;
 pub mod schema;
+pub mod snapshot;
 pub mod split;
 
 pub use check::{Checked, FieldDef, ModelDef, Problem, Site, check_model};
@@ -45,4 +47,5 @@ pub use discover::{Layout, Migration, MigrationSet, Script, discover};
 pub use error::{Error, Position, Result};
 pub use replay::replay;
 pub use rust_type::{FieldType, RustKind};
-pub use schema::{Affinity, Column, Relation, Schema, Snapshot, Source, Table, View};
+pub use schema::{Affinity, Column, Relation, Schema, Table, View};
+pub use snapshot::{Snapshot, Source};

@@ -6,7 +6,8 @@ use rusqlite::Connection;
 
 use crate::discover::{Migration, MigrationSet};
 use crate::error::{Error, Position, Result};
-use crate::schema::{Schema, Snapshot, Source};
+use crate::schema::Schema;
+use crate::snapshot::{Snapshot, Source};
 use crate::split::{Statement, position, split};
 
 /// Opens the in-memory database migrations are replayed into: no ATTACH,

@@ -1,5 +1,7 @@
 //! What a field's Rust type says about the column it can map: nullability
-//! (`Option`) and which SQLite types it can be read from.
+//! (`Option`) and which SQLite types it can be read from (the type table).
+
+use crate::schema::{Affinity, Column};
 
 /// The kinds of Rust type the check knows; anything else is [`RustKind::Unknown`]
 /// and is not type-checked (a user's newtype or enum may implement `FromSql` any way it likes).
@@ -213,6 +215,57 @@ fn classify(ty: &str) -> RustKind {
         return RustKind::Json;
     }
     RustKind::Unknown
+}
+
+/// What a column of this affinity reads into, for messages.
+pub(crate) fn affinity_fits(affinity: Affinity) -> &'static str {
+    match affinity {
+        Affinity::Integer => "an INTEGER column reads into an integer type or bool",
+        Affinity::Real => "a REAL column reads into f32 or f64",
+        Affinity::Text => {
+            "a TEXT column reads into String, a date/time type or a #[model(json)] field"
+        }
+        Affinity::Blob => "a BLOB column reads into Vec<u8>, [u8; N] or Uuid",
+        Affinity::Numeric => "a NUMERIC column reads into a number, bool or text type",
+    }
+}
+
+/// What a STRICT column of this declared type reads into, for messages.
+pub(crate) fn strict_fits(decl: &str) -> &'static str {
+    match decl.to_ascii_uppercase().as_str() {
+        "INT" | "INTEGER" => "a STRICT INTEGER column reads into an integer type or bool",
+        "REAL" => "a STRICT REAL column reads into f32 or f64",
+        "TEXT" => {
+            "a STRICT TEXT column reads into String, a date/time type or a #[model(json)] field"
+        }
+        _ => "a STRICT BLOB column reads into Vec<u8>, [u8; N] or Uuid",
+    }
+}
+
+/// The type table of DESIGN.md: which Rust kinds read a column.
+pub(crate) fn accepts(column: &Column, strict: bool, kind: RustKind) -> bool {
+    use RustKind::*;
+    let text_like = matches!(kind, Text | DateTime | Uuid | Json);
+    if kind == Unknown {
+        return true;
+    }
+    if strict {
+        return match column.decl_type.to_ascii_uppercase().as_str() {
+            "INT" | "INTEGER" => matches!(kind, Integer | Bool),
+            "REAL" => kind == Float,
+            "TEXT" => text_like,
+            "BLOB" => matches!(kind, Blob | Uuid),
+            _ => true, // ANY
+        };
+    }
+    match column.affinity {
+        Affinity::Integer => matches!(kind, Integer | Bool),
+        Affinity::Real => kind == Float,
+        Affinity::Text => text_like,
+        Affinity::Blob if column.decl_type.trim().is_empty() => true,
+        Affinity::Blob => matches!(kind, Blob | Uuid),
+        Affinity::Numeric => kind != Blob,
+    }
 }
 
 #[cfg(test)]
