@@ -1,0 +1,21 @@
+//! Tests of the `driftless` command line: the real binary, run against
+//! migration directories and SQLite files in temporary directories.
+//!
+//! Every test has its own temporary directory and runs the binary there, so
+//! paths in the output are relative (`migrations/0001_a.sql`, `app.db`).
+//! `NO_COLOR` is set, stdin is `/dev/null` and stdout/stderr are pipes, so
+//! nothing depends on a terminal.
+//!
+//! One test binary, a module a command; `harness` is what they share.
+
+mod harness;
+
+mod check;
+mod diff;
+mod downgrade;
+mod help;
+mod new;
+mod schema;
+mod stamp_adopt;
+mod status;
+mod upgrade;
