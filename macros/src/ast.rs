@@ -5,7 +5,6 @@
 //! error can point at the exact field or attribute.
 
 use syn::meta::ParseNestedMeta;
-use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
 
 use crate::foreign;
@@ -54,8 +53,18 @@ impl Errors {
         }
     }
 
-    pub fn into_result(self) -> syn::Result<()> {
-        self.0.map_or(Ok(()), Err)
+    pub fn into_result(mut self) -> syn::Result<()> {
+        self.0.take().map_or(Ok(()), Err)
+    }
+}
+
+/// Errors collected and never reported would be lost: like serde's `Ctxt`,
+/// dropping a collector that still holds some is a bug in the derive.
+impl Drop for Errors {
+    fn drop(&mut self) {
+        if self.0.is_some() && !std::thread::panicking() {
+            panic!("driftless derive: errors were collected and never reported");
+        }
     }
 }
 
@@ -117,18 +126,27 @@ impl<'a> Input<'a> {
                 }
                 PARTIAL => partial = true,
                 _ => {
-                    errors.push(meta.error(format!(
-                        "unknown model attribute `{}`; expected `table`, `db` or `partial`",
-                        path_text(&meta.path)
+                    errors.push(meta.error(unknown(
+                        "model",
+                        &path_text(&meta.path),
+                        &[TABLE, DB, PARTIAL],
                     )));
                     skip_value(meta)?;
                 }
             }
             Ok(())
         });
-        for lit in table_lit.iter().chain(&db) {
-            if lit.value().trim().is_empty() {
-                errors.push(syn::Error::new_spanned(lit, "the name must not be empty"));
+        for (lit, what) in [
+            (&table_lit, "the table name"),
+            (&db, "the migration set name"),
+        ] {
+            if let Some(lit) = lit
+                && lit.value().trim().is_empty()
+            {
+                errors.push(syn::Error::new_spanned(
+                    lit,
+                    format!("{what} must not be empty"),
+                ));
             }
         }
         let foreign = match derive {
@@ -145,6 +163,7 @@ impl<'a> Input<'a> {
             }
             fields.push(f);
         }
+        duplicate_columns(&fields, &mut errors);
         errors.into_result()?;
         let table = match (&table_lit, foreign.table) {
             (Some(lit), _) => lit.value(),
@@ -182,9 +201,10 @@ impl<'a> Field<'a> {
                     *flag = true;
                 }
                 _ => {
-                    errors.push(meta.error(format!(
-                        "unknown field attribute `{}`; expected `column`, `skip` or `json`",
-                        path_text(&meta.path)
+                    errors.push(meta.error(unknown(
+                        "field",
+                        &path_text(&meta.path),
+                        &[COLUMN, SKIP, JSON],
                     )));
                     skip_value(meta)?;
                 }
@@ -192,10 +212,11 @@ impl<'a> Field<'a> {
             Ok(())
         });
         if skip && (json || column_lit.is_some()) {
-            errors.push(syn::Error::new(
-                field.span(),
-                "a `skip` field is not stored: it takes no `column` or `json`",
-            ));
+            let message = "a `skip` field is not stored: it takes no `column` or `json`";
+            errors.push(match &column_lit {
+                Some(lit) => syn::Error::new_spanned(lit, message),
+                None => syn::Error::new_spanned(ident, message),
+            });
         }
         if let Some(lit) = &column_lit
             && lit.value().trim().is_empty()
@@ -252,11 +273,53 @@ fn each_model_key(
                 .unwrap_or_default();
             f(&key, &meta, &mut found)
         });
-        if let Some(e) = found.0 {
+        if let Err(e) = found.into_result() {
             errors.push(e);
         }
         if let Err(e) = parsed {
             errors.push(e);
+        }
+    }
+}
+
+/// The message for an unknown attribute key: what is expected, and the
+/// nearest of them when the key looks like a typo.
+fn unknown(level: &str, key: &str, expected: &[&str]) -> String {
+    let list = match expected {
+        [first, middle @ .., last] => {
+            let mut l = format!("`{first}`");
+            for m in middle {
+                l.push_str(&format!(", `{m}`"));
+            }
+            format!("{l} or `{last}`")
+        }
+        _ => String::new(),
+    };
+    let mut message = format!("unknown {level} attribute `{key}`; expected {list}");
+    if let Some(near) = driftless_migrations::check::nearest(key, expected.iter().copied()) {
+        message.push_str(&format!("\nhelp: did you mean `{near}`?"));
+    }
+    message
+}
+
+/// Two fields mapping one column: an attribute mistake, found before any
+/// schema is read.
+fn duplicate_columns(fields: &[Field<'_>], errors: &mut Errors) {
+    let stored: Vec<&Field<'_>> = fields.iter().filter(|f| !f.skip).collect();
+    for (j, later) in stored.iter().enumerate() {
+        if let Some(earlier) = stored[..j]
+            .iter()
+            .find(|f| f.column.eq_ignore_ascii_case(&later.column))
+        {
+            let message = format!(
+                "fields `{}` and `{}` both map column `{}`\n\
+                 help: map one of them to another column with #[model(column = \"...\")], or mark it #[model(skip)]",
+                earlier.ident, later.ident, later.column
+            );
+            errors.push(match &later.column_lit {
+                Some(lit) => syn::Error::new_spanned(lit, message),
+                None => syn::Error::new_spanned(later.ident, message),
+            });
         }
     }
 }

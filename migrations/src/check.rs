@@ -6,7 +6,7 @@
 
 use crate::rust_type::{FieldType, RustKind, accepts, affinity_fits, strict_fits};
 use crate::scan::quote;
-use crate::schema::{Column, Relation, Schema, Table};
+use crate::schema::{Affinity, Column, Relation, Schema, Table};
 use crate::snapshot::Snapshot;
 
 /// A struct as the derive sees it, after its attributes are parsed.
@@ -167,7 +167,7 @@ pub fn check_model(model: &ModelDef, schema: &Schema) -> Checked {
             ..Checked::default()
         };
     }
-    let mut problems = duplicate_columns(model);
+    let mut problems = Vec::new();
     for (i, field) in model.fields.iter().enumerate() {
         if let RustKind::Unsupported(why) = field.kind() {
             problems.push(
@@ -253,7 +253,13 @@ fn none_into_not_null(model: &ModelDef, table: &Table) -> Vec<Problem> {
 }
 
 /// The name most like `name` among `candidates`, if any is close.
-fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+///
+/// ```
+/// use driftless_migrations::check::nearest;
+/// assert_eq!(nearest("tabel", ["table", "db", "partial"]), Some("table"));
+/// assert_eq!(nearest("xyz", ["table", "db"]), None);
+/// ```
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let name = name.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -291,29 +297,6 @@ fn missing_relation(model: &ModelDef, schema: &Schema) -> Problem {
         ));
     }
     p
-}
-
-/// Check 2: two fields may not map one column.
-fn duplicate_columns(model: &ModelDef) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for (j, later) in model.fields.iter().enumerate() {
-        if let Some(earlier) = model.fields[..j]
-            .iter()
-            .find(|f| f.column.eq_ignore_ascii_case(&later.column))
-        {
-            problems.push(
-                Problem::new(
-                    Site::Field(j),
-                    format!(
-                        "fields `{}` and `{}` both map column `{}`",
-                        earlier.name, later.name, later.column
-                    ),
-                )
-                .help("map one of them to another column with #[model(column = \"...\")], or mark it #[model(skip)]".into()),
-            );
-        }
-    }
-    problems
 }
 
 /// Check 3: every mapped field needs its column.
@@ -441,20 +424,51 @@ fn column_type(
     } else {
         affinity_fits(column.affinity)
     };
-    Some(
-        Problem::new(
-            Site::FieldType(i),
-            format!(
-                "field `{}` is `{shown}`, but column `{}.{}` is {what}",
-                field.name,
-                relation.name(),
-                column.name
-            ),
-        )
-        .help(format!(
-            "{fits}, or change the column's type in a migration"
-        )),
-    )
+    let mut problem = Problem::new(
+        Site::FieldType(i),
+        format!(
+            "field `{}` is `{shown}`, but column `{}.{}` is {what}",
+            field.name,
+            relation.name(),
+            column.name
+        ),
+    );
+    // the type to write, as nullability errors give it (`Option` kept)
+    if let Some(ty) = suggested_type(column, strict) {
+        let ty = if field.ty.optional {
+            format!("Option<{ty}>")
+        } else {
+            ty.to_string()
+        };
+        problem = problem.help(format!("use `{ty}`"));
+    }
+    Some(problem.help(format!(
+        "{fits}, or change the column's type in a migration"
+    )))
+}
+
+/// The Rust type that reads a column as it is declared, for the help line.
+fn suggested_type(column: &Column, strict: bool) -> Option<&'static str> {
+    let decl = column.decl_type.to_ascii_uppercase();
+    if strict {
+        return match decl.as_str() {
+            "INT" | "INTEGER" => Some("i64"),
+            "REAL" => Some("f64"),
+            "TEXT" => Some("String"),
+            "BLOB" => Some("Vec<u8>"),
+            _ => None,
+        };
+    }
+    match column.affinity {
+        Affinity::Integer if decl.contains("BOOL") => Some("bool"),
+        Affinity::Integer => Some("i64"),
+        Affinity::Real => Some("f64"),
+        Affinity::Text => Some("String"),
+        Affinity::Blob => Some("Vec<u8>"),
+        Affinity::Numeric if decl.contains("BOOL") => Some("bool"),
+        Affinity::Numeric if decl.contains("DATE") || decl.contains("TIME") => Some("String"),
+        Affinity::Numeric => Some("f64"),
+    }
 }
 
 /// Check 6: an insert must be able to fill every NOT NULL column that has no
@@ -776,20 +790,6 @@ mod tests {
                 .any(|p| p.message == "`Game` maps no column of `games`"),
             "{:?}",
             checked.problems
-        );
-    }
-
-    #[test]
-    fn duplicate_column_points_at_the_second_field() {
-        let mut m = model("games", &[("name", "String"), ("title", "String")]);
-        m.fields[1].column = "NAME".into();
-        let checked = check_model(&m, &schema(GAMES));
-        assert_eq!(checked.problems.len(), 1);
-        assert_eq!(checked.problems[0].site, Site::Field(1));
-        assert!(
-            checked.problems[0]
-                .message
-                .contains("fields `name` and `title` both map column `NAME`")
         );
     }
 

@@ -26,5 +26,6 @@ fn ui() {
     t.compile_fail("ui/schema/*.rs");
     t.compile_fail("ui/attrs/*.rs");
     t.compile_fail("ui/check/*.rs");
+    t.compile_fail("ui/embed/*.rs");
     t.pass("ui/pass/*.rs");
 }
