@@ -503,11 +503,7 @@ mod tests {
     use super::*;
     use crate::snapshot::Source;
 
-    fn schema(sql: &str) -> Schema {
-        let conn = rusqlite::Connection::open_in_memory().expect("db");
-        conn.execute_batch(sql).expect("sql");
-        Schema::read(&conn).expect("read")
-    }
+    use crate::schema::tests::schema_of as schema;
 
     const GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, \
         created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, completed_at DATETIME, winners JSON, score REAL);\

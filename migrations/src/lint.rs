@@ -353,11 +353,7 @@ fn version_lint(
 mod tests {
     use super::*;
 
-    fn schema(sql: &str) -> Schema {
-        let conn = rusqlite::Connection::open_in_memory().expect("db");
-        conn.execute_batch(sql).expect("sql");
-        Schema::read(&conn).expect("read")
-    }
+    use crate::schema::tests::schema_of as schema;
 
     fn kinds(sql: &str, before: &str, target: Option<SqliteVersion>) -> Vec<LintKind> {
         let b = schema(before);

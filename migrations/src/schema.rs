@@ -386,10 +386,11 @@ fn read_indexes(conn: &Connection, tables: &[Table]) -> Result<Vec<Index>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn schema_of(sql: &str) -> Schema {
+    /// The schema `sql` creates in a fresh in-memory database.
+    pub(crate) fn schema_of(sql: &str) -> Schema {
         let conn = Connection::open_in_memory().expect("memory db");
         conn.execute_batch(sql).expect("sql");
         Schema::read(&conn).expect("read")

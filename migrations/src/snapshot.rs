@@ -167,13 +167,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rusqlite::Connection;
-
-    fn schema_of(sql: &str) -> Schema {
-        let conn = Connection::open_in_memory().expect("memory db");
-        conn.execute_batch(sql).expect("sql");
-        Schema::read(&conn).expect("read")
-    }
+    use crate::schema::tests::schema_of;
 
     #[test]
     fn snapshot_round_trips_and_rejects_other_formats() {

@@ -131,15 +131,25 @@ impl Migrations {
     }
 }
 
-/// Rows read with their stored version, given driftless's version.
-fn with_versions(
-    table: &'static str,
-    rows: impl Iterator<Item = rusqlite::Result<(i64, Foreign)>>,
-) -> Result<Vec<Foreign>> {
+/// The rows of a tool's history, from a query of `version, name, checksum,
+/// applied_at`; a negative version is an error naming the table.
+fn foreign_rows(conn: &Connection, tool: Tool, sql: &str) -> Result<Vec<Foreign>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            Foreign {
+                version: 0,
+                name: r.get(1)?,
+                checksum: r.get(2)?,
+                applied_at: r.get(3)?,
+            },
+        ))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (version, mut f) = row?;
-        f.version = version_from(table, version)?;
+        f.version = version_from(tool.history_table(), version)?;
         out.push(f);
     }
     Ok(out)
@@ -164,22 +174,13 @@ fn read_foreign(conn: &Connection) -> Result<(Tool, Vec<Foreign>)> {
                     .into(),
             });
         }
-        let mut stmt = conn.prepare(
+        let rows = foreign_rows(
+            conn,
+            Tool::Sqlx,
             "SELECT version, description, checksum, installed_on FROM _sqlx_migrations \
              WHERE success ORDER BY version",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                Foreign {
-                    version: 0,
-                    name: r.get(1)?,
-                    checksum: r.get(2)?,
-                    applied_at: r.get(3)?,
-                },
-            ))
-        })?;
-        return Ok((Tool::Sqlx, with_versions("_sqlx_migrations", rows)?));
+        return Ok((Tool::Sqlx, rows));
     }
     if table_exists(conn, "__diesel_schema_migrations")? {
         let mut stmt = conn
@@ -206,21 +207,12 @@ fn read_foreign(conn: &Connection) -> Result<(Tool, Vec<Foreign>)> {
         return Ok((Tool::Diesel, out));
     }
     if table_exists(conn, "refinery_schema_history")? {
-        let mut stmt = conn.prepare(
-            "SELECT version, name, applied_on FROM refinery_schema_history ORDER BY version",
+        let rows = foreign_rows(
+            conn,
+            Tool::Refinery,
+            "SELECT version, name, NULL, applied_on FROM refinery_schema_history ORDER BY version",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                Foreign {
-                    version: 0,
-                    name: r.get(1)?,
-                    checksum: None,
-                    applied_at: r.get(2)?,
-                },
-            ))
-        })?;
-        return Ok((Tool::Refinery, with_versions("refinery_schema_history", rows)?));
+        return Ok((Tool::Refinery, rows));
     }
     Err(Error::NothingToAdopt {
         reason: "no sqlx, diesel or refinery history table in the database".into(),

@@ -286,6 +286,30 @@ fn adopts_sqlx_history_of_a_crlf_file_read_from_the_directory() {
     assert_eq!(adopted.versions, [SQLX_V1]);
 }
 
+#[test]
+fn a_negative_sqlx_version_is_refused_by_name() {
+    let mut p = sqlx_project(SCORE);
+    p.run(SQLX_TABLE);
+    p.conn
+        .execute(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (-1, 'by hand', TRUE, x'00', 0)",
+            [],
+        )
+        .expect("a row written by hand");
+    let err = p.migrations().adopt(&mut p.conn).expect_err("negative");
+    assert!(
+        matches!(
+            err,
+            Error::BadVersion {
+                table: "_sqlx_migrations",
+                version: -1
+            }
+        ),
+        "{err}"
+    );
+}
+
 /// A diesel project: one folder per migration, with down scripts.
 fn diesel_project() -> Project {
     Project::new(&[
