@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use driftless::rusqlite::Connection;
-use driftless::{Backup, Migrations, Options};
+use driftless::{Event, Migrations, Options};
 use driftless_migrations::Schema;
 use driftless_migrations::lint::{LintKind, lint};
 
@@ -32,7 +32,7 @@ pub fn upgrade(
         .iter()
         .filter(|p| to.is_none_or(|t| p.version <= t))
         .collect();
-    let mut options = Options {
+    let options = Options {
         backup: backup_option(backup),
         allow_out_of_order,
         ..Options::default()
@@ -57,28 +57,32 @@ pub fn upgrade(
         println!("{}", style.good(&message));
         return Ok(Outcome::Clean);
     }
-    // applied one at a time, with a line each: a closed stdout stops it partway
+    // a line a migration as it commits: a closed stdout stops it partway
     if_cut_short(2);
     let total = targets.len();
     let mut applied = 0;
-    for (n, target) in targets.iter().enumerate() {
-        // one call a migration, so that progress can be shown between them
-        let progress = Progress::start(
-            style.terminal,
-            format!("[{}/{total}] {}", n + 1, target.file),
-        );
-        let result = migrations.upgrade_with(&mut conn, Some(target.version), &options);
-        progress.stop();
-        let report = result?;
-        if let Some(path) = &report.backup {
-            println!("backed up {} to {}", args.db.display(), shown(path));
-            options.backup = Backup::None;
+    let mut spinner: Option<Progress> = None;
+    let db = args.db.display().to_string();
+    let result = migrations.upgrade_each(&mut conn, to, &options, |event| match event {
+        Event::BackedUp(path) => println!("backed up {db} to {}", shown(path)),
+        Event::Starting(m) => {
+            spinner = Some(Progress::start(
+                style.terminal,
+                format!("[{}/{total}] {}", applied + 1, m.up.file),
+            ));
         }
-        for ran in &report.ran {
+        Event::Done(ran) => {
+            if let Some(s) = spinner.take() {
+                s.stop();
+            }
             applied += 1;
             println!("applied {} ({} ms)", ran.file, ran.took.as_millis());
         }
+    });
+    if let Some(s) = spinner.take() {
+        s.stop();
     }
+    result?;
     if_cut_short(0);
     let now = migrations.status(&conn)?.current;
     println!(

@@ -71,7 +71,7 @@ pub use driftless_migrations::Error as MigrationError;
 pub use driftless_migrations::Schema;
 pub use driftless_migrations::diff::{DiffKind, Difference, diff};
 pub use error::{Error, Recorded, Result, Violation};
-pub use migrate::{Backup, Options, Ran, Report, backup_to};
+pub use migrate::{Backup, Event, Options, Ran, Report, backup_to};
 pub use model::{Insert, Model};
 /// The rusqlite driftless is built on: use it to open connections, so that
 /// its types are the ones the generated code expects.

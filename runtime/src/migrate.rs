@@ -84,6 +84,17 @@ pub struct Report {
     pub backup: Option<PathBuf>,
 }
 
+/// What [`Migrations::upgrade_each`] reports as it goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The database was backed up here, before anything ran.
+    BackedUp(&'a Path),
+    /// This migration starts.
+    Starting(&'a Migration),
+    /// A migration is applied and committed.
+    Done(&'a Ran),
+}
+
 /// One migration an upgrade or downgrade ran.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ran {
@@ -159,6 +170,39 @@ impl Migrations {
         to: Option<u64>,
         options: &Options,
     ) -> Result<Report> {
+        self.upgrade_each(conn, to, options, |_| {})
+    }
+
+    /// [`upgrade_with`](Self::upgrade_with), telling `each` what happens as
+    /// it happens: the backup, each migration as it starts, and each one
+    /// done (committed). For a progress display, one upgrade at a time.
+    ///
+    /// # Errors
+    /// As [`upgrade_with`](Self::upgrade_with).
+    ///
+    /// ```
+    /// use driftless::{Event, Options};
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0001_a.sql"), "CREATE TABLE a (x);")?;
+    /// std::fs::write(dir.path().join("0002_b.sql"), "CREATE TABLE b (x);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let mut conn = rusqlite::Connection::open_in_memory()?;
+    /// let mut seen = Vec::new();
+    /// migrations.upgrade_each(&mut conn, None, &Options::default(), |event| match event {
+    ///     Event::Starting(m) => seen.push(format!("start {}", m.version)),
+    ///     Event::Done(ran) => seen.push(format!("done {}", ran.version)),
+    ///     Event::BackedUp(_) => {}
+    /// })?;
+    /// assert_eq!(seen, ["start 1", "done 1", "start 2", "done 2"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn upgrade_each(
+        &self,
+        conn: &mut Connection,
+        to: Option<u64>,
+        options: &Options,
+        mut each: impl FnMut(Event<'_>),
+    ) -> Result<Report> {
         if let Some(v) = to
             && self.get(v).is_none()
         {
@@ -174,6 +218,9 @@ impl Migrations {
             return Ok(report);
         }
         report.backup = take_backup(conn, &options.backup)?;
+        if let Some(path) = &report.backup {
+            each(Event::BackedUp(path));
+        }
         loop {
             // peek outside the lock (foreign keys can only be switched between transactions),
             // then confirm inside it
@@ -188,6 +235,7 @@ impl Migrations {
                 break;
             };
             let Some(m) = self.get(next.version) else { break };
+            each(Event::Starting(m));
             let applied = match apply(conn, m, options) {
                 Ok(applied) => applied,
                 Err(e) => return Err(stopped(report, e)),
@@ -198,6 +246,9 @@ impl Migrations {
                     file: m.up.file.to_string(),
                     took,
                 });
+                if let Some(ran) = report.ran.last() {
+                    each(Event::Done(ran));
+                }
             }
         }
         Ok(report)
