@@ -10,24 +10,29 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::ast::{Derive, Errors, Input};
-use crate::source;
+use crate::{fallback, source};
 
-/// `#[derive(Model)]`: the checked struct's rusqlite code, or the errors and a stub.
+/// `#[derive(Model)]`: the checked struct's rusqlite code, or the errors
+/// and the fallback impls.
 pub fn derive(input: &DeriveInput) -> TokenStream {
-    let parsed = match Input::from_syn(input, Derive::Model) {
-        Ok(parsed) => parsed,
-        Err(e) => return with_stub(input, e),
-    };
-    match check(&parsed) {
-        Err(e) => with_stub(input, e),
-        Ok(ok) => generate(
-            &parsed,
-            &ok.model,
-            &ok.mapped,
-            &ok.checked,
-            ok.fallback.as_deref(),
-        ),
+    match try_expand(input) {
+        Ok(expanded) => expanded,
+        Err(errors) => fallback::expand(input, errors),
     }
+}
+
+/// Parse (attribute mistakes), check (schema problems), generate: the first
+/// phase that fails returns every error it found.
+fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let parsed = Input::from_syn(input, Derive::Model)?;
+    let ok = check(&parsed)?;
+    Ok(generate(
+        &parsed,
+        &ok.model,
+        &ok.mapped,
+        &ok.checked,
+        ok.fallback.as_deref(),
+    ))
 }
 
 /// `#[derive(Check)]`: nothing but the errors, and what keeps the check
@@ -293,36 +298,4 @@ fn tracking(fallback: Option<&[PathBuf]>) -> Option<TokenStream> {
             const _: ::core::option::Option<&str> = ::core::option_env!(#var);
         }
     })
-}
-
-/// The errors, and impls that compile, so the user sees these errors and not
-/// a cascade of "Game does not implement Model" after them.
-fn with_stub(input: &DeriveInput, errors: syn::Error) -> TokenStream {
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let errors = errors.to_compile_error();
-    let message = "driftless: this model failed its schema check";
-    quote! {
-        #errors
-        #[automatically_derived]
-        impl #impl_generics ::driftless::Model for #ident #ty_generics #where_clause {
-            const TABLE: &'static str = "";
-            const COLUMNS: &'static [&'static str] = &[];
-            const SELECT: &'static str = "";
-            fn from_row(_: &::driftless::__private::rusqlite::Row<'_>)
-                -> ::driftless::__private::rusqlite::Result<Self>
-            {
-                ::core::unreachable!(#message)
-            }
-        }
-        #[automatically_derived]
-        impl #impl_generics ::driftless::Insert for #ident #ty_generics #where_clause {
-            const INSERT: &'static str = "";
-            fn insert(&self, _: &::driftless::__private::rusqlite::Connection)
-                -> ::driftless::__private::rusqlite::Result<i64>
-            {
-                ::core::unreachable!(#message)
-            }
-        }
-    }
 }

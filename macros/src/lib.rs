@@ -8,6 +8,7 @@
 mod ast;
 mod embed;
 mod expand;
+mod fallback;
 mod foreign;
 mod source;
 

@@ -4,8 +4,8 @@
 //! function so it can be unit-tested without a compiler in the loop. The
 //! derive only turns each [`Problem`] into an error at the right span.
 
+use crate::ddl::add_column_sql;
 use crate::rust_type::{FieldType, RustKind, accepts, affinity_fits, strict_fits};
-use crate::scan::quote;
 use crate::schema::{Affinity, Column, Relation, Schema, Table};
 use crate::snapshot::Snapshot;
 
@@ -54,7 +54,8 @@ impl FieldDef {
         }
     }
 
-    fn kind(&self) -> RustKind {
+    /// What the field reads as: JSON when it is marked so, else its type's kind.
+    pub(crate) fn kind(&self) -> RustKind {
         if self.json {
             RustKind::Json
         } else {
@@ -336,25 +337,6 @@ fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem
         )),
         Relation::View(_) => p.help(format!("{or}change the view's SELECT in a new migration")),
     }
-}
-
-fn add_column_sql(table: &str, field: &FieldDef) -> String {
-    let kind = field.kind();
-    let ty = kind.sql_type().unwrap_or("<type>");
-    let column = quote(&field.column);
-    let table = quote(table);
-    if field.ty.optional {
-        return format!("ALTER TABLE {table} ADD COLUMN {column} {ty};");
-    }
-    let default = match kind {
-        // a JSON list or map starts empty rather than null, which would not deserialize
-        RustKind::Json if field.ty.inner.starts_with("Vec<") => "'[]'",
-        RustKind::Json if field.ty.inner.contains("Map<") => "'{}'",
-        // JSON null would not deserialize into a non-Option field
-        RustKind::Json => "<value>",
-        _ => kind.sql_default().unwrap_or("<value>"),
-    };
-    format!("ALTER TABLE {table} ADD COLUMN {column} {ty} NOT NULL DEFAULT {default};")
 }
 
 /// Check 4: a nullable column needs an `Option` field. Primary keys count as NOT

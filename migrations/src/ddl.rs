@@ -2,6 +2,8 @@
 //! 12-step rebuild where it cannot, and the column definitions of a
 //! `CREATE TABLE` (read through the one scanner).
 
+use crate::check::FieldDef;
+use crate::rust_type::RustKind;
 use crate::scan::{Kind, list_items, quote, significant};
 use crate::schema::{Column, Schema, Table};
 
@@ -137,6 +139,28 @@ pub fn column_definitions(create: &str) -> Vec<(String, String)> {
             Some((first.name()?, def.to_string()))
         })
         .collect()
+}
+
+/// The `ALTER TABLE ... ADD COLUMN` a model field asks for, the derive's
+/// suggestion: nullable for an `Option`, else NOT NULL with a default of
+/// the field's kind.
+pub(crate) fn add_column_sql(table: &str, field: &FieldDef) -> String {
+    let kind = field.kind();
+    let ty = kind.sql_type().unwrap_or("<type>");
+    let column = quote(&field.column);
+    let table = quote(table);
+    if field.ty.optional {
+        return format!("ALTER TABLE {table} ADD COLUMN {column} {ty};");
+    }
+    let default = match kind {
+        // a JSON list or map starts empty rather than null, which would not deserialize
+        RustKind::Json if field.ty.inner.starts_with("Vec<") => "'[]'",
+        RustKind::Json if field.ty.inner.contains("Map<") => "'{}'",
+        // JSON null would not deserialize into a non-Option field
+        RustKind::Json => "<value>",
+        _ => kind.sql_default().unwrap_or("<value>"),
+    };
+    format!("ALTER TABLE {table} ADD COLUMN {column} {ty} NOT NULL DEFAULT {default};")
 }
 
 #[cfg(test)]

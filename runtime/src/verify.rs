@@ -1,7 +1,10 @@
 //! Comparing a live database with the schema its applied migrations produce.
 
+use std::path::PathBuf;
+
+use driftless_migrations::MigrationSet;
 use driftless_migrations::diff::{Difference, diff};
-use driftless_migrations::replay::{run_migration, sandbox};
+use driftless_migrations::replay::replay_database;
 use driftless_migrations::schema::Schema;
 use rusqlite::Connection;
 
@@ -68,15 +71,13 @@ impl Migrations {
         Ok((expected, live))
     }
 
-    /// The schema these versions produce, replayed in an in-memory sandbox
-    /// by the engine, as at build time.
+    /// The schema these versions produce, replayed by the engine exactly as
+    /// the build script replays (a view that breaks names its migration).
     pub(crate) fn schema_after(&self, versions: impl Iterator<Item = u64>) -> Result<Schema> {
-        let conn = sandbox()?;
-        for version in versions {
-            if let Some(m) = self.get(version) {
-                run_migration(&conn, m)?;
-            }
-        }
-        Ok(Schema::read(&conn)?)
+        let set = MigrationSet {
+            dir: PathBuf::new(),
+            migrations: versions.filter_map(|v| self.get(v)).cloned().collect(),
+        };
+        Ok(replay_database(&set)?.1.schema)
     }
 }
