@@ -291,6 +291,23 @@ fn without_build_script_changing_the_migrations_dir_rebuilds() {
         "pointed (relative to the crate) at migrations without `name`",
         &["table `games` has no column `name`"],
     );
+    // the two messages that depend on the environment, not on a struct
+    s.env = vec![("DRIFTLESS_MIGRATIONS_DIR".into(), "nowhere".into())];
+    s.fails(
+        "pointed at a directory that does not exist",
+        &[
+            "DRIFTLESS_MIGRATIONS_DIR is `nowhere`, but",
+            "help: point it at the migrations directory",
+        ],
+    );
+    s.env.clear();
+    s.fails(
+        "with no build script and no migrations/",
+        &[
+            "no migrations: no build script registers them, so #[derive(Model)] looked in",
+            "help: add a build.rs with `driftless::build::migrations(\"<dir>\").run();`",
+        ],
+    );
 }
 
 /// 8. A hundred models over a hundred tables: one replay, one snapshot load.
