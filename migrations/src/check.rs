@@ -4,7 +4,7 @@
 //! function so it can be unit-tested without a compiler in the loop. The
 //! derive only turns each [`Problem`] into an error at the right span.
 
-use crate::ddl::add_column_sql;
+use crate::ddl::{add_column_sql, default_expression, default_stored_as_text};
 use crate::rust_type::{FieldType, RustKind, accepts, affinity_fits, strict_fits};
 use crate::schema::{Affinity, Column, Relation, Schema, Table};
 use crate::snapshot::Snapshot;
@@ -188,6 +188,7 @@ pub fn check_model(model: &ModelDef, schema: &Schema) -> Checked {
             Some(column) => {
                 problems.extend(nullability(relation, column, field, i));
                 problems.extend(column_type(relation, column, field, i));
+                problems.extend(text_default(relation, column, field, i));
             }
         }
     }
@@ -210,7 +211,7 @@ pub fn check_model(model: &ModelDef, schema: &Schema) -> Checked {
         insert_fields.push(i);
         insert_defaults.push(
             (f.ty.optional && c.not_null)
-                .then(|| c.default.clone())
+                .then(|| c.default.as_deref().map(default_expression))
                 .flatten(),
         );
     }
@@ -337,6 +338,40 @@ fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem
         )),
         Relation::View(_) => p.help(format!("{or}change the view's SELECT in a new migration")),
     }
+}
+
+/// Check 5b: a number field on a column whose default is stored as text
+/// reads every row that took the default as text, and fails.
+fn text_default(
+    relation: Relation<'_>,
+    column: &Column,
+    field: &FieldDef,
+    i: usize,
+) -> Option<Problem> {
+    if !matches!(
+        field.kind(),
+        RustKind::Integer | RustKind::Bool | RustKind::Float
+    ) {
+        return None;
+    }
+    let text = default_stored_as_text(column)?;
+    Some(
+        Problem::new(
+            Site::FieldType(i),
+            format!(
+                "column `{}.{}` defaults to the text `{text}`, but field `{}` is `{}`: \
+                 a row that takes the default cannot be read into it",
+                relation.name(),
+                column.name,
+                field.name,
+                field.ty.written
+            ),
+        )
+        .help(format!(
+            "give the column a default of its type in a migration (e.g. `DEFAULT {}`), or read it as `String`",
+            field.kind().sql_default().unwrap_or("0")
+        )),
+    )
 }
 
 /// Check 4: a nullable column needs an `Option` field. Primary keys count as NOT
@@ -803,5 +838,65 @@ mod tests {
                 Site::Struct
             ]
         );
+    }
+
+    #[test]
+    fn an_identifier_default_is_inserted_as_the_text_sqlite_stores() {
+        // `DEFAULT now` is the text 'now' to SQLite; pasted into the insert
+        // it was a column name, and every insert failed
+        let sql = "CREATE TABLE t (id INTEGER PRIMARY KEY, d TEXT NOT NULL DEFAULT now)";
+        let m = model("t", &[("id", "Option<i64>"), ("d", "Option<String>")]);
+        let checked = check_model(&m, &schema(sql));
+        assert_eq!(checked.insert_defaults, [None, Some("'now'".to_string())]);
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        conn.execute_batch(sql).expect("sql");
+        conn.execute(
+            "INSERT INTO t (id, d) VALUES (?1, COALESCE(?2, 'now'))",
+            (None::<i64>, None::<String>),
+        )
+        .expect("the insert the derive generates");
+        let d: String = conn
+            .query_row("SELECT d FROM t", [], |r| r.get(0))
+            .expect("read");
+        assert_eq!(d, "now");
+    }
+
+    #[test]
+    fn a_number_field_on_a_column_defaulting_to_text_is_refused() {
+        let sql = "CREATE TABLE t (id INTEGER PRIMARY KEY, flag BOOLEAN NOT NULL DEFAULT 'f', \
+                   n INTEGER NOT NULL DEFAULT '0', label TEXT NOT NULL DEFAULT 'f')";
+        let m = model(
+            "t",
+            &[
+                ("id", "i64"),
+                ("flag", "Option<bool>"),
+                ("n", "i64"),
+                ("label", "String"),
+            ],
+        );
+        let checked = check_model(&m, &schema(sql));
+        let messages: Vec<&str> = checked
+            .problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "column `t.flag` defaults to the text `f`, but field `flag` is `Option<bool>`: \
+              a row that takes the default cannot be read into it"
+            ]
+        );
+        assert_eq!(checked.problems[0].site, Site::FieldType(1));
+    }
+
+    #[test]
+    fn a_blob_reads_from_a_numeric_column() {
+        let sql = "CREATE TABLE t (id INTEGER PRIMARY KEY, data BYTEA NOT NULL, b BINARY)";
+        let m = model(
+            "t",
+            &[("id", "i64"), ("data", "Vec<u8>"), ("b", "Option<Vec<u8>>")],
+        );
+        assert!(check_model(&m, &schema(sql)).problems.is_empty());
     }
 }

@@ -5,7 +5,7 @@
 use crate::check::FieldDef;
 use crate::rust_type::RustKind;
 use crate::scan::{Kind, list_items, quote, significant};
-use crate::schema::{Column, Schema, Table};
+use crate::schema::{Affinity, Column, Schema, Table};
 
 /// `ALTER TABLE ADD COLUMN` cannot add a key, a STORED generated column, or a
 /// NOT NULL column without a default.
@@ -139,6 +139,64 @@ pub fn column_definitions(create: &str) -> Vec<(String, String)> {
             Some((first.name()?, def.to_string()))
         })
         .collect()
+}
+
+/// A column's `DEFAULT` as an SQL expression that gives the same value in
+/// an `INSERT`: SQLite takes a bare identifier default (`DEFAULT now`) as
+/// the text `'now'`, but the same word in an expression is a column name.
+///
+/// ```
+/// use driftless_migrations::ddl::default_expression;
+/// assert_eq!(default_expression("now"), "'now'");
+/// assert_eq!(default_expression("CURRENT_TIMESTAMP"), "CURRENT_TIMESTAMP");
+/// assert_eq!(default_expression("'x'"), "'x'");
+/// assert_eq!(default_expression("(1 + 2)"), "(1 + 2)");
+/// ```
+pub fn default_expression(default: &str) -> String {
+    let tokens: Vec<_> = significant(default).collect();
+    let literal_words = [
+        "CURRENT_TIMESTAMP",
+        "CURRENT_DATE",
+        "CURRENT_TIME",
+        "NULL",
+        "TRUE",
+        "FALSE",
+    ];
+    match tokens.as_slice() {
+        [t] if t.kind == Kind::Word
+            && !t.text.starts_with(|c: char| c.is_ascii_digit())
+            && !literal_words.iter().any(|w| t.is(w)) =>
+        {
+            format!("'{}'", t.text.replace('\'', "''"))
+        }
+        [t] if t.kind == Kind::Quoted => t.name().map_or_else(
+            || default.to_string(),
+            |n| format!("'{}'", n.replace('\'', "''")),
+        ),
+        _ => default.to_string(),
+    }
+}
+
+/// The text a column's default stores, when SQLite stores it as text
+/// (under the column's affinity): `DEFAULT 'f'` on a BOOLEAN (NUMERIC)
+/// column is the text `f`, while `DEFAULT '0'` there is the integer 0.
+pub(crate) fn default_stored_as_text(column: &Column) -> Option<String> {
+    let default = column.default.as_deref()?;
+    let expression = default_expression(default);
+    let tokens: Vec<_> = significant(&expression).collect();
+    let [t] = tokens.as_slice() else {
+        return None;
+    };
+    if t.kind != Kind::String {
+        return None;
+    }
+    let text = t.name()?;
+    let numeric = text.trim().parse::<f64>().is_ok();
+    let converts = matches!(
+        column.affinity,
+        Affinity::Integer | Affinity::Real | Affinity::Numeric
+    );
+    (!(numeric && converts)).then_some(text)
 }
 
 /// The `ALTER TABLE ... ADD COLUMN` a model field asks for, the derive's

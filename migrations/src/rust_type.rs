@@ -226,7 +226,9 @@ pub(crate) fn affinity_fits(affinity: Affinity) -> &'static str {
             "a TEXT column reads into String, a date/time type or a #[model(json)] field"
         }
         Affinity::Blob => "a BLOB column reads into Vec<u8>, [u8; N] or Uuid",
-        Affinity::Numeric => "a NUMERIC column reads into a number, bool or text type",
+        Affinity::Numeric => {
+            "a NUMERIC column reads into a number, bool or text type (Vec<u8> where it is declared BYTEA or BINARY)"
+        }
     }
 }
 
@@ -264,7 +266,13 @@ pub(crate) fn accepts(column: &Column, strict: bool, kind: RustKind) -> bool {
         Affinity::Text => text_like,
         Affinity::Blob if column.decl_type.trim().is_empty() => true,
         Affinity::Blob => matches!(kind, Blob | Uuid),
-        Affinity::Numeric => kind != Blob,
+        // SQLite stores and returns a blob unchanged under NUMERIC affinity:
+        // a column declared as binary data (BYTEA, BINARY, VARBINARY) holds blobs
+        Affinity::Numeric if matches!(kind, Blob) => {
+            let decl = column.decl_type.to_ascii_uppercase();
+            decl.contains("BYTEA") || decl.contains("BINARY")
+        }
+        Affinity::Numeric => true,
     }
 }
 

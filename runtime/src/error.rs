@@ -103,6 +103,13 @@ pub enum Error {
         /// Its up file.
         file: String,
     },
+    /// A downgrade would run a down migration that has no statement.
+    EmptyDown {
+        /// The migration's version.
+        version: u64,
+        /// The down file.
+        file: String,
+    },
     /// A version that none of the migrations has.
     UnknownVersion {
         /// The version asked for.
@@ -295,6 +302,12 @@ impl fmt::Display for Error {
                 f,
                 "migration {version} ({file}) has no down migration, so nothing was downgraded\n\
                  help: add its down file, or downgrade to a version after {version}"
+            ),
+            Error::EmptyDown { version, file } => write!(
+                f,
+                "the down migration of {version} ({file}) has no statement: running it would record \
+                 {version} as undone without undoing anything, so nothing was downgraded\n\
+                 help: write the SQL that undoes it, or delete the file to make {version} irreversible"
             ),
             Error::UnknownVersion { version } => write!(
                 f,
@@ -489,6 +502,12 @@ mod tests {
                  help: add its down file, or downgrade to a version after 2".into(),
             ),
             (
+                Error::EmptyDown { version: 2, file: "migrations/0002_b.down.sql".into() },
+                "the down migration of 2 (migrations/0002_b.down.sql) has no statement: running it would record \
+                 2 as undone without undoing anything, so nothing was downgraded\n\
+                 help: write the SQL that undoes it, or delete the file to make 2 irreversible".into(),
+            ),
+            (
                 Error::UnknownVersion { version: 7 },
                 "no migration has version 7\nhelp: `status` lists the versions this build has".into(),
             ),
@@ -555,7 +574,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 17, "a case for every variant");
+        assert_eq!(seen.len(), 18, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -578,6 +597,7 @@ mod tests {
             Error::Backup { .. } => 14,
             Error::Sqlite(_) => 15,
             Error::Stopped { .. } => 16,
+            Error::EmptyDown { .. } => 17,
         }
     }
 }

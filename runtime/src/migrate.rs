@@ -323,6 +323,18 @@ impl Migrations {
                 file: m.up.file.to_string(),
             });
         }
+        // a down script with no statement would record the migration undone
+        // without undoing anything, and the next upgrade would fail on it
+        for m in &to_undo {
+            if let Some(down) = &m.down
+                && split(&down.sql()).is_empty()
+            {
+                return Err(Error::EmptyDown {
+                    version: m.version,
+                    file: down.file.to_string(),
+                });
+            }
+        }
         let mut report = Report::default();
         if to_undo.is_empty() {
             return Ok(report);

@@ -300,6 +300,25 @@ fn missing_down_file_stops_the_downgrade_before_anything_runs() {
 }
 
 #[test]
+fn an_empty_down_script_stops_the_downgrade_before_it_starts() {
+    let f = Fixture::new(&[
+        ("0001_games.up.sql", GAMES),
+        ("0001_games.down.sql", "DROP TABLE games;"),
+        ("0002_completed.up.sql", COMPLETED),
+        ("0002_completed.down.sql", "-- TODO: drop the column\n"),
+    ]);
+    let mut conn = f.open();
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    let err = f
+        .migrations()
+        .downgrade_to(&mut conn, 0)
+        .expect_err("empty down");
+    assert!(matches!(err, Error::EmptyDown { version: 2, .. }), "{err}");
+    assert!(err.to_string().contains("0002_completed.down.sql"), "{err}");
+    assert_eq!(versions(&f.migrations(), &conn), [1, 2]);
+}
+
+#[test]
 fn down_then_up_returns_the_same_schema() {
     let f = Fixture::new(&[
         ("0001_games.up.sql", GAMES),
