@@ -73,7 +73,7 @@ pub(crate) fn rebuild(want: &Table, have: &Table, expected: &Schema, live: &Sche
         .map(|c| quote(&c.name))
         .collect();
     let mut sql = format!(
-        "-- rebuild `{}` as the migrations define it (SQLite's 12-step procedure)\n",
+        "-- rebuild `{}` with the definition below, keeping its rows (SQLite's 12-step procedure)\n",
         want.name
     );
     // renaming a table re-checks every view and trigger: drop them all, create the expected ones after

@@ -592,4 +592,29 @@ mod tests {
         assert_eq!(diffs.len(), 1);
         assert_eq!(diffs[0].fix, "ALTER TABLE games DROP COLUMN paused_at;");
     }
+
+    #[test]
+    fn an_apostrophe_in_a_comment_and_the_reverse_direction() {
+        // `-- isn't` once opened a string that swallowed the rest of the
+        // definitions, and ADD COLUMN became a rebuild
+        let with_comment = "CREATE TABLE games (\n id INTEGER PRIMARY KEY, -- isn't null\n name TEXT,\n winners JSON\n);";
+        let diffs = fixes_converge(
+            with_comment,
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT);",
+        );
+        assert_eq!(diffs[0].fix, "ALTER TABLE games ADD COLUMN winners JSON;");
+        // the database's side as the wanted one (keeping a hand patch): the
+        // rebuild's heading must not claim it follows the migrations
+        let diffs = fixes_converge(
+            "CREATE TABLE t (a INTEGER, b TEXT NOT NULL)",
+            "CREATE TABLE t (a INTEGER)",
+        );
+        assert!(
+            diffs[0]
+                .fix
+                .starts_with("-- rebuild `t` with the definition below, keeping its rows"),
+            "{}",
+            diffs[0].fix
+        );
+    }
 }

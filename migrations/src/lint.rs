@@ -256,10 +256,14 @@ fn statement_lints(
         (None, Some(Renamed::Table(t))) => rebuilt.contains(t),
         _ => false,
     };
-    if stmt.starts_with(&["DROP", "TABLE"]) && !part_of_rebuild {
+    // `DROP TABLE IF EXISTS x` where nothing created x deletes nothing
+    let drops_something = stmt
+        .dropped_table()
+        .is_some_and(|t| before.table(&t).is_some() || !has(&["IF", "EXISTS"]));
+    if drops_something && !part_of_rebuild {
         push(
             LintKind::DropTable,
-            format!("`{}` deletes the table and its data", stmt.first_line()),
+            format!("`{}` deletes the table and its data", stmt.shown()),
             "stop using the table in one deploy and drop it in the next",
         );
     }
@@ -267,7 +271,7 @@ fn statement_lints(
         if has(&["DROP", "COLUMN"]) || (has(&["DROP"]) && !has(&["DROP", "CONSTRAINT"])) {
             push(
                 LintKind::DropColumn,
-                format!("`{}` deletes the column and its data", stmt.first_line()),
+                format!("`{}` deletes the column and its data", stmt.shown()),
                 "stop using the column in one deploy and drop it in the next",
             );
             version_lint(target, SqliteVersion(3, 35), "DROP COLUMN", stmt, out);
@@ -278,7 +282,7 @@ fn statement_lints(
             out.push(Lint {
                 kind: LintKind::Rename,
                 line: stmt.at.line,
-                message: format!("`{}` renames a {what}: the build still running during the deploy uses the old name", stmt.first_line()),
+                message: format!("`{}` renames a {what}: the build still running during the deploy uses the old name", stmt.shown()),
                 help: "add the new name, copy, switch the code over, and drop the old name in a later deploy".into(),
             });
             if !table {
@@ -291,26 +295,25 @@ fn statement_lints(
                 line: stmt.at.line,
                 message: format!(
                     "`{}` adds a NOT NULL column without a default",
-                    stmt.first_line()
+                    stmt.shown()
                 ),
                 help: "give it a DEFAULT, or add it nullable, fill it, and rebuild the table"
                     .into(),
             });
         }
     }
+    // after a rebuild the index is recreated on rows that were already unique
     if stmt.starts_with(&["CREATE", "UNIQUE", "INDEX"])
-        && let Some(on) = words.iter().position(|w| *w == "ON")
-        && let Some(table) = words.get(on + 1)
+        && let Some(table) = stmt.indexed_table()
+        && before.table(&table).is_some()
+        && !rebuilt.contains(&table)
     {
-        let table = table.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']'));
-        if before.table(table).is_some() {
-            out.push(Lint {
-                kind: LintKind::UniqueIndexOnExistingTable,
-                line: stmt.at.line,
-                message: format!("`{}` adds a unique index to existing table `{}`: it fails if the table has duplicates", stmt.first_line(), table.to_ascii_lowercase()),
-                help: "remove duplicates in the same migration first, or check production data before deploying".into(),
-            });
-        }
+        out.push(Lint {
+            kind: LintKind::UniqueIndexOnExistingTable,
+            line: stmt.at.line,
+            message: format!("`{}` adds a unique index to existing table `{table}`: it fails if the table has duplicates", stmt.shown()),
+            help: "remove duplicates in the same migration first, or check production data before deploying".into(),
+        });
     }
     if stmt.starts_with(&["CREATE", "TABLE"]) || stmt.starts_with(&["ALTER", "TABLE"]) {
         if has(&["GENERATED", "ALWAYS"])
@@ -474,5 +477,42 @@ mod tests {
         let lints = lint(sql, &schema(T), &schema(T), None);
         assert_eq!(lints.len(), 1);
         assert_eq!(lints[0].line, 3);
+    }
+
+    #[test]
+    fn no_false_positives_from_real_projects() {
+        use LintKind::*;
+        // nothing to delete
+        assert_eq!(kinds("DROP TABLE IF EXISTS old_stuff;", T, None), []);
+        assert_eq!(kinds("DROP TABLE IF EXISTS t;", T, None), [DropTable]);
+        // a unique index recreated right after a rebuild of its table
+        assert_eq!(
+            kinds(
+                "CREATE TABLE t_new (id INTEGER PRIMARY KEY, a TEXT NOT NULL, b TEXT);\n\
+                 INSERT INTO t_new SELECT id, coalesce(a, ''), b FROM t;\n\
+                 DROP TABLE t;\n\
+                 ALTER TABLE t_new RENAME TO t;\n\
+                 CREATE UNIQUE INDEX t_a ON t (a);\n\
+                 PRAGMA foreign_key_check;",
+                T,
+                None
+            ),
+            []
+        );
+        // a quoted table name is still the table
+        assert_eq!(
+            kinds("CREATE UNIQUE INDEX t_a ON \"t\" (a);", T, None),
+            [UniqueIndexOnExistingTable]
+        );
+    }
+
+    #[test]
+    fn a_multi_line_statement_is_quoted_whole() {
+        let b = schema(T);
+        let found = lint("ALTER TABLE t\n  DROP COLUMN b;", &b, &b, None);
+        assert_eq!(
+            found[0].message,
+            "`ALTER TABLE t DROP COLUMN b;` deletes the column and its data"
+        );
     }
 }

@@ -29,6 +29,38 @@ impl Statement<'_> {
         self.sql.lines().next().unwrap_or("").trim_end()
     }
 
+    /// The whole statement on one line (comments dropped, whitespace folded),
+    /// cut at 120 characters: how lints quote it.
+    ///
+    /// ```
+    /// let s = &driftless_migrations::split::split("ALTER TABLE games\n  DROP COLUMN score; -- old")[0];
+    /// assert_eq!(s.shown(), "ALTER TABLE games DROP COLUMN score;");
+    /// ```
+    pub fn shown(&self) -> String {
+        let line = crate::format::single_line(self.sql);
+        match line.char_indices().nth(120) {
+            Some((cut, _)) => format!("{}…", &line[..cut]),
+            None => line,
+        }
+    }
+
+    /// The table a `CREATE [UNIQUE] INDEX ... ON [schema.]table` indexes, lowercased.
+    ///
+    /// ```
+    /// let s = &driftless_migrations::split::split("CREATE UNIQUE INDEX i ON \"Games\" (x);")[0];
+    /// assert_eq!(s.indexed_table().as_deref(), Some("games"));
+    /// ```
+    pub fn indexed_table(&self) -> Option<String> {
+        if !(self.starts_with(&["CREATE", "INDEX"])
+            || self.starts_with(&["CREATE", "UNIQUE", "INDEX"]))
+        {
+            return None;
+        }
+        let tokens: Vec<Token<'_>> = significant(self.sql).collect();
+        let on = tokens.iter().position(|t| t.is("ON"))?;
+        object_name(&tokens[on + 1..])
+    }
+
     /// Whether the statement starts with these keywords.
     pub fn starts_with(&self, words: &[&str]) -> bool {
         words.len() <= self.keywords.len() && words.iter().zip(&self.keywords).all(|(a, b)| a == b)
