@@ -11,7 +11,9 @@ use crate::snapshot::{Snapshot, Source};
 use crate::split::{Statement, position, split};
 
 /// Opens the in-memory database migrations are replayed into: no ATTACH,
-/// no extension loading, so a migration can create no file.
+/// no extension loading, so a migration can create no file; and SQLite's
+/// defensive mode, so no migration can corrupt the schema (`PRAGMA
+/// writable_schema` and writes to `sqlite_schema` are refused).
 ///
 /// # Errors
 /// Only when SQLite cannot open an in-memory database.
@@ -23,6 +25,7 @@ use crate::split::{Statement, position, split};
 pub fn sandbox() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
     crate::compat::forbid_files(&mut conn)?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     Ok(conn)
 }
 
@@ -471,6 +474,25 @@ mod tests {
         };
         assert_eq!((at.line, at.column), (2, 3));
         assert!(message.contains("no such table"), "{message}");
+    }
+
+    #[test]
+    fn a_migration_cannot_corrupt_the_schema() {
+        // writable_schema + a write to sqlite_schema replayed "successfully"
+        // into a schema SQLite could no longer read
+        let (_d, set) = set_of(&[
+            ("0001_a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);"),
+            (
+                "0002_hack.sql",
+                "PRAGMA writable_schema = ON;\n\
+                 UPDATE sqlite_schema SET sql = 'CREATE TABLE a (id INTEGER PRIMARY KEY, broken' WHERE name = 'a';",
+            ),
+        ]);
+        let err = replay(&set).expect_err("refused");
+        let text = err.to_string();
+        assert!(text.contains("0002_hack.sql"), "{text}");
+        assert!(text.contains("line 2"), "{text}");
+        assert!(text.contains("may not be modified"), "{text}");
     }
 
     #[test]

@@ -201,6 +201,16 @@ impl Migrations {
         conn: &mut Connection,
         to: Option<u64>,
         options: &Options,
+        each: impl FnMut(Event<'_>),
+    ) -> Result<Report> {
+        defensive(conn, |conn| self.upgrade_defended(conn, to, options, each))
+    }
+
+    fn upgrade_defended(
+        &self,
+        conn: &mut Connection,
+        to: Option<u64>,
+        options: &Options,
         mut each: impl FnMut(Event<'_>),
     ) -> Result<Report> {
         if let Some(v) = to
@@ -295,6 +305,15 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn downgrade_with(
+        &self,
+        conn: &mut Connection,
+        version: u64,
+        options: &Options,
+    ) -> Result<Report> {
+        defensive(conn, |conn| self.downgrade_defended(conn, version, options))
+    }
+
+    fn downgrade_defended(
         &self,
         conn: &mut Connection,
         version: u64,
@@ -592,6 +611,24 @@ fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
         }
         Ok(Some(started.elapsed()))
     })
+}
+
+/// Runs `work` with SQLite's defensive mode on, so that no migration can
+/// corrupt the schema (`PRAGMA writable_schema` and writes to
+/// `sqlite_schema` fail, naming the file); the connection's own setting is
+/// restored after.
+fn defensive<T>(
+    conn: &mut Connection,
+    work: impl FnOnce(&mut Connection) -> Result<T>,
+) -> Result<T> {
+    use rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE;
+    let was = conn.db_config(SQLITE_DBCONFIG_DEFENSIVE)?;
+    conn.set_db_config(SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    let result = work(conn);
+    let restored = conn.set_db_config(SQLITE_DBCONFIG_DEFENSIVE, was);
+    let out = result?;
+    restored?;
+    Ok(out)
 }
 
 /// `error`, with what the upgrade or downgrade did before it when it did

@@ -319,6 +319,33 @@ fn an_empty_down_script_stops_the_downgrade_before_it_starts() {
 }
 
 #[test]
+fn a_migration_cannot_corrupt_a_real_database() {
+    let f = Fixture::new(&[
+        ("0001_games.sql", GAMES),
+        (
+            "0002_hack.sql",
+            "PRAGMA writable_schema = ON;\n\
+             UPDATE sqlite_schema SET sql = 'CREATE TABLE games (broken' WHERE name = 'games';",
+        ),
+    ]);
+    let mut conn = f.open();
+    let err = f.migrations().upgrade(&mut conn).expect_err("refused");
+    let text = err.to_string();
+    assert!(
+        text.contains("0002_hack.sql") && text.contains("may not be modified"),
+        "{text}"
+    );
+    drop(conn);
+    // the file is sound and at version 1; the connection's own setting is back
+    let conn = f.open();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(ok, "ok");
+    assert_eq!(versions(&f.migrations(), &conn), [1]);
+}
+
+#[test]
 fn down_then_up_returns_the_same_schema() {
     let f = Fixture::new(&[
         ("0001_games.up.sql", GAMES),
