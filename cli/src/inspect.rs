@@ -15,10 +15,11 @@ use crate::{DbArgs, Format, SchemaFormat};
 pub fn schema(dir: &Path, at: Option<u64>, format: SchemaFormat) -> CliResult {
     let mut set = discover(dir)?;
     if let Some(v) = at {
-        if !set.migrations.iter().any(|m| m.version == v) {
+        // up to and including v, in the order the migrations run
+        let Some(at) = set.migrations.iter().position(|m| m.version == v) else {
             return Err(CliError::Usage(format!("no migration has version {v}")));
-        }
-        set.migrations.retain(|m| m.version <= v);
+        };
+        set.migrations.truncate(at + 1);
     }
     let (conn, snapshot) = driftless_migrations::replay::replay_database(&set)?;
     match format {

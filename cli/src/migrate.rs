@@ -30,7 +30,7 @@ pub fn upgrade(
     let targets: Vec<&driftless::Pending> = status
         .pending
         .iter()
-        .filter(|p| to.is_none_or(|t| p.version <= t))
+        .filter(|p| to.is_none_or(|t| migrations.cmp_versions(p.version, t).is_le()))
         .collect();
     let options = Options {
         backup: backup_option(backup),
@@ -149,7 +149,12 @@ pub fn downgrade(
 fn destructive_downs(migrations: &Migrations, status: &driftless::Status, to: u64) -> Vec<String> {
     let empty = Schema::default();
     let mut out = Vec::new();
-    for a in status.applied.iter().rev().filter(|a| a.version > to) {
+    for a in status
+        .applied
+        .iter()
+        .rev()
+        .filter(|a| migrations.cmp_versions(a.version, to).is_gt())
+    {
         let Some(m) = migrations.get(a.version) else {
             continue;
         };

@@ -189,10 +189,26 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
             }
         }
     }
+    let mut migrations: Vec<Migration> = ups.into_values().collect();
+    // diesel orders its folders by version as text (diesel_migrations'
+    // `MigrationVersion` derives `Ord` on the string: the folder name before
+    // the first `_`, dashes removed), so `2024-03-13_170000_x` (version
+    // `20240313`) runs after `2024-03-06-170000_y` (`20240306170000`)
+    if migrations.iter().all(|m| m.layout == Layout::Diesel) {
+        migrations.sort_by_cached_key(diesel_version_text);
+    }
     Ok(MigrationSet {
         dir: dir.to_path_buf(),
-        migrations: ups.into_values().collect(),
+        migrations,
     })
+}
+
+/// A diesel migration's version as diesel compares it: the text of its
+/// folder name before the first `_`, without dashes.
+fn diesel_version_text(m: &Migration) -> String {
+    let folder = m.file_name();
+    let stamp = folder.split_once('_').map_or(folder.as_str(), |(s, _)| s);
+    stamp.replace('-', "")
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -428,6 +444,28 @@ mod tests {
         );
         let down = set.migrations[0].down.as_ref().expect("down");
         assert_eq!(down.sql(), "DROP TABLE t;");
+    }
+
+    #[test]
+    fn diesel_orders_versions_as_text_as_diesel_does() {
+        // a real folder with `_` where the `-` belongs: version 20240313 to
+        // diesel, which sorts after 20240306170000 as text
+        let dir = dir_with(&[
+            (
+                "2024-03-06-170000_add_users/up.sql",
+                b"CREATE TABLE users (id INTEGER);",
+            ),
+            (
+                "2024-03-13_170000_cascade/up.sql",
+                b"DROP TABLE users; CREATE TABLE users (id INTEGER, x TEXT);",
+            ),
+            ("2024-02-01-000000_first/up.sql", b"SELECT 1;"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        let names: Vec<&str> = set.migrations.iter().map(|m| m.name.as_ref()).collect();
+        assert_eq!(names, ["first", "add_users", "170000_cascade"]);
+        assert_eq!(set.migrations[2].version, 20240313);
+        crate::replay::replay(&set).expect("replays in diesel's order");
     }
 
     #[test]

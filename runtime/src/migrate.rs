@@ -219,7 +219,7 @@ impl Migrations {
             return Err(Error::UnknownVersion { version: v });
         }
         conn.busy_timeout(options.busy_timeout)?;
-        let wanted = |v: u64| to.is_none_or(|t| v <= t);
+        let wanted = |v: u64| to.is_none_or(|t| self.cmp_versions(v, t).is_le());
         let mut report = Report::default();
         // read first, without a lock: an up-to-date database is not written to
         let status = self.settled_status(conn, options)?;
@@ -246,7 +246,7 @@ impl Migrations {
             };
             let Some(m) = self.get(next.version) else { break };
             each(Event::Starting(m));
-            let applied = match apply(conn, m, options) {
+            let applied = match apply(self, conn, m, options) {
                 Ok(applied) => applied,
                 Err(e) => return Err(stopped(report, e)),
             };
@@ -333,7 +333,7 @@ impl Migrations {
             .applied
             .iter()
             .rev()
-            .filter(|a| a.version > version)
+            .filter(|a| self.cmp_versions(a.version, version).is_gt())
             .filter_map(|a| self.get(a.version))
             .collect();
         if let Some(m) = to_undo.iter().find(|m| m.down.is_none()) {
@@ -405,11 +405,14 @@ impl Migrations {
         history::ensure(&tx)?;
         let recorded = history::read(&tx)?;
         for a in &recorded {
-            if a.version > version || self.get(a.version).is_none() {
+            if self.cmp_versions(a.version, version).is_gt() || self.get(a.version).is_none() {
                 history::forget(&tx, a.version)?;
             }
         }
-        for m in self.iter().filter(|m| m.version <= version) {
+        for m in self
+            .iter()
+            .filter(|m| self.cmp_versions(m.version, version).is_le())
+        {
             if !recorded.iter().any(|a| a.version == m.version) {
                 history::record(&tx, m, 0)?;
             }
@@ -508,25 +511,35 @@ fn under_write_lock<T>(
 /// Whether `m` is still to be applied, judged under the write lock: another
 /// migrator may have applied it (or a newer one, making it out of order,
 /// which the caller's next status check reports) while this one waited.
-fn still_pending(conn: &Connection, m: &Migration, options: &Options) -> Result<bool> {
+fn still_pending(
+    set: &Migrations,
+    conn: &Connection,
+    m: &Migration,
+    options: &Options,
+) -> Result<bool> {
     history::ensure(conn)?;
     let applied = history::read(conn)?;
-    let newest = applied.iter().map(|a| a.version).max();
+    let newest = set.newest(applied.iter().map(|a| a.version));
     Ok(!applied.iter().any(|a| a.version == m.version)
-        && (options.allow_out_of_order || newest.is_none_or(|n| n < m.version)))
+        && (options.allow_out_of_order || newest.is_none_or(|n| set.cmp_versions(n, m.version).is_lt())))
 }
 
 /// Applies `m` if it is still pending under the write lock; returns how
 /// long it took, or `None` when another migrator was first.
-fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<Duration>> {
+fn apply(
+    set: &Migrations,
+    conn: &Connection,
+    m: &Migration,
+    options: &Options,
+) -> Result<Option<Duration>> {
     let sql = m.up.sql();
     let path = m.up.location();
     if m.no_transaction {
-        return apply_outside_transaction(conn, m, options, path, &sql);
+        return apply_outside_transaction(set, conn, m, options, path, &sql);
     }
     let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
     under_write_lock(conn, m, fk_off, || {
-        if !still_pending(conn, m, options)? {
+        if !still_pending(set, conn, m, options)? {
             return Ok(None);
         }
         let started = Instant::now();
@@ -543,6 +556,7 @@ fn apply(conn: &Connection, m: &Migration, options: &Options) -> Result<Option<D
 /// A no-transaction migration is recorded as started (duration -1) under the
 /// lock first, so that a crash in the middle leaves a trace `status` reports.
 fn apply_outside_transaction(
+    set: &Migrations,
     conn: &Connection,
     m: &Migration,
     options: &Options,
@@ -550,7 +564,7 @@ fn apply_outside_transaction(
     sql: &str,
 ) -> Result<Option<Duration>> {
     let claimed = under_write_lock(conn, m, false, || {
-        if !still_pending(conn, m, options)? {
+        if !still_pending(set, conn, m, options)? {
             return Ok(None);
         }
         history::record(conn, m, -1)?;

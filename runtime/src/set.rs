@@ -91,6 +91,27 @@ impl Migrations {
         self.list.iter().find(|m| m.version == version)
     }
 
+    /// Compares two versions in this set's order, the order its migrations
+    /// run in: by position where both are in the set (diesel orders its
+    /// versions as text, not as numbers), else as numbers.
+    ///
+    /// ```
+    /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);
+    /// assert!(M.cmp_versions(2, 10).is_lt());
+    /// ```
+    pub fn cmp_versions(&self, a: u64, b: u64) -> std::cmp::Ordering {
+        let position = |v: u64| self.list.iter().position(|m| m.version == v);
+        match (position(a), position(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => a.cmp(&b),
+        }
+    }
+
+    /// The newest of these versions in this set's order.
+    pub(crate) fn newest(&self, versions: impl Iterator<Item = u64>) -> Option<u64> {
+        versions.max_by(|a, b| self.cmp_versions(*a, *b))
+    }
+
     /// The newest version, if any.
     /// ```
     /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);

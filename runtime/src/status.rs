@@ -118,7 +118,7 @@ impl Migrations {
     pub fn status(&self, conn: &Connection) -> Result<Status> {
         let applied = crate::history::read(conn)?;
         let mut status = Status {
-            current: applied.iter().map(|a| a.version).max(),
+            current: self.newest(applied.iter().map(|a| a.version)),
             ..Status::default()
         };
         for a in &applied {
@@ -142,7 +142,10 @@ impl Migrations {
                     version: m.version,
                     file: m.up.file.to_string(),
                 };
-                if status.current.is_some_and(|c| m.version < c) {
+                if status
+                    .current
+                    .is_some_and(|c| self.cmp_versions(m.version, c).is_lt())
+                {
                     status.out_of_order.push(entry.clone());
                 }
                 status.pending.push(entry);

@@ -346,6 +346,40 @@ fn a_migration_cannot_corrupt_a_real_database() {
 }
 
 #[test]
+fn diesel_versions_run_and_compare_in_diesels_order() {
+    // `2024-03-13_170000_cascade` is version 20240313 to diesel, after
+    // 20240306170000 because diesel compares versions as text
+    let f = Fixture::new(&[
+        (
+            "2024-03-06-170000_add_users/up.sql",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY);",
+        ),
+        ("2024-03-06-170000_add_users/down.sql", "DROP TABLE users;"),
+        (
+            "2024-03-13_170000_cascade/up.sql",
+            "DROP TABLE users; CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
+        ),
+        (
+            "2024-03-13_170000_cascade/down.sql",
+            "DROP TABLE users; CREATE TABLE users (id INTEGER PRIMARY KEY);",
+        ),
+    ]);
+    let m = f.migrations();
+    let mut conn = f.open();
+    m.upgrade_to(&mut conn, 20_240_306_170_000)
+        .expect("the first only");
+    assert_eq!(versions(&m, &conn), [20_240_306_170_000]);
+    m.upgrade(&mut conn)
+        .expect("then the cascade, not out of order");
+    let status = m.status(&conn).expect("status");
+    assert_eq!(status.current, Some(20_240_313));
+    assert!(status.is_up_to_date(), "{status:?}");
+    m.downgrade_to(&mut conn, 20_240_306_170_000)
+        .expect("undo the cascade only");
+    assert_eq!(versions(&m, &conn), [20_240_306_170_000]);
+}
+
+#[test]
 fn down_then_up_returns_the_same_schema() {
     let f = Fixture::new(&[
         ("0001_games.up.sql", GAMES),
