@@ -141,6 +141,50 @@ pub fn column_definitions(create: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The table constraints of a CREATE TABLE statement (`UNIQUE (a, b)`,
+/// `CHECK (...)`, `FOREIGN KEY ...`, `PRIMARY KEY (...)`), each as
+/// [`normalized`].
+///
+/// ```
+/// use driftless_migrations::ddl::table_constraints;
+/// let sql = "CREATE TABLE t (a INT, b INT, unique (a,  b), CHECK (a > 0))";
+/// assert_eq!(table_constraints(sql), ["UNIQUE ( A , B )", "CHECK ( A > 0 )"]);
+/// ```
+pub fn table_constraints(create: &str) -> Vec<String> {
+    list_items(create)
+        .into_iter()
+        .filter(|item| {
+            significant(item).next().is_some_and(|t| {
+                ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+                    .iter()
+                    .any(|k| t.is(k))
+            })
+        })
+        .map(normalized)
+        .collect()
+}
+
+/// SQL as SQLite reads it, for comparing definitions: tokens joined by
+/// single spaces, keywords and bare names uppercased, quoted names
+/// unquoted (and uppercased, as SQLite matches names), comments dropped.
+///
+/// ```
+/// use driftless_migrations::ddl::normalized;
+/// assert_eq!(normalized("name text  not null -- x\n COLLATE nocase"), normalized("\"NAME\" TEXT NOT NULL COLLATE NOCASE"));
+/// assert_ne!(normalized("a TEXT UNIQUE"), normalized("a TEXT"));
+/// ```
+pub fn normalized(sql: &str) -> String {
+    significant(sql)
+        .map(|t| match t.kind {
+            Kind::Word | Kind::Quoted => t
+                .name()
+                .map_or_else(|| t.text.to_string(), |n| n.to_uppercase()),
+            _ => t.text.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A column's `DEFAULT` as an SQL expression that gives the same value in
 /// an `INSERT`: SQLite takes a bare identifier default (`DEFAULT now`) as
 /// the text `'now'`, but the same word in an expression is a column name.

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::ddl::{can_add, can_drop, column_definitions, rebuild};
+use crate::ddl::{can_add, can_drop, column_definitions, normalized, rebuild, table_constraints};
 use crate::scan::quote;
 use crate::schema::{Column, Schema, Table};
 
@@ -205,6 +205,32 @@ fn table_differs(
         });
     }
     let definitions = column_definitions(&want.sql);
+    let live_definitions = column_definitions(&have.sql);
+    let (want_constraints, have_constraints) =
+        (table_constraints(&want.sql), table_constraints(&have.sql));
+    if want_constraints != have_constraints {
+        needs_rebuild = true;
+        let shown = |c: &[String]| {
+            if c.is_empty() {
+                "none".to_string()
+            } else {
+                c.join(", ")
+            }
+        };
+        found.push(Difference {
+            kind: DiffKind::ChangedTable,
+            description: format!(
+                "table `{}` has the constraints {} in {}, but {} in {}",
+                want.name,
+                shown(&want_constraints),
+                sides.expected,
+                shown(&have_constraints),
+                sides.live
+            ),
+            fix: String::new(),
+            destructive: false,
+        });
+    }
     for col in &want.columns {
         match have
             .columns
@@ -250,7 +276,29 @@ fn table_differs(
                     destructive: false,
                 });
             }
-            Some(_) => {}
+            // a CHECK, UNIQUE, COLLATE or REFERENCES added to the column
+            Some(_) => {
+                let def = |defs: &[(String, String)]| {
+                    defs.iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(&col.name))
+                        .map(|(_, d)| constraints_of(d))
+                };
+                let (wanted, found_def) = (def(&definitions), def(&live_definitions));
+                if let (Some(wanted), Some(found_def)) = (wanted, found_def)
+                    && wanted != found_def
+                {
+                    needs_rebuild = true;
+                    found.push(Difference {
+                        kind: DiffKind::ChangedColumn,
+                        description: format!(
+                            "column `{}.{}` is defined `{wanted}` in {}, but `{found_def}` in {}",
+                            want.name, col.name, sides.expected, sides.live
+                        ),
+                        fix: String::new(),
+                        destructive: false,
+                    });
+                }
+            }
         }
     }
     for col in &have.columns {
@@ -294,6 +342,13 @@ fn table_differs(
     }
     out.extend(found);
     needs_rebuild
+}
+
+/// A column definition without its name, normalized for comparing.
+fn constraints_of(definition: &str) -> String {
+    let n = normalized(definition);
+    n.split_once(' ')
+        .map_or(String::new(), |(_, rest)| rest.to_string())
 }
 
 fn not(yes: bool) -> &'static str {
@@ -616,5 +671,27 @@ mod tests {
             "{}",
             diffs[0].fix
         );
+    }
+
+    #[test]
+    fn constraints_added_by_hand_are_differences() {
+        // diff and verify said "matches" when the database added a CHECK,
+        // UNIQUE, COLLATE or REFERENCES to a column, or a table constraint
+        let expected =
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score INT);";
+        for live in [
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, score INT);",
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, score INT);",
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score INT CHECK (score >= 0));",
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score INT REFERENCES games (id));",
+            "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score INT, UNIQUE (name, score));",
+        ] {
+            let diffs = fixes_converge(expected, live);
+            assert_eq!(diffs.len(), 1, "{live}: {diffs:#?}");
+            assert!(diffs[0].fix.contains("12-step"), "{live}: {}", diffs[0].fix);
+        }
+        // layout, case, quoting and comments are no difference
+        let same = "CREATE TABLE \"GAMES\" (\n  id integer primary key, -- key\n  \"name\" text not null,\n  score int\n);";
+        assert!(fixes_converge(expected, same).is_empty());
     }
 }
