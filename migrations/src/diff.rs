@@ -391,10 +391,10 @@ fn indexes(
     sides: &Sides<'_>,
     out: &mut Vec<Difference>,
 ) {
-    let explicit = |s: &Schema| -> Vec<(String, String)> {
+    let explicit = |s: &Schema, of_rebuilt: bool| -> Vec<(String, String)> {
         s.indexes
             .iter()
-            .filter(|i| !rebuilt.contains(&i.table.to_ascii_lowercase()))
+            .filter(|i| rebuilt.contains(&i.table.to_ascii_lowercase()) == of_rebuilt)
             .filter(|i| expected.table(&i.table).is_some() && live.table(&i.table).is_some())
             .filter_map(|i| i.sql.as_ref().map(|sql| (i.name.clone(), sql.clone())))
             .collect()
@@ -403,11 +403,27 @@ fn indexes(
         DiffKind::Index,
         "index",
         "INDEX",
-        explicit(expected),
-        explicit(live),
+        explicit(expected, false),
+        explicit(live, false),
         sides,
         out,
     );
+    // a rebuilt table's indexes are dropped and recreated by its rebuild:
+    // they are still differences to read, with the rebuild as their fix
+    let mut of_rebuilt = Vec::new();
+    named_sql(
+        DiffKind::Index,
+        "index",
+        "INDEX",
+        explicit(expected, true),
+        explicit(live, true),
+        sides,
+        &mut of_rebuilt,
+    );
+    for mut d in of_rebuilt {
+        d.fix.clear();
+        out.push(d);
+    }
     // indexes of a table missing from the database come with its fix
     for i in &expected.indexes {
         if live.table(&i.table).is_none()
@@ -693,5 +709,26 @@ mod tests {
         // layout, case, quoting and comments are no difference
         let same = "CREATE TABLE \"GAMES\" (\n  id integer primary key, -- key\n  \"name\" text not null,\n  score int\n);";
         assert!(fixes_converge(expected, same).is_empty());
+    }
+
+    #[test]
+    fn a_rebuilt_tables_index_differences_are_in_the_summary() {
+        // the rebuild's SQL recreated the index, but the summary left it out
+        let diffs = fixes_converge(
+            "CREATE TABLE t (a INTEGER, b TEXT NOT NULL); CREATE INDEX t_b ON t (b);",
+            "CREATE TABLE t (a INTEGER);",
+        );
+        let kinds: Vec<DiffKind> = diffs.iter().map(|d| d.kind).collect();
+        assert_eq!(
+            kinds,
+            [DiffKind::MissingColumn, DiffKind::Index],
+            "{diffs:#?}"
+        );
+        assert!(
+            diffs[1].description.contains("index `t_b`"),
+            "{}",
+            diffs[1].description
+        );
+        assert!(diffs[1].fix.is_empty() && diffs[0].fix.contains("CREATE INDEX t_b"));
     }
 }
