@@ -172,10 +172,16 @@ pub fn lint(
                         "primary key `{}.{}` can hold NULL (a SQLite quirk of non-INTEGER keys)",
                         table.name, c.name
                     ),
-                    help: format!(
-                        "declare it `{} {} NOT NULL PRIMARY KEY`",
-                        c.name, c.decl_type
-                    ),
+                    // a column of a composite key gets its NOT NULL where
+                    // it is declared; the key stays a table constraint
+                    help: if table.columns.iter().filter(|k| k.primary_key > 0).count() > 1 {
+                        format!(
+                            "declare the column `{} {} NOT NULL`, keeping the table's PRIMARY KEY (...)",
+                            c.name, c.decl_type
+                        )
+                    } else {
+                        format!("declare it `{} {} NOT NULL PRIMARY KEY`", c.name, c.decl_type)
+                    },
                 });
             }
         }
@@ -513,6 +519,21 @@ mod tests {
         assert_eq!(
             found[0].message,
             "`ALTER TABLE t DROP COLUMN b;` deletes the column and its data"
+        );
+    }
+
+    #[test]
+    fn a_composite_keys_column_is_told_to_add_not_null_only() {
+        let b = schema("");
+        let sql = "CREATE TABLE m (team TEXT, person TEXT, PRIMARY KEY (team, person));";
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        conn.execute_batch(sql).expect("sql");
+        let a = Schema::read(&conn).expect("after");
+        let found = lint(sql, &b, &a, None);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].help,
+            "declare the column `team TEXT NOT NULL`, keeping the table's PRIMARY KEY (...)"
         );
     }
 }
