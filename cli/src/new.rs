@@ -37,6 +37,8 @@ pub fn create(
     let has = |l: Layout| existing.iter().any(|m| m.layout == l);
     let layout = if has(Layout::Diesel) {
         Layout::Diesel
+    } else if has(Layout::Prisma) {
+        Layout::Prisma
     } else if has(Layout::Refinery) {
         Layout::Refinery
     } else if has(Layout::Reversible) || reversible {
@@ -44,6 +46,13 @@ pub fn create(
     } else {
         Layout::Simple
     };
+    if reversible && layout == Layout::Prisma {
+        return Err(CliError::Usage(format!(
+            "`{}` uses Prisma's layout (`<timestamp>_name/migration.sql`), which has no down migrations\n\
+             help: drop --reversible, and undo a Prisma migration with a new migration",
+            dir.display()
+        )));
+    }
     if reversible && layout == Layout::Refinery {
         return Err(CliError::Usage(format!(
             "`{}` uses refinery's layout (`V1__name.sql`), and refinery's layout has no down migrations\n\
@@ -79,6 +88,12 @@ pub fn create(
             std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
             written.push(write(&folder.join("up.sql"), &up_text)?);
             written.push(write(&folder.join("down.sql"), &down_text)?);
+        }
+        Layout::Prisma => {
+            // Prisma names folders by the UTC time, YYYYMMDDHHMMSS
+            let folder = dir.join(format!("{stamp}_{name}"));
+            std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
+            written.push(write(&folder.join("migration.sql"), &up_text)?);
         }
         Layout::Refinery => {
             let version = newest.map_or(1, |v| v + 1);

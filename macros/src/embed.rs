@@ -44,6 +44,7 @@ pub fn embed(input: TokenStream) -> TokenStream {
             Layout::Reversible => quote!(Reversible),
             Layout::Diesel => quote!(Diesel),
             Layout::Refinery => quote!(Refinery),
+            Layout::Prisma => quote!(Prisma),
         };
         let no_transaction = m.no_transaction;
         let checksum = m.checksum.iter();

@@ -66,6 +66,8 @@ pub enum Layout {
     Diesel,
     /// `V1__name.sql` (refinery).
     Refinery,
+    /// `20240101120000_name/migration.sql` (Prisma Migrate).
+    Prisma,
 }
 
 /// One migration: its version, name, up script and optional down script.
@@ -94,7 +96,7 @@ impl Migration {
     pub fn file_name(&self) -> String {
         let path = self.up.location();
         let path = match self.layout {
-            Layout::Diesel => path.parent().unwrap_or(path),
+            Layout::Diesel | Layout::Prisma => path.parent().unwrap_or(path),
             _ => path,
         };
         path.file_name()
@@ -158,7 +160,11 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
             continue;
         }
         if entry.is_dir() {
-            let found = diesel_folder(&entry, &file_name)?;
+            let found = if entry.join("migration.sql").is_file() && !entry.join("up.sql").exists() {
+                prisma_folder(&entry, &file_name)?
+            } else {
+                diesel_folder(&entry, &file_name)?
+            };
             insert(&mut ups, found)?;
             continue;
         }
@@ -169,6 +175,7 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
                 layout,
             }) => {
                 let up = read_script(&entry)?;
+                refuse_foreign_markers(&up)?;
                 insert(&mut ups, migration(version, name, layout, up, None))?;
             }
             Some(FileName::Down { version, name }) => {
@@ -196,6 +203,11 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
     // `20240313`) runs after `2024-03-06-170000_y` (`20240306170000`)
     if migrations.iter().all(|m| m.layout == Layout::Diesel) {
         migrations.sort_by_cached_key(diesel_version_text);
+    }
+    // Prisma applies its folders in the order of their names
+    // (prisma-engines' migration directory listing is sorted by name)
+    if migrations.iter().all(|m| m.layout == Layout::Prisma) {
+        migrations.sort_by_cached_key(Migration::file_name);
     }
     Ok(MigrationSet {
         dir: dir.to_path_buf(),
@@ -227,7 +239,7 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Dotfiles (`.gitkeep`) and READMEs live beside migrations in many projects.
 fn is_ignored(file_name: &str) -> bool {
     let lower = file_name.to_ascii_lowercase();
-    lower.starts_with('.') || lower.starts_with("readme")
+    lower.starts_with('.') || lower.starts_with("readme") || lower == "migration_lock.toml"
 }
 
 fn insert(ups: &mut BTreeMap<u64, Migration>, m: Migration) -> Result<()> {
@@ -263,6 +275,48 @@ fn migration(
         down,
         no_transaction,
     }
+}
+
+/// goose and dbmate keep a migration's up and down in one file, between
+/// markers; run whole, its down would run right after its up. Until those
+/// layouts are read, such a file is refused.
+fn refuse_foreign_markers(script: &Script) -> Result<()> {
+    for line in script.raw.lines() {
+        let l = line.trim().to_ascii_lowercase();
+        let tool = if l.starts_with("-- +goose ") {
+            "goose"
+        } else if l.starts_with("-- migrate:up") || l.starts_with("-- migrate:down") {
+            "dbmate"
+        } else {
+            continue;
+        };
+        return Err(Error::ForeignMarkers {
+            path: script.location().to_path_buf(),
+            tool,
+            marker: line.trim().to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// A Prisma Migrate folder: `<timestamp>_<name>/migration.sql`, no down.
+fn prisma_folder(dir: &Path, folder: &str) -> Result<Migration> {
+    let unknown = || Error::UnknownFile {
+        path: dir.to_path_buf(),
+    };
+    let (stamp, name) = folder.split_once('_').ok_or_else(unknown)?;
+    if name.is_empty() {
+        return Err(unknown());
+    }
+    let version = parse_version(stamp).ok_or_else(unknown)?;
+    let up = read_script(&dir.join("migration.sql"))?;
+    Ok(migration(
+        version,
+        name.to_string(),
+        Layout::Prisma,
+        up,
+        None,
+    ))
 }
 
 fn diesel_folder(dir: &Path, folder: &str) -> Result<Migration> {
@@ -444,6 +498,56 @@ mod tests {
         );
         let down = set.migrations[0].down.as_ref().expect("down");
         assert_eq!(down.sql(), "DROP TABLE t;");
+    }
+
+    #[test]
+    fn prisma_folders_are_read_as_prisma_reads_them() {
+        // `migration.sql` in a timestamped folder, a lock file beside them;
+        // this was misreported as a diesel folder without up.sql
+        let dir = dir_with(&[
+            ("migration_lock.toml", b"provider = \"sqlite\""),
+            (
+                "20240102000000_add_score/migration.sql",
+                b"ALTER TABLE games ADD COLUMN score INTEGER;",
+            ),
+            (
+                "20240101000000_init/migration.sql",
+                b"CREATE TABLE games (id INTEGER PRIMARY KEY);",
+            ),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            versions(&set),
+            [
+                (20240101000000, "init".into(), Layout::Prisma, false),
+                (20240102000000, "add_score".into(), Layout::Prisma, false),
+            ]
+        );
+        assert_eq!(set.migrations[0].file_name(), "20240101000000_init");
+        crate::replay::replay(&set).expect("replays");
+    }
+
+    #[test]
+    fn goose_and_dbmate_files_are_refused_not_run_whole() {
+        for (file, body, tool) in [
+            (
+                "20240101120000_games.sql",
+                "-- +goose Up\nCREATE TABLE games (id INTEGER);\n-- +goose Down\nDROP TABLE games;\n",
+                "goose",
+            ),
+            (
+                "20240101120000_games.sql",
+                "-- migrate:up\ncreate table games (id integer);\n\n-- migrate:down\ndrop table games;\n",
+                "dbmate",
+            ),
+        ] {
+            let dir = dir_with(&[(file, body.as_bytes())]);
+            let err = discover(dir.path()).expect_err(tool);
+            assert!(
+                matches!(&err, Error::ForeignMarkers { tool: t, .. } if *t == tool),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -54,6 +54,15 @@ pub enum Error {
         /// The folder.
         dir: PathBuf,
     },
+    /// A migration file holds another tool's up/down markers (goose, dbmate).
+    ForeignMarkers {
+        /// The file.
+        path: PathBuf,
+        /// The tool whose markers they are.
+        tool: &'static str,
+        /// The first marker line.
+        marker: String,
+    },
     /// A `.down.sql` file has no matching `.up.sql`.
     DownWithoutUp {
         /// The down file.
@@ -180,6 +189,13 @@ impl fmt::Display for Error {
                 f,
                 "diesel migration folder `{}` has no `up.sql`",
                 display_path(dir)
+            ),
+            Error::ForeignMarkers { path, tool, marker } => write!(
+                f,
+                "`{}` is a {tool} migration (`{marker}`): driftless does not read {tool}'s up and down sections yet, \
+                 and run whole its down would run right after its up\n\
+                 help: split it into `<version>_<name>.up.sql` and `.down.sql`",
+                display_path(path)
             ),
             Error::DownWithoutUp { path } => write!(
                 f,
@@ -343,6 +359,14 @@ mod tests {
                 "diesel migration folder `m/2024-01-01-000000_a` has no `up.sql`",
             ),
             (
+                Error::ForeignMarkers {
+                    path: p("m/20240101_a.sql"),
+                    tool: "goose",
+                    marker: "-- +goose Up".into(),
+                },
+                "`m/20240101_a.sql` is a goose migration (`-- +goose Up`): driftless does not read goose's up and down sections yet, and run whole its down would run right after its up\nhelp: split it into `<version>_<name>.up.sql` and `.down.sql`",
+            ),
+            (
                 Error::DownWithoutUp { path: p("m/0002_b.down.sql") },
                 "`m/0002_b.down.sql` is a down migration without an up migration\nhelp: add the matching `.up.sql`, or delete the down file",
             ),
@@ -426,7 +450,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 16, "a case for every variant");
+        assert_eq!(seen.len(), 17, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -448,6 +472,7 @@ mod tests {
             Error::Snapshot { .. } => 13,
             Error::SchemaRs { .. } => 14,
             Error::Sqlite(_) => 15,
+            Error::ForeignMarkers { .. } => 16,
         }
     }
 }

@@ -139,6 +139,36 @@ fn new_follows_the_refinery_layout() {
 }
 
 #[test]
+fn new_follows_the_prisma_layout() {
+    let p = Project::with(&[
+        ("migration_lock.toml", "provider = \"sqlite\"\n"),
+        (
+            "20240101000000_init/migration.sql",
+            "CREATE TABLE x (id INTEGER);\n",
+        ),
+    ]);
+    let run = p.cmd("new", &["add_y"]);
+    run.code(0).out("/migration.sql");
+    let folders: Vec<String> = p
+        .files()
+        .into_iter()
+        .filter(|f| f.ends_with("_add_y"))
+        .collect();
+    assert_eq!(folders.len(), 1, "{:?}", p.files());
+    assert!(
+        p.path(DIR)
+            .join(&folders[0])
+            .join("migration.sql")
+            .is_file()
+    );
+    let stamp = folders[0].split('_').next().expect("stamp");
+    assert_eq!(stamp.len(), 14, "{stamp}");
+    p.cmd("new", &["undo", "--reversible"])
+        .code(2)
+        .err("Prisma's layout");
+}
+
+#[test]
 fn new_reversible_in_a_refinery_dir_exits_2() {
     let p = Project::with(&[("V1__x.sql", "CREATE TABLE x (id INTEGER);\n")]);
     p.cmd("new", &["add_y", "--reversible"])
