@@ -2,7 +2,7 @@
 //! switch to driftless without re-running anything.
 
 use rusqlite::{Connection, OptionalExtension};
-use sha2::{Digest, Sha384};
+use sha2::{Digest, Sha256, Sha384};
 
 use crate::error::{Error, Result};
 use crate::set::Migrations;
@@ -24,11 +24,13 @@ pub enum Tool {
     Diesel,
     /// refinery (`refinery_schema_history`).
     Refinery,
+    /// Prisma Migrate (`_prisma_migrations`).
+    Prisma,
 }
 
 impl Tool {
     /// Every tool `adopt` knows.
-    pub const ALL: [Tool; 3] = [Tool::Sqlx, Tool::Diesel, Tool::Refinery];
+    pub const ALL: [Tool; 4] = [Tool::Sqlx, Tool::Diesel, Tool::Refinery, Tool::Prisma];
 
     /// The table the tool records its history in.
     pub fn history_table(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Tool {
             Tool::Sqlx => "_sqlx_migrations",
             Tool::Diesel => "__diesel_schema_migrations",
             Tool::Refinery => "refinery_schema_history",
+            Tool::Prisma => "_prisma_migrations",
         }
     }
 }
@@ -46,6 +49,7 @@ impl std::fmt::Display for Tool {
             Tool::Sqlx => "sqlx",
             Tool::Diesel => "diesel",
             Tool::Refinery => "refinery",
+            Tool::Prisma => "Prisma",
         })
     }
 }
@@ -76,7 +80,7 @@ impl Migrations {
     /// Recognises a database migrated by sqlx (`_sqlx_migrations`), diesel
     /// (`__diesel_schema_migrations`) or refinery (`refinery_schema_history`),
     /// checks that every migration it records is one of these files (by
-    /// version, and by sqlx's checksum or refinery's name where recorded), and
+    /// version, and by sqlx's or Prisma's checksum or refinery's name where recorded), and
     /// records them as applied in driftless's history. Their table is left
     /// as it was.
     ///
@@ -214,9 +218,71 @@ fn read_foreign(conn: &Connection) -> Result<(Tool, Vec<Foreign>)> {
         )?;
         return Ok((Tool::Refinery, rows));
     }
+    if table_exists(conn, "_prisma_migrations")? {
+        // Prisma records a migration that failed part-way with no finish time
+        // and no roll-back: part of it may have run
+        let dirty: Option<String> = conn
+            .query_row(
+                "SELECT migration_name FROM _prisma_migrations \
+                 WHERE finished_at IS NULL AND rolled_back_at IS NULL ORDER BY migration_name LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(name) = dirty {
+            return Err(Error::AdoptMismatch {
+                tool: Tool::Prisma,
+                version: prisma_version(&name).unwrap_or(0),
+                reason: format!(
+                    "Prisma recorded `{name}` as started and never finished, so part of it may have run; \
+                     resolve it first (`prisma migrate resolve`)"
+                ),
+            });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT migration_name, checksum, finished_at FROM _prisma_migrations \
+             WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, checksum, applied_at) = row?;
+            let version = prisma_version(&name).ok_or_else(|| Error::AdoptMismatch {
+                tool: Tool::Prisma,
+                version: 0,
+                reason: format!("migration `{name}` has no version before its `_`"),
+            })?;
+            out.push(Foreign {
+                version,
+                name: name.split_once('_').map(|(_, n)| n.to_string()),
+                checksum: unhex(&checksum),
+                applied_at,
+            });
+        }
+        return Ok((Tool::Prisma, out));
+    }
     Err(Error::NothingToAdopt {
-        reason: "no sqlx, diesel or refinery history table in the database".into(),
+        reason: "no sqlx, diesel, refinery or Prisma history table in the database".into(),
     })
+}
+
+/// The version of a Prisma migration folder name, `20240101120000_init`.
+fn prisma_version(name: &str) -> Option<u64> {
+    let (stamp, _) = name.split_once('_')?;
+    stamp.parse().ok()
+}
+
+/// Bytes from lowercase or uppercase hex; `None` when it is not hex.
+fn unhex(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// sqlx records a SHA-384 of the file and a description (the name with
@@ -228,11 +294,18 @@ fn matches(tool: Tool, f: &Foreign, m: &Migration) -> Result<()> {
         reason,
     };
     if let Some(recorded) = &f.checksum {
-        // sqlx checksums the file as written; a checkout that changed its
-        // line endings since still counts as the same migration
-        let raw = Sha384::digest(m.up.raw.as_bytes());
-        let normalized = Sha384::digest(m.up.sql().as_bytes());
-        if recorded.as_slice() != raw.as_slice() && recorded.as_slice() != normalized.as_slice() {
+        // sqlx checksums the file as written (SHA-384), Prisma its script
+        // (SHA-256) with either line ending; a checkout that changed its line
+        // endings since still counts as the same migration
+        let sql = m.up.sql();
+        let texts = [m.up.raw.to_string(), sql.to_string(), sql.replace('\n', "\r\n")];
+        let digest = |text: &str| -> Vec<u8> {
+            match tool {
+                Tool::Prisma => Sha256::digest(text.as_bytes()).to_vec(),
+                _ => Sha384::digest(text.as_bytes()).to_vec(),
+            }
+        };
+        if !texts.iter().any(|t| digest(t) == *recorded) {
             return Err(mismatch(format!(
                 "{} changed since {tool} applied it (checksum differs)",
                 m.up.file

@@ -368,6 +368,81 @@ fn refinery_record(p: &Project, version: u64, name: &str) {
         .expect("record a refinery migration");
 }
 
+/// Prisma's history table, as Prisma Migrate creates it on SQLite.
+const PRISMA_TABLE: &str = "CREATE TABLE \"_prisma_migrations\" (
+    \"id\" TEXT PRIMARY KEY NOT NULL,
+    \"checksum\" TEXT NOT NULL,
+    \"finished_at\" DATETIME,
+    \"migration_name\" TEXT NOT NULL,
+    \"logs\" TEXT,
+    \"rolled_back_at\" DATETIME,
+    \"started_at\" DATETIME NOT NULL DEFAULT current_timestamp,
+    \"applied_steps_count\" INTEGER UNSIGNED NOT NULL DEFAULT 0
+)";
+
+// Prisma's checksum is the SHA-256 of migration.sql, as lowercase hex;
+// computed like the SHA-384s above, with hashlib.sha256.
+/// SHA-256 of [`GAMES`].
+const GAMES_SHA256: &str = "3099aea83d41d4a735e3a177269b1474feb8b33c42cad1db7ec1fda5d588eb9d";
+/// SHA-256 of [`SCORE`].
+const SCORE_SHA256: &str = "7fb823e3cc5c8c1ae305c9e64becec552a4e6175aa873ca6ad0c0a5745392eb3";
+
+const PRISMA_V1: u64 = 20_240_101_120_000;
+const PRISMA_V2: u64 = 20_240_102_120_000;
+const PRISMA_V3: u64 = 20_240_103_120_000;
+
+/// A Prisma project: a folder per migration, no down scripts.
+fn prisma_project() -> Project {
+    Project::new(&[
+        ("migration_lock.toml", "provider = \"sqlite\"\n"),
+        ("20240101120000_create_games/migration.sql", GAMES),
+        ("20240102120000_add_score/migration.sql", SCORE),
+        ("20240103120000_create_players/migration.sql", PLAYERS),
+    ])
+}
+
+/// Records a migration the way Prisma does (`finished_at` set once it ran).
+fn prisma_record(p: &Project, name: &str, sha256: &str, finished: bool) {
+    p.conn
+        .execute(
+            "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) \
+             VALUES (?1, ?2, CASE WHEN ?3 THEN '2024-01-01 12:00:00' END, ?1, 1)",
+            (name, sha256, finished),
+        )
+        .expect("record a Prisma migration");
+}
+
+#[test]
+fn adopts_prisma() {
+    let mut p = prisma_project();
+    p.run(PRISMA_TABLE);
+    p.run(GAMES);
+    prisma_record(&p, "20240101120000_create_games", GAMES_SHA256, true);
+    p.run(SCORE);
+    prisma_record(&p, "20240102120000_add_score", SCORE_SHA256, true);
+    p.check_adopted(
+        "Prisma",
+        "_prisma_migrations",
+        [PRISMA_V1, PRISMA_V2],
+        PRISMA_V3,
+    );
+}
+
+#[test]
+fn prisma_checksum_that_differs_and_a_failed_migration_are_refused() {
+    let mut p = prisma_project();
+    p.run(PRISMA_TABLE);
+    p.run(GAMES);
+    prisma_record(&p, "20240101120000_create_games", SCORE_SHA256, true);
+    p.check_mismatch("Prisma", PRISMA_V1, "checksum differs");
+
+    let mut p = prisma_project();
+    p.run(PRISMA_TABLE);
+    p.run(GAMES);
+    prisma_record(&p, "20240101120000_create_games", GAMES_SHA256, false);
+    p.check_mismatch("Prisma", PRISMA_V1, "never finished");
+}
+
 #[test]
 fn adopts_refinery() {
     let mut p = refinery_project();
@@ -458,7 +533,7 @@ fn nothing_to_adopt_without_a_foreign_history() {
     let migrations = p.migrations();
     let result = migrations.adopt(&mut p.conn);
     assert!(
-        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel or refinery")),
+        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery or Prisma")),
         "{result:?}"
     );
     assert!(
