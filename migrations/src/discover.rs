@@ -156,7 +156,7 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
     for entry in sorted_entries(dir)? {
         let file_name = entry.file_name().map(|n| n.to_string_lossy().into_owned());
         let Some(file_name) = file_name else { continue };
-        if is_ignored(&file_name) {
+        if is_ignored(&file_name) || is_not_sql(&entry, &file_name) {
             continue;
         }
         if entry.is_dir() {
@@ -236,10 +236,18 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(entries)
 }
 
-/// Dotfiles (`.gitkeep`) and READMEs live beside migrations in many projects.
+/// Dotfiles (`.gitkeep`), notes and READMEs live beside migrations in many
+/// projects. Like sqlx and golang-migrate, only `.sql` files are taken for
+/// migrations (and folders, for diesel and Prisma); a `.sql` file that
+/// matches no layout is an error, so a misnamed migration is never skipped.
 fn is_ignored(file_name: &str) -> bool {
     let lower = file_name.to_ascii_lowercase();
     lower.starts_with('.') || lower.starts_with("readme") || lower == "migration_lock.toml"
+}
+
+/// A file (not a folder) that is not SQL: not a migration of any layout read.
+fn is_not_sql(path: &Path, file_name: &str) -> bool {
+    !path.is_dir() && !file_name.to_ascii_lowercase().ends_with(".sql")
 }
 
 fn insert(ups: &mut BTreeMap<u64, Migration>, m: Migration) -> Result<()> {
@@ -645,17 +653,24 @@ mod tests {
 
     #[test]
     fn unknown_file_is_an_error() {
-        for name in [
-            "schema.sql",
-            "notes.txt",
-            "V1_single_underscore.sql",
-            "0001_.sql",
-        ] {
+        for name in ["schema.sql", "V1_single_underscore.sql", "0001_.sql"] {
             let dir = dir_with(&[(name, b"SELECT 1;")]);
             let err = discover(dir.path()).expect_err(name);
             assert!(matches!(err, Error::UnknownFile { .. }), "{name}: {err}");
             assert!(err.to_string().contains(name), "{err}");
         }
+    }
+
+    #[test]
+    fn files_that_are_not_sql_are_not_migrations() {
+        let dir = dir_with(&[
+            ("0001_a.sql", b"CREATE TABLE a (x);"),
+            ("NOTES.md", b"# why 0001 exists"),
+            ("seed.csv", b"1,2"),
+            ("0002_b.sql.bak", b"broken"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(set.migrations.len(), 1);
     }
 
     #[test]

@@ -381,8 +381,8 @@ fn check_names_the_file_that_breaks_discovery() {
             "migrations/0001_a.sql",
         ),
         (
-            &[a, ("notes.txt", "not a migration")],
-            "migrations/notes.txt",
+            &[a, ("schema.sql", "not a migration")],
+            "migrations/schema.sql",
         ),
         (
             &[a, ("0002_b.down.sql", "DROP TABLE b;\n")],
