@@ -168,7 +168,7 @@ enum Command {
         #[arg(id = "target", value_name = "VERSION")]
         version: u64,
     },
-    /// Take over the history of sqlx, diesel, refinery or Prisma.
+    /// Take over the history of sqlx, diesel, refinery, Prisma or golang-migrate.
     #[command(after_help = "Example:\n  driftless adopt --db app.db")]
     Adopt {
         #[command(flatten)]

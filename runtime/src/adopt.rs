@@ -26,11 +26,19 @@ pub enum Tool {
     Refinery,
     /// Prisma Migrate (`_prisma_migrations`).
     Prisma,
+    /// golang-migrate (`schema_migrations`, one row: the version and `dirty`).
+    GolangMigrate,
 }
 
 impl Tool {
     /// Every tool `adopt` knows.
-    pub const ALL: [Tool; 4] = [Tool::Sqlx, Tool::Diesel, Tool::Refinery, Tool::Prisma];
+    pub const ALL: [Tool; 5] = [
+        Tool::Sqlx,
+        Tool::Diesel,
+        Tool::Refinery,
+        Tool::Prisma,
+        Tool::GolangMigrate,
+    ];
 
     /// The table the tool records its history in.
     pub fn history_table(self) -> &'static str {
@@ -39,6 +47,7 @@ impl Tool {
             Tool::Diesel => "__diesel_schema_migrations",
             Tool::Refinery => "refinery_schema_history",
             Tool::Prisma => "_prisma_migrations",
+            Tool::GolangMigrate => "schema_migrations",
         }
     }
 }
@@ -50,6 +59,7 @@ impl std::fmt::Display for Tool {
             Tool::Diesel => "diesel",
             Tool::Refinery => "refinery",
             Tool::Prisma => "Prisma",
+            Tool::GolangMigrate => "golang-migrate",
         })
     }
 }
@@ -108,7 +118,7 @@ impl Migrations {
                 reason: "the database already has a driftless history".into(),
             });
         }
-        let (tool, foreign) = read_foreign(conn)?;
+        let (tool, foreign) = read_foreign(conn, self)?;
         for f in &foreign {
             let m = self.get(f.version).ok_or_else(|| Error::AdoptMismatch {
                 tool,
@@ -159,7 +169,7 @@ fn foreign_rows(conn: &Connection, tool: Tool, sql: &str) -> Result<Vec<Foreign>
     Ok(out)
 }
 
-fn read_foreign(conn: &Connection) -> Result<(Tool, Vec<Foreign>)> {
+fn read_foreign(conn: &Connection, set: &Migrations) -> Result<(Tool, Vec<Foreign>)> {
     if table_exists(conn, "_sqlx_migrations")? {
         // sqlx records a failed migration with success = false: part of it may have run
         let dirty: Option<i64> = conn
@@ -263,8 +273,55 @@ fn read_foreign(conn: &Connection) -> Result<(Tool, Vec<Foreign>)> {
         }
         return Ok((Tool::Prisma, out));
     }
+    // golang-migrate keeps one row, the version it reached, and whether the
+    // migration to it failed part-way (`dirty`); every version up to it ran.
+    // (dbmate's `schema_migrations` has no `dirty` column, and dbmate files
+    // are not read yet.)
+    if table_exists(conn, "schema_migrations")?
+        && conn
+            .prepare("SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'dirty'")?
+            .exists([])?
+    {
+        let row: Option<(i64, bool)> = conn
+            .query_row("SELECT version, dirty FROM schema_migrations LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((stored, dirty)) = row else {
+            return Ok((Tool::GolangMigrate, Vec::new()));
+        };
+        let version = version_from(Tool::GolangMigrate.history_table(), stored)?;
+        if dirty {
+            return Err(Error::AdoptMismatch {
+                tool: Tool::GolangMigrate,
+                version,
+                reason: "golang-migrate marked it dirty: it failed part-way; \
+                         finish or undo it by hand and `migrate force` the version first"
+                    .into(),
+            });
+        }
+        if set.get(version).is_none() {
+            return Err(Error::AdoptMismatch {
+                tool: Tool::GolangMigrate,
+                version,
+                reason: "no migration file has this version".into(),
+            });
+        }
+        let ran = set
+            .iter()
+            .filter(|m| set.cmp_versions(m.version, version).is_le())
+            .map(|m| Foreign {
+                version: m.version,
+                name: None,
+                checksum: None,
+                applied_at: None,
+            })
+            .collect();
+        return Ok((Tool::GolangMigrate, ran));
+    }
     Err(Error::NothingToAdopt {
-        reason: "no sqlx, diesel, refinery or Prisma history table in the database".into(),
+        reason: "no sqlx, diesel, refinery, Prisma or golang-migrate history table in the database"
+            .into(),
     })
 }
 

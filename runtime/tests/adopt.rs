@@ -443,6 +443,46 @@ fn prisma_checksum_that_differs_and_a_failed_migration_are_refused() {
     p.check_mismatch("Prisma", PRISMA_V1, "never finished");
 }
 
+/// golang-migrate's history table, as its sqlite3 driver creates it.
+const GOLANG_MIGRATE_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version uint64, dirty bool);
+     CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version);";
+
+/// A golang-migrate project: `<version>_<name>.up.sql` and `.down.sql`.
+fn golang_migrate_project() -> Project {
+    Project::new(&[
+        ("1_create_games.up.sql", GAMES),
+        ("1_create_games.down.sql", "DROP TABLE games;\n"),
+        ("2_add_score.up.sql", SCORE),
+        (
+            "2_add_score.down.sql",
+            "ALTER TABLE games DROP COLUMN score;\n",
+        ),
+        ("3_create_players.up.sql", PLAYERS),
+        ("3_create_players.down.sql", "DROP TABLE players;\n"),
+    ])
+}
+
+#[test]
+fn adopts_golang_migrate() {
+    // golang-migrate keeps one row: the version it reached
+    let mut p = golang_migrate_project();
+    p.run(GOLANG_MIGRATE_TABLE);
+    p.run(GAMES);
+    p.run(SCORE);
+    p.run("INSERT INTO schema_migrations (version, dirty) VALUES (2, false);");
+    p.check_adopted("golang-migrate", "schema_migrations", [1, 2], 3);
+}
+
+#[test]
+fn golang_migrate_dirty_version_is_refused() {
+    let mut p = golang_migrate_project();
+    p.run(GOLANG_MIGRATE_TABLE);
+    p.run(GAMES);
+    p.run("INSERT INTO schema_migrations (version, dirty) VALUES (2, true);");
+    p.check_mismatch("golang-migrate", 2, "dirty");
+}
+
 #[test]
 fn adopts_refinery() {
     let mut p = refinery_project();
@@ -533,7 +573,7 @@ fn nothing_to_adopt_without_a_foreign_history() {
     let migrations = p.migrations();
     let result = migrations.adopt(&mut p.conn);
     assert!(
-        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery or Prisma")),
+        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery, Prisma or golang-migrate")),
         "{result:?}"
     );
     assert!(
