@@ -41,15 +41,22 @@ pub fn run(
         Ok(set) => Some(set),
         Err(e @ driftless_migrations::Error::MissingDirectory { .. }) => return Err(e.into()),
         Err(e) => {
-            let (message, help) = message_and_help(&e);
-            findings.push(Finding {
-                error: true,
-                code: "files",
-                file: display_path(offending_file(&e).unwrap_or(dir)),
-                line: None,
-                message,
-                help,
-            });
+            // every problem of the directory, a finding each
+            let all = match e {
+                driftless_migrations::Error::Several(all) => all,
+                e => vec![e],
+            };
+            for e in &all {
+                let (message, help) = message_and_help(e);
+                findings.push(Finding {
+                    error: true,
+                    code: "files",
+                    file: display_path(offending_file(e).unwrap_or(dir)),
+                    line: None,
+                    message,
+                    help,
+                });
+            }
             None
         }
     };

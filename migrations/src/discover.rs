@@ -153,35 +153,40 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
     }
     let mut ups: BTreeMap<u64, Migration> = BTreeMap::new();
     let mut downs: Vec<(u64, String, Script)> = Vec::new();
+    // every problem of the directory, reported together
+    let mut problems = Vec::new();
     for entry in sorted_entries(dir)? {
         let file_name = entry.file_name().map(|n| n.to_string_lossy().into_owned());
         let Some(file_name) = file_name else { continue };
         if is_ignored(&file_name) || is_not_sql(&entry, &file_name) {
             continue;
         }
-        if entry.is_dir() {
-            let found = if entry.join("migration.sql").is_file() && !entry.join("up.sql").exists() {
-                prisma_folder(&entry, &file_name)?
+        let found = if entry.is_dir() {
+            if entry.join("migration.sql").is_file() && !entry.join("up.sql").exists() {
+                prisma_folder(&entry, &file_name).map(Some)
             } else {
-                diesel_folder(&entry, &file_name)?
-            };
-            insert(&mut ups, found)?;
-            continue;
-        }
-        match parse_file_name(&file_name) {
-            Some(FileName::Up {
-                version,
-                name,
-                layout,
-            }) => {
-                let up = read_script(&entry)?;
-                refuse_foreign_markers(&up)?;
-                insert(&mut ups, migration(version, name, layout, up, None))?;
+                diesel_folder(&entry, &file_name).map(Some)
             }
-            Some(FileName::Down { version, name }) => {
-                downs.push((version, name, read_script(&entry)?));
+        } else {
+            match parse_file_name(&file_name) {
+                Some(FileName::Up {
+                    version,
+                    name,
+                    layout,
+                }) => read_script(&entry).and_then(|up| {
+                    refuse_foreign_markers(&up)?;
+                    Ok(Some(migration(version, name, layout, up, None)))
+                }),
+                Some(FileName::Down { version, name }) => read_script(&entry).map(|script| {
+                    downs.push((version, name, script));
+                    None
+                }),
+                None => Err(Error::UnknownFile { path: entry }),
             }
-            None => return Err(Error::UnknownFile { path: entry }),
+        };
+        match found.and_then(|m| m.map_or(Ok(()), |m| insert(&mut ups, m))) {
+            Ok(()) => {}
+            Err(e) => problems.push(e),
         }
     }
     for (version, name, script) in downs {
@@ -189,12 +194,15 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
             Some(m) if m.layout == Layout::Reversible && m.name == name && m.down.is_none() => {
                 m.down = Some(script)
             }
-            _ => {
-                return Err(Error::DownWithoutUp {
-                    path: script.location().to_path_buf(),
-                });
-            }
+            _ => problems.push(Error::DownWithoutUp {
+                path: script.location().to_path_buf(),
+            }),
         }
+    }
+    match problems.len() {
+        0 => {}
+        1 => return Err(problems.remove(0)),
+        _ => return Err(Error::Several(problems)),
     }
     let mut migrations: Vec<Migration> = ups.into_values().collect();
     // diesel orders its folders by version as text (diesel_migrations'
@@ -658,6 +666,26 @@ mod tests {
             let err = discover(dir.path()).expect_err(name);
             assert!(matches!(err, Error::UnknownFile { .. }), "{name}: {err}");
             assert!(err.to_string().contains(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_one_run() {
+        let dir = dir_with(&[
+            ("0001_a.sql", b"SELECT 1;"),
+            ("0001_b.sql", b"SELECT 1;"),
+            ("schema.sql", b"SELECT 1;"),
+            ("0003_c.down.sql", b"SELECT 1;"),
+            ("0004_d.sql", b"\xff\xfe"),
+        ]);
+        let err = discover(dir.path()).expect_err("four problems");
+        let Error::Several(all) = &err else {
+            panic!("one problem reported: {err}");
+        };
+        assert_eq!(all.len(), 4, "{err}");
+        let text = err.to_string();
+        for name in ["0001_b.sql", "schema.sql", "0003_c.down.sql", "0004_d.sql"] {
+            assert!(text.contains(name), "{name}: {text}");
         }
     }
 

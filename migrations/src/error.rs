@@ -144,6 +144,8 @@ pub enum Error {
         /// The command that writes the file from the migrations.
         regenerate: String,
     },
+    /// Several problems with the migration files, all found in one pass.
+    Several(Vec<Error>),
     /// SQLite failed outside any one migration statement.
     Sqlite(rusqlite::Error),
 }
@@ -310,6 +312,16 @@ impl fmt::Display for Error {
                 )
             }
             Error::Sqlite(e) => write!(f, "SQLite error: {e}"),
+            Error::Several(all) => {
+                write!(f, "{} problems with the migration files:", all.len())?;
+                for e in all {
+                    for (i, line) in e.to_string().lines().enumerate() {
+                        let bullet = if i == 0 { "- " } else { "  " };
+                        write!(f, "\n{bullet}{line}")?;
+                    }
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -443,6 +455,16 @@ mod tests {
                 Error::Sqlite(rusqlite::Error::InvalidQuery),
                 "SQLite error: Query is not read-only",
             ),
+            (
+                Error::Several(vec![
+                    Error::MissingUp { dir: p("m/2024-01-01-000000_a") },
+                    Error::NotUtf8 { path: p("m/0002_b.sql") },
+                ]),
+                "2 problems with the migration files:\n\
+                 - diesel migration folder `m/2024-01-01-000000_a` has no `up.sql`\n\
+                 - migration `m/0002_b.sql` is not UTF-8\n\
+                 \x20 help: save the file as UTF-8",
+            ),
         ];
         let mut seen = std::collections::BTreeSet::new();
         for (error, expected) in cases {
@@ -450,7 +472,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 17, "a case for every variant");
+        assert_eq!(seen.len(), 18, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -473,6 +495,7 @@ mod tests {
             Error::SchemaRs { .. } => 14,
             Error::Sqlite(_) => 15,
             Error::ForeignMarkers { .. } => 16,
+            Error::Several(_) => 17,
         }
     }
 }

@@ -373,6 +373,21 @@ fn check_warns_about_ignored_migrations() {
 }
 
 #[test]
+fn check_lists_every_broken_file() {
+    let p = Project::with(&[
+        ("0001_a.sql", "CREATE TABLE a (x);\n"),
+        ("0001_b.sql", "CREATE TABLE b (x);\n"),
+        ("schema.sql", "CREATE TABLE s (x);\n"),
+    ]);
+    let doc = p.cmd("check", &["--format", "json"]).code(1).json();
+    assert_eq!(doc["errors"], 2, "{doc:#}");
+    p.cmd("check", &[])
+        .code(1)
+        .out("error[files]: migrations/0001_a.sql")
+        .out("error[files]: migrations/schema.sql");
+}
+
+#[test]
 fn check_names_the_file_that_breaks_discovery() {
     let a = ("0001_a.sql", "CREATE TABLE a (x);\n");
     let cases: [(&[(&str, &str)], &str); 4] = [
