@@ -81,9 +81,10 @@ pub fn derive_check(input: TokenStream) -> TokenStream {
 
 /// Embeds a migration directory (relative to the crate's `Cargo.toml`;
 /// default `migrations`) into the binary as a `driftless::Migrations`,
-/// resolved and checksummed by the same code as the build script. Each file
-/// is `include_str!`ed, so editing one rebuilds; a new file is noticed when
-/// the build script (`driftless::build::migrations`) watches the directory.
+/// resolved and checksummed by the same code as the build script. The
+/// directory must be registered by the build script
+/// (`driftless::build::migrations`), which watches it: the set embedded is
+/// exactly the set it checked, and a new file rebuilds the binary.
 ///
 /// ```ignore
 /// static MIGRATIONS: driftless::Migrations = driftless::embed_migrations!("migrations");

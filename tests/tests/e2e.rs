@@ -378,3 +378,37 @@ pub struct Stray {{
         &["no table or view `records`", &format!("--> {site}")],
     );
 }
+
+/// 10. A binary never lacks a migration that is in its directory: without a
+///     build script `embed_migrations!` refuses (a proc macro cannot see a
+///     new file), and with one a new migration is in the next `cargo run`.
+#[test]
+fn embedded_migrations_follow_new_files() {
+    let main = "static MIGRATIONS: driftless::Migrations = driftless::embed_migrations!(\"migrations\");\n\
+                fn main() {\n    println!(\"{} migrations\", MIGRATIONS.len());\n}\n";
+
+    let mut s = Scratch::new("embed-no-build-script", None);
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.write("src/main.rs", main);
+    s.fails(
+        "embed_migrations! without a build script",
+        &[
+            "no build script registers `migrations`, so a new migration file there would not rebuild the binary",
+            "help: add to build.rs: `driftless::build::migrations(\"migrations\").run();`",
+        ],
+    );
+
+    let mut s = Scratch::new("embed-with-build-script", Some(BUILD_RS));
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.write("src/main.rs", main);
+    assert_eq!(s.cargo_stdout("run", &["-q"]), "1 migrations\n");
+    s.write(
+        "migrations/0002_add_score.sql",
+        "ALTER TABLE games ADD COLUMN score INTEGER;\n",
+    );
+    assert_eq!(
+        s.cargo_stdout("run", &["-q"]),
+        "2 migrations\n",
+        "the new file is embedded without touching the code"
+    );
+}
