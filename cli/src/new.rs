@@ -39,6 +39,10 @@ pub fn create(
         Layout::Diesel
     } else if has(Layout::Prisma) {
         Layout::Prisma
+    } else if has(Layout::Goose) {
+        Layout::Goose
+    } else if has(Layout::Dbmate) {
+        Layout::Dbmate
     } else if has(Layout::Refinery) {
         Layout::Refinery
     } else if has(Layout::Reversible) || reversible {
@@ -88,6 +92,19 @@ pub fn create(
             std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
             written.push(write(&folder.join("up.sql"), &up_text)?);
             written.push(write(&folder.join("down.sql"), &down_text)?);
+        }
+        Layout::Goose | Layout::Dbmate => {
+            // one file, both sections, the tool's markers; down always there
+            let (up_marker, down_marker) = if layout == Layout::Goose {
+                ("-- +goose Up", "-- +goose Down")
+            } else {
+                ("-- migrate:up", "-- migrate:down")
+            };
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+            written.push(write(
+                &dir.join(format!("{stamp}_{name}.sql")),
+                &format!("{up_marker}\n{up_text}\n{down_marker}\n{down_text}"),
+            )?);
         }
         Layout::Prisma => {
             // Prisma names folders by the UTC time, YYYYMMDDHHMMSS

@@ -48,6 +48,8 @@ pub fn embed(input: TokenStream) -> TokenStream {
             Layout::Diesel => quote!(Diesel),
             Layout::Refinery => quote!(Refinery),
             Layout::Prisma => quote!(Prisma),
+            Layout::Goose => quote!(Goose),
+            Layout::Dbmate => quote!(Dbmate),
         };
         let no_transaction = m.no_transaction;
         let checksum = m.checksum.iter();

@@ -24,7 +24,8 @@ pub struct Script {
     /// Where the file is, for a set read from a directory (`None` for one
     /// embedded in a binary).
     pub path: Option<PathBuf>,
-    /// The text as written, byte for byte (what sqlx checksums).
+    /// The text as written, byte for byte (what sqlx checksums); for a goose
+    /// or dbmate file, the file with the other section blanked.
     pub raw: Cow<'static, str>,
 }
 
@@ -68,6 +69,10 @@ pub enum Layout {
     Refinery,
     /// `20240101120000_name/migration.sql` (Prisma Migrate).
     Prisma,
+    /// `20240101120000_name.sql` with `-- +goose Up` / `-- +goose Down` sections (goose).
+    Goose,
+    /// `20240101120000_name.sql` with `-- migrate:up` / `-- migrate:down` sections (dbmate).
+    Dbmate,
 }
 
 /// One migration: its version, name, up script and optional down script.
@@ -173,9 +178,13 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
                     version,
                     name,
                     layout,
-                }) => read_script(&entry).and_then(|up| {
-                    refuse_foreign_markers(&up)?;
-                    Ok(Some(migration(version, name, layout, up, None)))
+                }) => read_script(&entry).and_then(|up| match sections(&up, layout)? {
+                    None => Ok(Some(migration(version, name, layout, up, None))),
+                    Some(s) => {
+                        let mut m = migration(version, name, s.layout, s.up, s.down);
+                        m.no_transaction |= s.no_transaction;
+                        Ok(Some(m))
+                    }
                 }),
                 Some(FileName::Down { version, name }) => read_script(&entry).map(|script| {
                     downs.push((version, name, script));
@@ -294,25 +303,96 @@ fn migration(
 }
 
 /// goose and dbmate keep a migration's up and down in one file, between
-/// markers; run whole, its down would run right after its up. Until those
-/// layouts are read, such a file is refused.
-fn refuse_foreign_markers(script: &Script) -> Result<()> {
-    for line in script.raw.lines() {
+/// markers. In a `<version>_<name>.sql` file they make it a goose or dbmate
+/// migration: its up script is the file with the down section blanked (and
+/// the other way round), so line numbers stay the file's. goose:
+/// `-- +goose Up`, `-- +goose Down`, `-- +goose NO TRANSACTION`
+/// (`StatementBegin`/`End` need nothing: the splitter knows SQL); dbmate:
+/// `-- migrate:up [transaction:false]`, `-- migrate:down`. In a file of
+/// another layout such markers are refused: run whole, its down would run
+/// right after its up.
+fn sections(script: &Script, layout: Layout) -> Result<Option<Sections>> {
+    #[derive(PartialEq)]
+    enum Part {
+        Before,
+        Up,
+        Down,
+    }
+    let mut tool: Option<(Layout, &'static str)> = None;
+    let mut no_transaction = false;
+    let mut part = Part::Before;
+    let mut up = String::new();
+    let mut down = String::new();
+    let mut saw_up = false;
+    for line in script.raw.split_inclusive('\n') {
         let l = line.trim().to_ascii_lowercase();
-        let tool = if l.starts_with("-- +goose ") {
-            "goose"
-        } else if l.starts_with("-- migrate:up") || l.starts_with("-- migrate:down") {
-            "dbmate"
+        let marker = if let Some(rest) = l.strip_prefix("-- +goose") {
+            Some((Layout::Goose, "goose", rest.trim().to_string()))
         } else {
-            continue;
+            l.strip_prefix("-- migrate:")
+                .map(|rest| (Layout::Dbmate, "dbmate", rest.trim().to_string()))
         };
+        if let Some((marker_layout, name, rest)) = marker {
+            if layout != Layout::Simple || tool.is_some_and(|(t, _)| t != marker_layout) {
+                return Err(Error::ForeignMarkers {
+                    path: script.location().to_path_buf(),
+                    tool: name,
+                    marker: line.trim().to_string(),
+                });
+            }
+            tool = Some((marker_layout, name));
+            let word = rest.split_whitespace().next().unwrap_or("");
+            match word {
+                "up" => {
+                    part = Part::Up;
+                    saw_up = true;
+                    no_transaction |= rest.contains("transaction:false");
+                }
+                "down" => part = Part::Down,
+                "no" if rest.starts_with("no transaction") => no_transaction = true,
+                _ => {}
+            }
+        }
+        let blank = if line.ends_with("\r\n") {
+            "\r\n"
+        } else if line.ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        up.push_str(if part == Part::Up { line } else { blank });
+        down.push_str(if part == Part::Down { line } else { blank });
+    }
+    let Some((layout, name)) = tool else {
+        return Ok(None);
+    };
+    if !saw_up {
         return Err(Error::ForeignMarkers {
             path: script.location().to_path_buf(),
-            tool,
-            marker: line.trim().to_string(),
+            tool: name,
+            marker: "(no up section)".into(),
         });
     }
-    Ok(())
+    let section = |raw: String| Script {
+        file: script.file.clone(),
+        path: script.path.clone(),
+        raw: Cow::Owned(raw),
+    };
+    let has_down = down.trim().lines().any(|l| !l.trim().is_empty());
+    Ok(Some(Sections {
+        layout,
+        up: section(up),
+        down: has_down.then(|| section(down)),
+        no_transaction,
+    }))
+}
+
+/// A goose or dbmate file, cut into its sections.
+struct Sections {
+    layout: Layout,
+    up: Script,
+    down: Option<Script>,
+    no_transaction: bool,
 }
 
 /// A Prisma Migrate folder: `<timestamp>_<name>/migration.sql`, no down.
@@ -544,48 +624,56 @@ mod tests {
     }
 
     #[test]
-    fn goose_and_dbmate_files_are_refused_not_run_whole() {
-        for (file, body, tool) in [
+    fn goose_and_dbmate_files_are_read_by_their_sections() {
+        // run whole, such a file's down ran right after its up
+        for (body, layout) in [
             (
-                "20240101120000_games.sql",
-                "-- +goose Up\nCREATE TABLE games (id INTEGER);\n-- +goose Down\nDROP TABLE games;\n",
-                "goose",
+                "-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE games (id INTEGER);\n-- +goose StatementEnd\n\n-- +goose Down\nDROP TABLE games;\n",
+                Layout::Goose,
+            ),
+            (
+                "-- migrate:up transaction:false\ncreate table games (id integer);\n\n-- migrate:down\ndrop table games;\n",
+                Layout::Dbmate,
+            ),
+        ] {
+            let dir = dir_with(&[("20240101120000_games.sql", body.as_bytes())]);
+            let set = discover(dir.path()).expect("discover");
+            let m = &set.migrations[0];
+            assert_eq!((m.layout, m.no_transaction), (layout, true));
+            assert!(
+                !m.up.sql().to_lowercase().contains("drop table"),
+                "{}",
+                m.up.sql()
+            );
+            let down = m.down.as_ref().expect("down section");
+            assert!(down.sql().to_lowercase().contains("drop table"));
+            assert!(!down.sql().to_lowercase().contains("create table"));
+            // line numbers are the file's
+            assert_eq!(m.up.sql().lines().count(), body.lines().count());
+            let (conn, snapshot) =
+                crate::replay::replay_database(&set).expect("replays the up only");
+            assert_eq!(snapshot.schema.tables.len(), 1);
+            drop(conn);
+        }
+        // markers in a file of another layout, or no up section: refused
+        for (file, body) in [
+            (
+                "V1__games.sql",
+                "-- +goose Up\nCREATE TABLE games (id INTEGER);\n",
             ),
             (
                 "20240101120000_games.sql",
-                "-- migrate:up\ncreate table games (id integer);\n\n-- migrate:down\ndrop table games;\n",
-                "dbmate",
+                "-- +goose Down\nDROP TABLE games;\n",
+            ),
+            (
+                "20240101120000_games.sql",
+                "-- +goose Up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n",
             ),
         ] {
             let dir = dir_with(&[(file, body.as_bytes())]);
-            let err = discover(dir.path()).expect_err(tool);
-            assert!(
-                matches!(&err, Error::ForeignMarkers { tool: t, .. } if *t == tool),
-                "{err}"
-            );
+            let err = discover(dir.path()).expect_err(file);
+            assert!(matches!(err, Error::ForeignMarkers { .. }), "{err}");
         }
-    }
-
-    #[test]
-    fn diesel_orders_versions_as_text_as_diesel_does() {
-        // a real folder with `_` where the `-` belongs: version 20240313 to
-        // diesel, which sorts after 20240306170000 as text
-        let dir = dir_with(&[
-            (
-                "2024-03-06-170000_add_users/up.sql",
-                b"CREATE TABLE users (id INTEGER);",
-            ),
-            (
-                "2024-03-13_170000_cascade/up.sql",
-                b"DROP TABLE users; CREATE TABLE users (id INTEGER, x TEXT);",
-            ),
-            ("2024-02-01-000000_first/up.sql", b"SELECT 1;"),
-        ]);
-        let set = discover(dir.path()).expect("discover");
-        let names: Vec<&str> = set.migrations.iter().map(|m| m.name.as_ref()).collect();
-        assert_eq!(names, ["first", "add_users", "170000_cascade"]);
-        assert_eq!(set.migrations[2].version, 20240313);
-        crate::replay::replay(&set).expect("replays in diesel's order");
     }
 
     #[test]

@@ -54,7 +54,8 @@ pub enum Error {
         /// The folder.
         dir: PathBuf,
     },
-    /// A migration file holds another tool's up/down markers (goose, dbmate).
+    /// A file holds goose's or dbmate's up/down markers where they cannot be
+    /// read: another layout's file, two tools' markers, or no up section.
     ForeignMarkers {
         /// The file.
         path: PathBuf,
@@ -194,9 +195,9 @@ impl fmt::Display for Error {
             ),
             Error::ForeignMarkers { path, tool, marker } => write!(
                 f,
-                "`{}` is a {tool} migration (`{marker}`): driftless does not read {tool}'s up and down sections yet, \
-                 and run whole its down would run right after its up\n\
-                 help: split it into `<version>_<name>.up.sql` and `.down.sql`",
+                "`{}` has {tool}'s up/down markers (`{marker}`), but is not a {tool} migration \
+                 (`<version>_<name>.sql` with an up section, one tool's markers): run whole, its down would run right after its up\n\
+                 help: name it `<version>_<name>.sql` with `-- +goose Up`/`-- migrate:up` first, or split it into `.up.sql` and `.down.sql`",
                 display_path(path)
             ),
             Error::DownWithoutUp { path } => write!(
@@ -376,7 +377,7 @@ mod tests {
                     tool: "goose",
                     marker: "-- +goose Up".into(),
                 },
-                "`m/20240101_a.sql` is a goose migration (`-- +goose Up`): driftless does not read goose's up and down sections yet, and run whole its down would run right after its up\nhelp: split it into `<version>_<name>.up.sql` and `.down.sql`",
+                "`m/20240101_a.sql` has goose's up/down markers (`-- +goose Up`), but is not a goose migration (`<version>_<name>.sql` with an up section, one tool's markers): run whole, its down would run right after its up\nhelp: name it `<version>_<name>.sql` with `-- +goose Up`/`-- migrate:up` first, or split it into `.up.sql` and `.down.sql`",
             ),
             (
                 Error::DownWithoutUp { path: p("m/0002_b.down.sql") },

@@ -169,6 +169,28 @@ fn new_follows_the_prisma_layout() {
 }
 
 #[test]
+fn new_follows_the_goose_and_dbmate_layouts() {
+    for (marker, down) in [
+        ("-- +goose Up", "-- +goose Down"),
+        ("-- migrate:up", "-- migrate:down"),
+    ] {
+        let p = Project::with(&[(
+            "20240101000000_init.sql",
+            &format!("{marker}\nCREATE TABLE x (id INTEGER);\n{down}\nDROP TABLE x;\n"),
+        )]);
+        p.cmd("new", &["add_y"]).code(0);
+        let files = p.files();
+        let new = files
+            .iter()
+            .find(|f| f.ends_with("_add_y.sql"))
+            .unwrap_or_else(|| panic!("{files:?}"));
+        let text = fs::read_to_string(p.path(DIR).join(new)).expect("read");
+        assert!(text.starts_with(marker) && text.contains(down), "{text}");
+        p.cmd("check", &[]).code(0);
+    }
+}
+
+#[test]
 fn new_reversible_in_a_refinery_dir_exits_2() {
     let p = Project::with(&[("V1__x.sql", "CREATE TABLE x (id INTEGER);\n")]);
     p.cmd("new", &["add_y", "--reversible"])
