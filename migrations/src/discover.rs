@@ -677,6 +677,28 @@ mod tests {
     }
 
     #[test]
+    fn diesel_orders_versions_as_text_as_diesel_does() {
+        // a real folder with `_` where the `-` belongs: version 20240313 to
+        // diesel, which sorts after 20240306170000 as text
+        let dir = dir_with(&[
+            (
+                "2024-03-06-170000_add_users/up.sql",
+                b"CREATE TABLE users (id INTEGER);",
+            ),
+            (
+                "2024-03-13_170000_cascade/up.sql",
+                b"DROP TABLE users; CREATE TABLE users (id INTEGER, x TEXT);",
+            ),
+            ("2024-02-01-000000_first/up.sql", b"SELECT 1;"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        let names: Vec<&str> = set.migrations.iter().map(|m| m.name.as_ref()).collect();
+        assert_eq!(names, ["first", "add_users", "170000_cascade"]);
+        assert_eq!(set.migrations[2].version, 20240313);
+        crate::replay::replay(&set).expect("replays in diesel's order");
+    }
+
+    #[test]
     fn diesel_layout_reads_folders() {
         let dir = dir_with(&[
             (
