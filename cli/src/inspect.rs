@@ -110,7 +110,7 @@ fn print_status(args: &DbArgs, migrations: &driftless::Migrations, status: &Stat
     let current = match status.current {
         None => "none applied".to_string(),
         Some(v) => match migrations.get(v) {
-            Some(m) => format!("{v} ({})", m.up.file),
+            Some(m) => format!("{} ({})", migrations.label(v), m.up.file),
             None => format!("{v} (not in {})", args.dir.dir.display()),
         },
     };
@@ -121,13 +121,13 @@ fn print_status(args: &DbArgs, migrations: &driftless::Migrations, status: &Stat
             "latest".to_string(),
             migrations
                 .latest()
-                .map_or("no migrations".into(), |v| v.to_string()),
+                .map_or("no migrations".into(), |v| migrations.label(v)),
         ],
         vec!["pending".to_string(), status.pending.len().to_string()],
     ];
     println!("{}", table(&["", ""], &rows).trim_start());
     for p in &status.pending {
-        println!("  {}  {}", p.version, p.file);
+        println!("  {}  {}", migrations.label(p.version), p.file);
     }
     if status.is_up_to_date() {
         println!("{}", style.good("up to date"));
@@ -185,7 +185,7 @@ pub fn history(args: &DbArgs, format: Format) -> CliResult {
         .iter()
         .map(|a| {
             vec![
-                a.version.to_string(),
+                migrations.label(a.version),
                 a.name.clone(),
                 a.applied_at.clone(),
                 if a.duration_ms < 0 {

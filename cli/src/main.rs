@@ -105,7 +105,7 @@ enum Command {
         #[command(flatten)]
         dir: DirArg,
         /// Stop after this version.
-        #[arg(long)]
+        #[arg(long, value_parser = version)]
         at: Option<u64>,
         #[arg(long, value_enum, default_value_t = SchemaFormat::Sql)]
         format: SchemaFormat,
@@ -135,7 +135,7 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
         /// Stop after this version.
-        #[arg(long)]
+        #[arg(long, value_parser = version)]
         to: Option<u64>,
         /// Back up the database first: to PATH, or beside it, timestamped.
         #[arg(long, num_args = 0..=1, value_name = "PATH")]
@@ -150,7 +150,7 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
         /// The version to go back to.
-        #[arg(long)]
+        #[arg(long, value_parser = version)]
         to: u64,
         /// Back up the database first: to PATH, or beside it, timestamped.
         #[arg(long, num_args = 0..=1, value_name = "PATH")]
@@ -165,10 +165,10 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
         /// The version the database is at (0: none).
-        #[arg(id = "target", value_name = "VERSION")]
+        #[arg(id = "target", value_name = "VERSION", value_parser = version)]
         version: u64,
     },
-    /// Take over the history of sqlx, diesel, refinery, Prisma or golang-migrate.
+    /// Take over the history of sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate or Flyway.
     #[command(after_help = "Example:\n  driftless adopt --db app.db")]
     Adopt {
         #[command(flatten)]
@@ -270,4 +270,10 @@ fn main() -> ExitCode {
             ExitCode::from(e.code())
         }
     }
+}
+
+/// A version as typed: a number, or a Flyway version such as `1.1`.
+fn version(text: &str) -> Result<u64, String> {
+    driftless_migrations::flyway::version_id(text)
+        .ok_or_else(|| format!("`{text}` is not a version: expected a number such as 3 or 20240101120000, or a Flyway version such as 1.1"))
 }

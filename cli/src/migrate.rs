@@ -46,7 +46,9 @@ pub fn upgrade(
             (Some(t), pending) => format!(
                 "nothing to apply up to version {t}: {} is at version {}, with {} (beyond --to {t})",
                 args.db.display(),
-                status.current.map_or("none".into(), |v| v.to_string()),
+                status
+                    .current
+                    .map_or("none".into(), |v| migrations.label(v)),
                 if pending == 1 {
                     "1 pending migration".to_string()
                 } else {
@@ -90,7 +92,7 @@ pub fn upgrade(
         style.good(&format!(
             "{} is at version {} ({applied} applied)",
             args.db.display(),
-            now.map_or("none".into(), |v| v.to_string())
+            now.map_or("none".into(), |v| migrations.label(v))
         ))
     );
     Ok(Outcome::Clean)
@@ -139,7 +141,7 @@ pub fn downgrade(
             migrations
                 .status(&conn)?
                 .current
-                .map_or("none".into(), |v| v.to_string())
+                .map_or("none".into(), |v| migrations.label(v))
         ))
     );
     Ok(Outcome::Clean)
@@ -196,8 +198,9 @@ pub fn stamp(args: &DbArgs, version: u64) -> CliResult {
     let mut conn = open_existing(&args.db)?;
     migrations.stamp(&mut conn, version)?;
     println!(
-        "{} is recorded at version {version}; nothing was run",
-        args.db.display()
+        "{} is recorded at version {}; nothing was run",
+        args.db.display(),
+        migrations.label(version)
     );
     Ok(Outcome::Clean)
 }

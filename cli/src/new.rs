@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use driftless_migrations::{Layout, discover};
+use driftless_migrations::{Layout, discover, flyway};
 
 use crate::output::{CliError, CliResult, Outcome};
 
@@ -43,6 +43,8 @@ pub fn create(
         Layout::Goose
     } else if has(Layout::Dbmate) {
         Layout::Dbmate
+    } else if has(Layout::Flyway) {
+        Layout::Flyway
     } else if has(Layout::Refinery) {
         Layout::Refinery
     } else if has(Layout::Reversible) || reversible {
@@ -64,7 +66,12 @@ pub fn create(
             dir.display()
         )));
     }
-    let newest = existing.iter().map(|m| m.version).max();
+    // derived versions (Flyway's dotted and repeatable ones) are no sequence
+    let newest = existing
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| *v < flyway::DERIVED)
+        .max();
     // versions below a million are sequence numbers; anything else is a timestamp
     let sequential = newest.is_some_and(|v| v < 1_000_000);
     let now = utc_now();
@@ -112,12 +119,30 @@ pub fn create(
             std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
             written.push(write(&folder.join("migration.sql"), &up_text)?);
         }
-        Layout::Refinery => {
-            let version = newest.map_or(1, |v| v + 1);
+        Layout::Refinery | Layout::Flyway => {
+            // the next whole version after the highest first part: V2.3 → V3
+            let major = existing
+                .iter()
+                .filter(|m| !m.repeatable)
+                .filter_map(|m| {
+                    let file = m.file_name();
+                    let (version, _) = file.get(1..)?.split_once("__")?;
+                    flyway::Version::parse(version).map(|v| v.major())
+                })
+                .max();
+            let version = major.map_or(1, |v| v + 1);
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
             written.push(write(
                 &dir.join(format!("V{version}__{name}.sql")),
                 &up_text,
             )?);
+            if reversible {
+                // Flyway's undo script (refinery's layout was refused above)
+                written.push(write(
+                    &dir.join(format!("U{version}__{name}.sql")),
+                    &down_text,
+                )?);
+            }
         }
         Layout::Simple | Layout::Reversible => {
             let version = if sequential {

@@ -50,8 +50,10 @@ pub fn embed(input: TokenStream) -> TokenStream {
             Layout::Prisma => quote!(Prisma),
             Layout::Goose => quote!(Goose),
             Layout::Dbmate => quote!(Dbmate),
+            Layout::Flyway => quote!(Flyway),
         };
         let no_transaction = m.no_transaction;
+        let repeatable = m.repeatable;
         let checksum = m.checksum.iter();
         quote! {
             ::driftless::Migration {
@@ -61,6 +63,7 @@ pub fn embed(input: TokenStream) -> TokenStream {
                 up: #up,
                 down: #down,
                 no_transaction: #no_transaction,
+                repeatable: #repeatable,
                 checksum: [#(#checksum),*],
             }
         }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result, display_path};
+use crate::flyway;
 
 /// One SQL file of a migration: its text as written, and where it is.
 ///
@@ -65,8 +66,10 @@ pub enum Layout {
     Reversible,
     /// `2024-01-01-120000_name/up.sql` + `down.sql` (diesel).
     Diesel,
-    /// `V1__name.sql` (refinery).
+    /// `V1__name.sql` (refinery, and Flyway with one-part versions).
     Refinery,
+    /// `V1.1__name.sql`, `U1.1__name.sql` (undo), `R__name.sql` (repeatable): Flyway.
+    Flyway,
     /// `20240101120000_name/migration.sql` (Prisma Migrate).
     Prisma,
     /// `20240101120000_name.sql` with `-- +goose Up` / `-- +goose Down` sections (goose).
@@ -92,6 +95,9 @@ pub struct Migration {
     pub down: Option<Script>,
     /// Whether the first line asks to run outside a transaction.
     pub no_transaction: bool,
+    /// A Flyway repeatable migration (`R__name.sql`): it runs after every
+    /// versioned one, and again whenever its checksum changes.
+    pub repeatable: bool,
     /// SHA-256 of the up script's [`Script::sql`].
     pub checksum: [u8; 32],
 }
@@ -158,6 +164,7 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
     }
     let mut ups: BTreeMap<u64, Migration> = BTreeMap::new();
     let mut downs: Vec<(u64, String, Script)> = Vec::new();
+    let mut undos: Vec<(u64, Script)> = Vec::new();
     // every problem of the directory, reported together
     let mut problems = Vec::new();
     for entry in sorted_entries(dir)? {
@@ -190,7 +197,17 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
                     downs.push((version, name, script));
                     None
                 }),
-                None => Err(Error::UnknownFile { path: entry }),
+                Some(FileName::Undo { version }) => read_script(&entry).map(|script| {
+                    undos.push((version, script));
+                    None
+                }),
+                Some(FileName::Repeatable { name }) => read_script(&entry).map(|up| {
+                    let mut m =
+                        migration(flyway::repeatable_id(&name), name, Layout::Flyway, up, None);
+                    m.repeatable = true;
+                    Some(m)
+                }),
+                None => dbmate_file(&entry, &file_name),
             }
         };
         match found.and_then(|m| m.map_or(Ok(()), |m| insert(&mut ups, m))) {
@@ -201,6 +218,23 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
     for (version, name, script) in downs {
         match ups.get_mut(&version) {
             Some(m) if m.layout == Layout::Reversible && m.name == name && m.down.is_none() => {
+                m.down = Some(script)
+            }
+            _ => problems.push(Error::DownWithoutUp {
+                path: script.location().to_path_buf(),
+            }),
+        }
+    }
+    // Flyway pairs an undo script with the versioned migration of the same
+    // version. refinery's `U` (unversioned) migrations are not read: an undo
+    // script run as a migration would destroy what it should build.
+    for (version, script) in undos {
+        match ups.get_mut(&version) {
+            Some(m)
+                if matches!(m.layout, Layout::Refinery | Layout::Flyway)
+                    && !m.repeatable
+                    && m.down.is_none() =>
+            {
                 m.down = Some(script)
             }
             _ => problems.push(Error::DownWithoutUp {
@@ -226,6 +260,14 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
     if migrations.iter().all(|m| m.layout == Layout::Prisma) {
         migrations.sort_by_cached_key(Migration::file_name);
     }
+    // dbmate sorts its files by name (`FindMigrations` in pkg/dbmate/db.go)
+    if migrations.iter().all(|m| m.layout == Layout::Dbmate) {
+        migrations.sort_by_cached_key(Migration::file_name);
+    }
+    // Flyway: versions part by part, then repeatable migrations by description
+    if migrations.iter().any(|m| m.layout == Layout::Flyway) {
+        migrations.sort_by_cached_key(flyway_order);
+    }
     Ok(MigrationSet {
         dir: dir.to_path_buf(),
         migrations,
@@ -238,6 +280,16 @@ fn diesel_version_text(m: &Migration) -> String {
     let folder = m.file_name();
     let stamp = folder.split_once('_').map_or(folder.as_str(), |(s, _)| s);
     stamp.replace('-', "")
+}
+
+/// Where a `V`/`R` migration runs in Flyway's order.
+fn flyway_order(m: &Migration) -> (bool, Option<flyway::Version>, String) {
+    let version = m
+        .file_name()
+        .get(1..)
+        .and_then(|rest| rest.split_once("__"))
+        .and_then(|(v, _)| flyway::Version::parse(v));
+    (m.repeatable, version, m.name.to_string())
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -299,6 +351,7 @@ fn migration(
         up,
         down,
         no_transaction,
+        repeatable: false,
     }
 }
 
@@ -387,6 +440,34 @@ fn sections(script: &Script, layout: Layout) -> Result<Option<Sections>> {
     }))
 }
 
+/// dbmate takes any `.sql` file whose name starts with digits (its
+/// `migrationFileRegexp`, `^(\d+).*\.sql$`): `20240101-add.sql` too. Such a
+/// name is read as dbmate's when the file has dbmate's sections; otherwise
+/// it is not a migration of any layout.
+fn dbmate_file(path: &Path, file_name: &str) -> Result<Option<Migration>> {
+    let unknown = || Error::UnknownFile {
+        path: path.to_path_buf(),
+    };
+    let stem = file_name.strip_suffix(".sql").ok_or_else(unknown)?;
+    let digits = stem.len() - stem.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let version = parse_version(&stem[..digits]).ok_or_else(unknown)?;
+    let script = read_script(path)?;
+    match sections(&script, Layout::Simple)? {
+        Some(s) if s.layout == Layout::Dbmate => {
+            let rest = stem[digits..].trim_start_matches(['_', '-', '.']);
+            let name = if rest.is_empty() {
+                &stem[..digits]
+            } else {
+                rest
+            };
+            let mut m = migration(version, name.to_string(), s.layout, s.up, s.down);
+            m.no_transaction |= s.no_transaction;
+            Ok(Some(m))
+        }
+        _ => Err(unknown()),
+    }
+}
+
 /// A goose or dbmate file, cut into its sections.
 struct Sections {
     layout: Layout,
@@ -459,16 +540,47 @@ enum FileName {
         version: u64,
         name: String,
     },
+    /// Flyway's `U<version>__<name>.sql`.
+    Undo {
+        version: u64,
+    },
+    /// Flyway's `R__<name>.sql`.
+    Repeatable {
+        name: String,
+    },
 }
 
 fn parse_file_name(file_name: &str) -> Option<FileName> {
     let stem = file_name.strip_suffix(".sql")?;
-    if let Some(rest) = stem.strip_prefix('V').or_else(|| stem.strip_prefix('v')) {
-        let (version, name) = rest.split_once("__")?;
-        return Some(FileName::Up {
-            version: parse_version(version)?,
+    if let Some(name) = stem.strip_prefix("R__") {
+        return Some(FileName::Repeatable {
             name: nonempty(name)?,
-            layout: Layout::Refinery,
+        });
+    }
+    // refinery: `V<integer>__<name>`; Flyway: `V<version>__<name>` and
+    // `U<version>__<name>`, a version being digits separated by `.` or `_`
+    let flyway = stem
+        .strip_prefix(['V', 'v'])
+        .map(|rest| (false, rest))
+        .or_else(|| stem.strip_prefix('U').map(|rest| (true, rest)));
+    if let Some((undo, rest)) = flyway {
+        let (version, name) = rest.split_once("__")?;
+        let parsed = flyway::Version::parse(version)?;
+        let name = nonempty(name)?;
+        if undo {
+            return Some(FileName::Undo {
+                version: parsed.id(),
+            });
+        }
+        let dotted = version.contains(['.', '_']);
+        return Some(FileName::Up {
+            version: parsed.id(),
+            name,
+            layout: if dotted {
+                Layout::Flyway
+            } else {
+                Layout::Refinery
+            },
         });
     }
     let (version, rest) = stem.split_once('_')?;
@@ -696,6 +808,136 @@ mod tests {
         assert_eq!(names, ["first", "add_users", "170000_cascade"]);
         assert_eq!(set.migrations[2].version, 20240313);
         crate::replay::replay(&set).expect("replays in diesel's order");
+    }
+
+    /// The file names in the order driftless runs them.
+    fn order(set: &MigrationSet) -> Vec<String> {
+        set.migrations.iter().map(Migration::file_name).collect()
+    }
+
+    #[test]
+    fn flyway_orders_versions_part_by_part_then_repeatables_by_description() {
+        // Flyway: `.` or `_` between parts, parts compared as numbers,
+        // repeatable migrations last, by description; an undo is the down of
+        // the versioned migration with its version
+        let dir = dir_with(&[
+            ("V1.10__ten.sql", b"CREATE TABLE t10 (x);"),
+            ("V1_2__two.sql", b"CREATE TABLE t2 (x);"),
+            ("V1__init.sql", b"CREATE TABLE t1 (x);"),
+            ("V1.2.1__patch.sql", b"CREATE TABLE t21 (x);"),
+            ("U1.2.1__patch.sql", b"DROP TABLE t21;"),
+            ("V2__next.sql", b"CREATE TABLE t3 (x);"),
+            (
+                "R__b_views.sql",
+                b"CREATE VIEW IF NOT EXISTS v AS SELECT * FROM t1;",
+            ),
+            ("R__a_triggers.sql", b"SELECT 1;"),
+            ("V1.9__nine.sql", b"CREATE TABLE t9 (x);"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            order(&set),
+            [
+                "V1__init.sql",
+                "V1_2__two.sql",
+                "V1.2.1__patch.sql",
+                "V1.9__nine.sql",
+                "V1.10__ten.sql",
+                "V2__next.sql",
+                "R__a_triggers.sql",
+                "R__b_views.sql",
+            ]
+        );
+        let patch = &set.migrations[2];
+        assert_eq!(patch.layout, Layout::Flyway);
+        assert_eq!(
+            patch.down.as_ref().map(|d| d.sql().into_owned()).as_deref(),
+            Some("DROP TABLE t21;")
+        );
+        assert_eq!(set.migrations[0].version, 1);
+        assert_eq!(set.migrations[5].version, 2);
+        assert!(set.migrations[6].repeatable && set.migrations[7].repeatable);
+        assert!(set.migrations.iter().take(6).all(|m| !m.repeatable));
+        crate::replay::replay(&set).expect("replays in Flyway's order");
+
+        // `1.0` is `1` to Flyway; an undo without its versioned migration is refused
+        let dir = dir_with(&[
+            ("V1__a.sql", b"SELECT 1;"),
+            ("V1.0__b.sql", b"SELECT 1;"),
+            ("U3__gone.sql", b"DROP TABLE x;"),
+        ]);
+        let Err(Error::Several(all)) = discover(dir.path()) else {
+            panic!("two problems expected");
+        };
+        assert!(
+            matches!(all[0], Error::DuplicateVersion { version: 1, .. }),
+            "{}",
+            all[0]
+        );
+        assert!(
+            matches!(&all[1], Error::DownWithoutUp { path } if path.ends_with("U3__gone.sql")),
+            "{}",
+            all[1]
+        );
+    }
+
+    #[test]
+    fn dbmate_orders_files_by_name() {
+        // dbmate takes any `<digits>...sql` name and sorts by file name:
+        // `20240101120000_b` sorts before `20240101_a` (`1` < `_`), though
+        // its number is larger
+        let file = |up: &str| format!("-- migrate:up\n{up}\n-- migrate:down\n");
+        let dir = dir_with(&[
+            ("20240101_a.sql", file("CREATE TABLE a (x);").as_bytes()),
+            (
+                "20240101120000_b.sql",
+                file("CREATE TABLE b (x);").as_bytes(),
+            ),
+            ("20240102-c.sql", file("CREATE TABLE c (x);").as_bytes()),
+            ("20240103.sql", file("CREATE TABLE d (x);").as_bytes()),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            order(&set),
+            [
+                "20240101120000_b.sql",
+                "20240101_a.sql",
+                "20240102-c.sql",
+                "20240103.sql"
+            ]
+        );
+        let names: Vec<&str> = set.migrations.iter().map(|m| m.name.as_ref()).collect();
+        assert_eq!(names, ["b", "a", "c", "20240103"]);
+        // a `<digits>-name.sql` without dbmate's sections is no migration
+        let dir = dir_with(&[("20240102-c.sql", b"CREATE TABLE c (x);")]);
+        let err = discover(dir.path()).expect_err("not dbmate");
+        assert!(matches!(err, Error::UnknownFile { .. }), "{err}");
+    }
+
+    #[test]
+    fn goose_orders_versions_as_numbers() {
+        // goose parses the digits before the first `_` as a number and sorts by it
+        let file = |up: &str| format!("-- +goose Up\n{up}\n-- +goose Down\nSELECT 1;\n");
+        let dir = dir_with(&[
+            ("10_c.sql", file("CREATE TABLE c (x);").as_bytes()),
+            ("00002_b.sql", file("CREATE TABLE b (x);").as_bytes()),
+            ("1_a.sql", file("CREATE TABLE a (x);").as_bytes()),
+            (
+                "20240101120000_d_with_more.sql",
+                file("CREATE TABLE d (x);").as_bytes(),
+            ),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            order(&set),
+            [
+                "1_a.sql",
+                "00002_b.sql",
+                "10_c.sql",
+                "20240101120000_d_with_more.sql"
+            ]
+        );
+        assert!(set.migrations.iter().all(|m| m.layout == Layout::Goose));
     }
 
     #[test]

@@ -164,7 +164,8 @@ pub fn display_path(path: &Path) -> String {
 }
 
 const LAYOUTS: &str = "expected `0001_name.sql`, `0001_name.up.sql`/`.down.sql`, \
-                       `V1__name.sql`, or a diesel folder `2024-01-01-120000_name/up.sql`";
+                       `V1__name.sql`/`V1.1__name.sql`/`R__name.sql`, or a folder \
+                       `2024-01-01-120000_name/up.sql` (diesel) or `20240101120000_name/migration.sql` (Prisma)";
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -200,11 +201,26 @@ impl fmt::Display for Error {
                  help: name it `<version>_<name>.sql` with `-- +goose Up`/`-- migrate:up` first, or split it into `.up.sql` and `.down.sql`",
                 display_path(path)
             ),
-            Error::DownWithoutUp { path } => write!(
-                f,
-                "`{}` is a down migration without an up migration\nhelp: add the matching `.up.sql`, or delete the down file",
-                display_path(path)
-            ),
+            Error::DownWithoutUp { path } => {
+                let undo = path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('U'));
+                if undo {
+                    write!(
+                        f,
+                        "`{}` is a Flyway undo script without the `V` migration of its version\n\
+                         help: add the `V<version>__` file it undoes, or delete it; \
+                         a refinery unversioned (`U`) migration is not read: rename it `V<version>__<name>.sql`",
+                        display_path(path)
+                    )
+                } else {
+                    write!(
+                        f,
+                        "`{}` is a down migration without an up migration\nhelp: add the matching `.up.sql`, or delete the down file",
+                        display_path(path)
+                    )
+                }
+            }
             Error::DuplicateVersion {
                 version,
                 first,
@@ -365,7 +381,7 @@ mod tests {
             ),
             (
                 Error::UnknownFile { path: p("m/notes.txt") },
-                "`m/notes.txt` is not a migration: expected `0001_name.sql`, `0001_name.up.sql`/`.down.sql`, `V1__name.sql`, or a diesel folder `2024-01-01-120000_name/up.sql`\nhelp: rename it, or move it out of the migrations directory",
+                "`m/notes.txt` is not a migration: expected `0001_name.sql`, `0001_name.up.sql`/`.down.sql`, `V1__name.sql`/`V1.1__name.sql`/`R__name.sql`, or a folder `2024-01-01-120000_name/up.sql` (diesel) or `20240101120000_name/migration.sql` (Prisma)\nhelp: rename it, or move it out of the migrations directory",
             ),
             (
                 Error::MissingUp { dir: p("m/2024-01-01-000000_a") },
@@ -382,6 +398,10 @@ mod tests {
             (
                 Error::DownWithoutUp { path: p("m/0002_b.down.sql") },
                 "`m/0002_b.down.sql` is a down migration without an up migration\nhelp: add the matching `.up.sql`, or delete the down file",
+            ),
+            (
+                Error::DownWithoutUp { path: p("m/U2__b.sql") },
+                "`m/U2__b.sql` is a Flyway undo script without the `V` migration of its version\nhelp: add the `V<version>__` file it undoes, or delete it; a refinery unversioned (`U`) migration is not read: rename it `V<version>__<name>.sql`",
             ),
             (
                 Error::DuplicateVersion {

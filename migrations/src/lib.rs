@@ -33,6 +33,7 @@ pub mod diesel;
 pub mod diff;
 pub mod discover;
 pub mod error;
+pub mod flyway;
 pub mod format;
 pub mod lint;
 pub mod replay;

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256, Sha384};
 
 use crate::error::{Error, Result};
 use crate::set::Migrations;
-use driftless_migrations::Migration;
+use driftless_migrations::{Migration, flyway};
 use crate::history::{self, table_exists, version_from};
 
 
@@ -28,16 +28,25 @@ pub enum Tool {
     Prisma,
     /// golang-migrate (`schema_migrations`, one row: the version and `dirty`).
     GolangMigrate,
+    /// goose (`goose_db_version`: a row per up or down, the latest one counts).
+    Goose,
+    /// dbmate (`schema_migrations`: a row per applied version, no `dirty`).
+    Dbmate,
+    /// Flyway (`flyway_schema_history`, with its CRC32 checksums).
+    Flyway,
 }
 
 impl Tool {
     /// Every tool `adopt` knows.
-    pub const ALL: [Tool; 5] = [
+    pub const ALL: [Tool; 8] = [
         Tool::Sqlx,
         Tool::Diesel,
         Tool::Refinery,
         Tool::Prisma,
         Tool::GolangMigrate,
+        Tool::Goose,
+        Tool::Dbmate,
+        Tool::Flyway,
     ];
 
     /// The table the tool records its history in.
@@ -47,7 +56,9 @@ impl Tool {
             Tool::Diesel => "__diesel_schema_migrations",
             Tool::Refinery => "refinery_schema_history",
             Tool::Prisma => "_prisma_migrations",
-            Tool::GolangMigrate => "schema_migrations",
+            Tool::GolangMigrate | Tool::Dbmate => "schema_migrations",
+            Tool::Goose => "goose_db_version",
+            Tool::Flyway => "flyway_schema_history",
         }
     }
 }
@@ -60,6 +71,9 @@ impl std::fmt::Display for Tool {
             Tool::Refinery => "refinery",
             Tool::Prisma => "Prisma",
             Tool::GolangMigrate => "golang-migrate",
+            Tool::Goose => "goose",
+            Tool::Dbmate => "dbmate",
+            Tool::Flyway => "Flyway",
         })
     }
 }
@@ -86,13 +100,25 @@ struct Foreign {
     applied_at: Option<String>,
 }
 
+impl Foreign {
+    /// A version recorded with nothing else.
+    fn version(version: u64) -> Foreign {
+        Foreign {
+            version,
+            name: None,
+            checksum: None,
+            applied_at: None,
+        }
+    }
+}
+
 impl Migrations {
-    /// Recognises a database migrated by sqlx (`_sqlx_migrations`), diesel
-    /// (`__diesel_schema_migrations`) or refinery (`refinery_schema_history`),
-    /// checks that every migration it records is one of these files (by
-    /// version, and by sqlx's or Prisma's checksum or refinery's name where recorded), and
+    /// Recognises a database migrated by another tool (see [`Tool`] for
+    /// the history tables read), checks that every migration it records is
+    /// one of these files (by version; by sqlx's, Prisma's or Flyway's
+    /// checksum and by the recorded name where the tool keeps them), and
     /// records them as applied in driftless's history. Their table is left
-    /// as it was.
+    /// as it was. A migration the tool recorded as failed or dirty stops it.
     ///
     /// # Errors
     /// [`Error::NothingToAdopt`] when there is no such history or driftless
@@ -273,56 +299,234 @@ fn read_foreign(conn: &Connection, set: &Migrations) -> Result<(Tool, Vec<Foreig
         }
         return Ok((Tool::Prisma, out));
     }
-    // golang-migrate keeps one row, the version it reached, and whether the
-    // migration to it failed part-way (`dirty`); every version up to it ran.
-    // (dbmate's `schema_migrations` has no `dirty` column, and dbmate files
-    // are not read yet.)
-    if table_exists(conn, "schema_migrations")?
-        && conn
+    if table_exists(conn, "goose_db_version")? {
+        return Ok((Tool::Goose, goose_rows(conn)?));
+    }
+    if table_exists(conn, "flyway_schema_history")? {
+        return Ok((Tool::Flyway, flyway_rows(conn, set)?));
+    }
+    if table_exists(conn, "schema_migrations")? {
+        let has_dirty = conn
             .prepare("SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'dirty'")?
-            .exists([])?
-    {
-        let row: Option<(i64, bool)> = conn
-            .query_row("SELECT version, dirty FROM schema_migrations LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let Some((stored, dirty)) = row else {
-            return Ok((Tool::GolangMigrate, Vec::new()));
+            .exists([])?;
+        return if has_dirty {
+            Ok((Tool::GolangMigrate, golang_migrate_rows(conn, set)?))
+        } else {
+            Ok((Tool::Dbmate, dbmate_rows(conn)?))
         };
-        let version = version_from(Tool::GolangMigrate.history_table(), stored)?;
-        if dirty {
-            return Err(Error::AdoptMismatch {
-                tool: Tool::GolangMigrate,
-                version,
-                reason: "golang-migrate marked it dirty: it failed part-way; \
-                         finish or undo it by hand and `migrate force` the version first"
-                    .into(),
-            });
-        }
-        if set.get(version).is_none() {
-            return Err(Error::AdoptMismatch {
-                tool: Tool::GolangMigrate,
-                version,
-                reason: "no migration file has this version".into(),
-            });
-        }
-        let ran = set
-            .iter()
-            .filter(|m| set.cmp_versions(m.version, version).is_le())
-            .map(|m| Foreign {
-                version: m.version,
-                name: None,
-                checksum: None,
-                applied_at: None,
-            })
-            .collect();
-        return Ok((Tool::GolangMigrate, ran));
     }
     Err(Error::NothingToAdopt {
-        reason: "no sqlx, diesel, refinery, Prisma or golang-migrate history table in the database"
+        reason: "no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate or Flyway \
+                 history table in the database"
             .into(),
     })
+}
+
+/// golang-migrate keeps one row, the version it reached, and whether the
+/// migration to it failed part-way (`dirty`); every version up to it ran.
+fn golang_migrate_rows(conn: &Connection, set: &Migrations) -> Result<Vec<Foreign>> {
+    let row: Option<(i64, bool)> = conn
+        .query_row("SELECT version, dirty FROM schema_migrations LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((stored, dirty)) = row else {
+        return Ok(Vec::new());
+    };
+    let version = version_from(Tool::GolangMigrate.history_table(), stored)?;
+    if dirty {
+        return Err(Error::AdoptMismatch {
+            tool: Tool::GolangMigrate,
+            version,
+            reason: "golang-migrate marked it dirty: it failed part-way; \
+                     finish or undo it by hand and `migrate force` the version first"
+                .into(),
+        });
+    }
+    if set.get(version).is_none() {
+        return Err(Error::AdoptMismatch {
+            tool: Tool::GolangMigrate,
+            version,
+            reason: "no migration file has this version".into(),
+        });
+    }
+    Ok(set
+        .iter()
+        .filter(|m| set.cmp_versions(m.version, version).is_le())
+        .map(|m| Foreign::version(m.version))
+        .collect())
+}
+
+/// goose writes a row for every up (`is_applied` 1) and down (0), plus a
+/// row for version 0 when it creates the table; a version's latest row says
+/// whether it is applied (goose's `dbVersion`/`ListMigrations`).
+fn goose_rows(conn: &Connection) -> Result<Vec<Foreign>> {
+    let mut stmt = conn.prepare(
+        "SELECT version_id, is_applied, CAST(tstamp AS TEXT) FROM goose_db_version ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, Option<String>>(2)?))
+    })?;
+    let mut latest: Vec<(u64, bool, Option<String>)> = Vec::new();
+    for row in rows {
+        let (stored, is_applied, at) = row?;
+        let version = version_from(Tool::Goose.history_table(), stored)?;
+        latest.retain(|(v, _, _)| *v != version);
+        latest.push((version, is_applied, at));
+    }
+    latest.sort_by_key(|(v, _, _)| *v);
+    Ok(latest
+        .into_iter()
+        .filter(|(v, is_applied, _)| *v != 0 && *is_applied)
+        .map(|(v, _, at)| Foreign {
+            applied_at: at,
+            ..Foreign::version(v)
+        })
+        .collect())
+}
+
+/// dbmate records each applied version as text, the digits its file name
+/// starts with; nothing else.
+fn dbmate_rows(conn: &Connection) -> Result<Vec<Foreign>> {
+    let mut stmt = conn.prepare("SELECT CAST(version AS TEXT) FROM schema_migrations")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let text = row?;
+        let version = text.trim().parse().map_err(|_| Error::AdoptMismatch {
+            tool: Tool::Dbmate,
+            version: 0,
+            reason: format!("version `{text}` is not a number"),
+        })?;
+        out.push(Foreign::version(version));
+    }
+    out.sort_by_key(|f| f.version);
+    Ok(out)
+}
+
+/// Flyway writes a row per event, in `installed_rank` order: a versioned or
+/// repeatable migration run (`SQL`), an undo (`UNDO_SQL`), a baseline (every
+/// version up to it counts as applied), a deleted migration (`DELETE`). A
+/// repeatable migration's latest run counts; one whose file changed since is
+/// left to run again, as Flyway would.
+fn flyway_rows(conn: &Connection, set: &Migrations) -> Result<Vec<Foreign>> {
+    let mut stmt = conn.prepare(
+        "SELECT version, description, type, script, checksum, CAST(installed_on AS TEXT), success \
+         FROM flyway_schema_history ORDER BY installed_rank",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(FlywayRow {
+            version: r.get(0)?,
+            description: r.get(1)?,
+            kind: r.get(2)?,
+            script: r.get(3)?,
+            checksum: r.get(4)?,
+            installed_on: r.get(5)?,
+            success: r.get(6)?,
+        })
+    })?;
+    let mismatch = |version: u64, reason: String| Error::AdoptMismatch {
+        tool: Tool::Flyway,
+        version,
+        reason,
+    };
+    let mut applied: Vec<Foreign> = Vec::new();
+    for row in rows {
+        let row = row?;
+        if row.kind == "SCHEMA" {
+            continue;
+        }
+        if !row.success {
+            return Err(mismatch(
+                0,
+                format!(
+                    "Flyway recorded `{}` as failed, so part of it may have run; \
+                     undo what it did and `flyway repair` first",
+                    row.script
+                ),
+            ));
+        }
+        let Some(text) = &row.version else {
+            // a repeatable migration, known by its description
+            let found = set.iter().find(|m| {
+                m.repeatable && simple(&m.name) == simple(&row.description)
+            });
+            let Some(m) = found else {
+                return Err(mismatch(
+                    0,
+                    format!("no `R__` file has the description `{}`", row.description),
+                ));
+            };
+            applied.retain(|f| f.version != m.version);
+            if row.checksum == Some(flyway_checksum(&m.up.sql())) {
+                applied.push(Foreign {
+                    applied_at: row.installed_on.clone(),
+                    ..Foreign::version(m.version)
+                });
+            }
+            continue;
+        };
+        let version = flyway::Version::parse(text)
+            .ok_or_else(|| mismatch(0, format!("version `{text}` is not a Flyway version")))?;
+        let id = version.id();
+        match row.kind.as_str() {
+            "BASELINE" | "SQL_BASELINE" => {
+                for m in set.iter().filter(|m| !m.repeatable) {
+                    let up_to = set.get(id).map_or(m.version <= id, |_| {
+                        set.cmp_versions(m.version, id).is_le()
+                    });
+                    if up_to && !applied.iter().any(|f| f.version == m.version) {
+                        applied.push(Foreign::version(m.version));
+                    }
+                }
+            }
+            "UNDO_SQL" | "DELETE" => applied.retain(|f| f.version != id),
+            "SQL" => {
+                applied.retain(|f| f.version != id);
+                applied.push(Foreign {
+                version: id,
+                name: Some(row.description.clone()),
+                    checksum: row.checksum.map(|c| c.to_be_bytes().to_vec()),
+                    applied_at: row.installed_on.clone(),
+                })
+            }
+            other => {
+                return Err(mismatch(
+                    id,
+                    format!(
+                        "`{}` is a {other} migration, which driftless does not run; \
+                         only SQL migrations can be adopted",
+                        row.script
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(applied)
+}
+
+/// A row of `flyway_schema_history`.
+struct FlywayRow {
+    version: Option<String>,
+    description: String,
+    kind: String,
+    script: String,
+    checksum: Option<i32>,
+    installed_on: Option<String>,
+    success: bool,
+}
+
+/// Flyway's checksum: CRC32 over the script's lines, without their line
+/// breaks or a leading BOM, as a signed 32-bit integer
+/// (`ChecksumCalculator`).
+fn flyway_checksum(sql: &str) -> i32 {
+    let mut crc = crc32fast::Hasher::new();
+    let text = sql.strip_prefix('\u{feff}').unwrap_or(sql);
+    for line in text.split(['\n', '\r']) {
+        crc.update(line.as_bytes());
+    }
+    // Java's `(int) crc32.getValue()`: the same bits, signed
+    i32::from_ne_bytes(crc.finalize().to_ne_bytes())
 }
 
 /// The version of a Prisma migration folder name, `20240101120000_init`.
@@ -359,6 +563,7 @@ fn matches(tool: Tool, f: &Foreign, m: &Migration) -> Result<()> {
         let digest = |text: &str| -> Vec<u8> {
             match tool {
                 Tool::Prisma => Sha256::digest(text.as_bytes()).to_vec(),
+                Tool::Flyway => flyway_checksum(text).to_be_bytes().to_vec(),
                 _ => Sha384::digest(text.as_bytes()).to_vec(),
             }
         };
@@ -369,14 +574,19 @@ fn matches(tool: Tool, f: &Foreign, m: &Migration) -> Result<()> {
             )));
         }
     }
-    if let Some(name) = &f.name {
-        let simple = |s: &str| s.replace(['_', ' '], "").to_ascii_lowercase();
-        if simple(name) != simple(&m.name) {
-            return Err(mismatch(format!(
-                "{tool} recorded `{name}`, but the file is {}",
-                m.up.file
-            )));
-        }
+    if let Some(name) = &f.name
+        && simple(name) != simple(&m.name)
+    {
+        return Err(mismatch(format!(
+            "{tool} recorded `{name}`, but the file is {}",
+            m.up.file
+        )));
     }
     Ok(())
+}
+
+/// A migration name as tools write it, for comparing: sqlx and Flyway write
+/// `_` as a space.
+fn simple(name: &str) -> String {
+    name.replace(['_', ' '], "").to_ascii_lowercase()
 }

@@ -127,8 +127,12 @@ pub(crate) fn read(conn: &Connection) -> Result<Vec<Applied>> {
     Ok(applied)
 }
 
-/// Records `m` as applied (`duration_ms` -1: a no-transaction migration that is running).
+/// Records `m` as applied (`duration_ms` -1: a no-transaction migration
+/// that is running); a repeatable migration run again replaces its row.
 pub(crate) fn record(conn: &Connection, m: &Migration, duration_ms: i64) -> Result<()> {
+    if m.repeatable {
+        forget(conn, m.version)?;
+    }
     conn.execute(
         &format!(
             "INSERT INTO _driftless_migrations (version, name, checksum, applied_at, duration_ms, no_transaction) \

@@ -231,6 +231,7 @@ impl Migrations {
         if let Some(path) = &report.backup {
             each(Event::BackedUp(path));
         }
+        let mut skipped = None;
         loop {
             // peek outside the lock (foreign keys can only be switched between transactions),
             // then confirm inside it
@@ -245,11 +246,17 @@ impl Migrations {
                 break;
             };
             let Some(m) = self.get(next.version) else { break };
+            // another migrator was first with it, yet it still shows as
+            // pending: never spin on a disagreement between the two reads
+            if skipped == Some(m.version) {
+                break;
+            }
             each(Event::Starting(m));
             let applied = match apply(self, conn, m, options) {
                 Ok(applied) => applied,
                 Err(e) => return Err(stopped(report, e)),
             };
+            skipped = applied.is_none().then_some(m.version);
             if let Some(took) = applied {
                 report.ran.push(Ran {
                     version: m.version,
@@ -335,6 +342,8 @@ impl Migrations {
             .rev()
             .filter(|a| self.cmp_versions(a.version, version).is_gt())
             .filter_map(|a| self.get(a.version))
+            // Flyway's undo leaves repeatable migrations alone
+            .filter(|m| !m.repeatable)
             .collect();
         if let Some(m) = to_undo.iter().find(|m| m.down.is_none()) {
             return Err(Error::MissingDown {
@@ -380,7 +389,8 @@ impl Migrations {
     /// Records the migrations up to `version` as applied, without running
     /// them, and forgets every recorded migration after it or unknown to this
     /// build (`0`: forget all). Migrations already recorded keep their row
-    /// (time, duration, checksum). This adopts a database whose schema is
+    /// (time, duration, checksum), and so do Flyway's repeatable migrations,
+    /// which are never stamped: they run at the next upgrade. This adopts a database whose schema is
     /// already there, and is the reviewed way out of "the database records a
     /// migration this build lacks": check [`verify`](Self::verify) first.
     ///
@@ -405,7 +415,12 @@ impl Migrations {
         history::ensure(&tx)?;
         let recorded = history::read(&tx)?;
         for a in &recorded {
-            if self.cmp_versions(a.version, version).is_gt() || self.get(a.version).is_none() {
+            // a repeatable migration's row stays: it says which text last ran
+            let forget = match self.get(a.version) {
+                None => true,
+                Some(m) => !m.repeatable && self.cmp_versions(a.version, version).is_gt(),
+            };
+            if forget {
                 history::forget(&tx, a.version)?;
             }
         }
@@ -519,6 +534,9 @@ fn still_pending(
 ) -> Result<bool> {
     history::ensure(conn)?;
     let applied = history::read(conn)?;
+    if m.repeatable {
+        return Ok(!crate::status::is_applied(&applied, m));
+    }
     let newest = set.newest(applied.iter().map(|a| a.version));
     Ok(!applied.iter().any(|a| a.version == m.version)
         && (options.allow_out_of_order || newest.is_none_or(|n| set.cmp_versions(n, m.version).is_lt())))

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use driftless_migrations::{Migration, discover};
+use driftless_migrations::{Layout, Migration, discover, flyway};
 
 use crate::error::Result;
 
@@ -107,9 +107,38 @@ impl Migrations {
         }
     }
 
-    /// The newest of these versions in this set's order.
+    /// The newest of these versions in this set's order; Flyway's
+    /// repeatable migrations are no version, and do not count.
     pub(crate) fn newest(&self, versions: impl Iterator<Item = u64>) -> Option<u64> {
-        versions.max_by(|a, b| self.cmp_versions(*a, *b))
+        versions
+            .filter(|v| self.get(*v).is_none_or(|m| !m.repeatable))
+            .max_by(|a, b| self.cmp_versions(*a, *b))
+    }
+
+    /// A version as its file writes it: `1.1` for Flyway's `V1.1__x.sql`,
+    /// `R__views` for a repeatable migration, else the number.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("V1.1__games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let v = migrations.iter().next().map(|m| m.version).unwrap_or(0);
+    /// assert_eq!(migrations.label(v), "1.1");
+    /// assert_eq!(migrations.label(7), "7");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn label(&self, version: u64) -> String {
+        match self.get(version) {
+            Some(m) if m.repeatable => format!("R__{}", m.name),
+            Some(m) if m.layout == Layout::Flyway => {
+                let file = m.file_name();
+                file.get(1..)
+                    .and_then(|rest| rest.split_once("__"))
+                    .and_then(|(v, _)| flyway::Version::parse(v))
+                    .map_or_else(|| version.to_string(), |v| v.to_string())
+            }
+            _ => version.to_string(),
+        }
     }
 
     /// The newest version, if any.
@@ -118,6 +147,6 @@ impl Migrations {
     /// assert_eq!(M.latest(), None);
     /// ```
     pub fn latest(&self) -> Option<u64> {
-        self.list.last().map(|m| m.version)
+        self.list.iter().rfind(|m| !m.repeatable).map(|m| m.version)
     }
 }

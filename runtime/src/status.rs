@@ -124,12 +124,15 @@ impl Migrations {
         for a in &applied {
             match self.get(a.version) {
                 None => status.unknown.push(a.clone()),
-                Some(m) if a.checksum != m.checksum => status.modified.push(Changed {
-                    version: m.version,
-                    file: m.up.file.to_string(),
-                    checksum_applied: hex(&a.checksum),
-                    checksum_now: m.checksum_hex(),
-                }),
+                // a repeatable migration whose file changed is due again, below
+                Some(m) if a.checksum != m.checksum && !m.repeatable => {
+                    status.modified.push(Changed {
+                        version: m.version,
+                        file: m.up.file.to_string(),
+                        checksum_applied: hex(&a.checksum),
+                        checksum_now: m.checksum_hex(),
+                    })
+                }
                 Some(_) => {}
             }
             if a.duration_ms < 0 {
@@ -137,14 +140,15 @@ impl Migrations {
             }
         }
         for m in self.iter() {
-            if !applied.iter().any(|a| a.version == m.version) {
+            if !is_applied(&applied, m) {
                 let entry = Pending {
                     version: m.version,
                     file: m.up.file.to_string(),
                 };
-                if status
-                    .current
-                    .is_some_and(|c| self.cmp_versions(m.version, c).is_lt())
+                if !m.repeatable
+                    && status
+                        .current
+                        .is_some_and(|c| self.cmp_versions(m.version, c).is_lt())
                 {
                     status.out_of_order.push(entry.clone());
                 }
@@ -154,4 +158,12 @@ impl Migrations {
         status.applied = applied;
         Ok(status)
     }
+}
+
+/// Whether `m` needs no run: recorded, and for a repeatable migration,
+/// recorded with the checksum it has now.
+pub(crate) fn is_applied(applied: &[Applied], m: &driftless_migrations::Migration) -> bool {
+    applied
+        .iter()
+        .any(|a| a.version == m.version && (!m.repeatable || a.checksum == m.checksum))
 }

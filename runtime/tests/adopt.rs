@@ -1,4 +1,5 @@
-//! Taking over databases that sqlx, diesel and refinery migrated: their
+//! Taking over databases that other tools (sqlx, diesel, refinery, Prisma,
+//! golang-migrate, goose, dbmate, Flyway) migrated: their
 //! schema and history tables are made here by hand, exactly as each tool
 //! makes them, in real SQLite files.
 
@@ -573,7 +574,7 @@ fn nothing_to_adopt_without_a_foreign_history() {
     let migrations = p.migrations();
     let result = migrations.adopt(&mut p.conn);
     assert!(
-        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery, Prisma or golang-migrate")),
+        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate or Flyway history")),
         "{result:?}"
     );
     assert!(
@@ -600,4 +601,289 @@ fn nothing_to_adopt_when_driftless_already_has_a_history() {
     );
     let status = migrations.status(&p.conn).expect("status");
     assert_eq!(status.current, Some(SQLX_V1), "adopt changed the history");
+}
+
+/// goose's history table, as its sqlite3 dialect creates it (with the row
+/// for version 0 it writes on creation).
+const GOOSE_TABLE: &str = "CREATE TABLE goose_db_version (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version_id INTEGER NOT NULL,
+    is_applied INTEGER NOT NULL,
+    tstamp TIMESTAMP DEFAULT (datetime('now'))
+);
+INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1);";
+
+/// A goose file: both sections in one file.
+fn goose_file(up: &str, down: &str) -> String {
+    format!(
+        "-- +goose Up\n-- +goose StatementBegin\n{up}-- +goose StatementEnd\n\n-- +goose Down\n{down}"
+    )
+}
+
+#[test]
+fn adopts_goose() {
+    // goose writes a row per up and per down; a version's latest row counts
+    let mut p = Project::new(&[
+        (
+            "00001_create_games.sql",
+            &goose_file(GAMES, "DROP TABLE games;\n"),
+        ),
+        (
+            "00002_add_score.sql",
+            &goose_file(SCORE, "ALTER TABLE games DROP COLUMN score;\n"),
+        ),
+        (
+            "00003_create_players.sql",
+            &goose_file(PLAYERS, "DROP TABLE players;\n"),
+        ),
+    ]);
+    p.run(GOOSE_TABLE);
+    p.run(GAMES);
+    p.run(SCORE);
+    p.run(
+        "INSERT INTO goose_db_version (version_id, is_applied) VALUES (1, 1), (2, 1), (3, 1), (3, 0);",
+    );
+    p.check_adopted("goose", "goose_db_version", [1, 2], 3);
+}
+
+/// dbmate's history table, as its sqlite driver creates it.
+const DBMATE_TABLE: &str =
+    "create table if not exists \"schema_migrations\" (version varchar(128) primary key);";
+
+#[test]
+fn adopts_dbmate() {
+    let dbmate_file =
+        |up: &str, down: &str| format!("-- migrate:up\n{up}\n-- migrate:down\n{down}");
+    let mut p = Project::new(&[
+        (
+            "20240101120000_create_games.sql",
+            &dbmate_file(GAMES, "drop table games;\n"),
+        ),
+        ("20240102120000_add_score.sql", &dbmate_file(SCORE, "")),
+        (
+            "20240103120000_create_players.sql",
+            &dbmate_file(PLAYERS, "drop table players;\n"),
+        ),
+    ]);
+    p.run(DBMATE_TABLE);
+    p.run(GAMES);
+    p.run(SCORE);
+    p.run(
+        "insert into \"schema_migrations\" (version) values ('20240101120000'), ('20240102120000');",
+    );
+    p.check_adopted("dbmate", "schema_migrations", [SQLX_V1, SQLX_V2], SQLX_V3);
+}
+
+/// Flyway's history table, as its SQLite support creates it.
+const FLYWAY_TABLE: &str = "CREATE TABLE \"flyway_schema_history\" (
+    \"installed_rank\" INT NOT NULL PRIMARY KEY,
+    \"version\" VARCHAR(50),
+    \"description\" VARCHAR(200) NOT NULL,
+    \"type\" VARCHAR(20) NOT NULL,
+    \"script\" VARCHAR(1000) NOT NULL,
+    \"checksum\" INT,
+    \"installed_by\" VARCHAR(100) NOT NULL,
+    \"installed_on\" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),
+    \"execution_time\" INT NOT NULL,
+    \"success\" BOOLEAN NOT NULL
+);
+CREATE INDEX \"flyway_schema_history_s_idx\" ON \"flyway_schema_history\" (\"success\");";
+
+// Flyway's checksum is CRC32 over the file's lines without their line
+// breaks, as a signed int: computed with
+// `python3 -c 'import zlib,sys;c=zlib.crc32(b"".join(open(sys.argv[1],"rb").read().splitlines()));print(c-2**32 if c>=2**31 else c)' FILE`
+/// CRC32 of [`GAMES`].
+const GAMES_CRC: i32 = -656_551_996;
+/// CRC32 of [`SCORE`].
+const SCORE_CRC: i32 = -756_584_948;
+/// CRC32 of [`SCORE_BEFORE_EDIT`].
+const SCORE_BEFORE_EDIT_CRC: i32 = -1_257_415_282;
+/// A repeatable view, and its CRC32.
+const VIEW: &str =
+    "DROP VIEW IF EXISTS scores;\nCREATE VIEW scores AS SELECT name, score FROM games;\n";
+const VIEW_CRC: i32 = -1_279_422_867;
+
+/// A Flyway project: a one-part, a dotted and a later one-part version.
+fn flyway_project(extra: &[(&str, &str)]) -> Project {
+    let mut files = vec![
+        ("V1__create_games.sql", GAMES),
+        ("V1.1__add_score.sql", SCORE),
+        ("V2__create_players.sql", PLAYERS),
+    ];
+    files.extend_from_slice(extra);
+    Project::new(&files)
+}
+
+/// Records an event the way Flyway does.
+fn flyway_record(
+    p: &Project,
+    version: Option<&str>,
+    kind: &str,
+    script: &str,
+    checksum: Option<i32>,
+    success: bool,
+) {
+    p.conn
+        .execute(
+            "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) \
+             VALUES ((SELECT count(*) + 1 FROM flyway_schema_history), ?1, ?2, ?3, ?4, ?5, 'me', 12, ?6)",
+            (version, script.trim_end_matches(".sql").split("__").nth(1).unwrap_or(script).replace('_', " "), kind, script, checksum, success),
+        )
+        .expect("record a Flyway event");
+}
+
+fn v(text: &str) -> u64 {
+    driftless_migrations::flyway::version_id(text).expect("a Flyway version")
+}
+
+#[test]
+fn adopts_flyway() {
+    let mut p = flyway_project(&[]);
+    p.run(FLYWAY_TABLE);
+    p.run(GAMES);
+    flyway_record(
+        &p,
+        Some("1"),
+        "SQL",
+        "V1__create_games.sql",
+        Some(GAMES_CRC),
+        true,
+    );
+    p.run(SCORE);
+    flyway_record(
+        &p,
+        Some("1.1"),
+        "SQL",
+        "V1.1__add_score.sql",
+        Some(SCORE_CRC),
+        true,
+    );
+    p.check_adopted("Flyway", "flyway_schema_history", [1, v("1.1")], 2);
+}
+
+#[test]
+fn adopts_flyway_baselines_undos_and_repeatable_migrations() {
+    let mut p = flyway_project(&[("R__scores.sql", VIEW)]);
+    p.run(FLYWAY_TABLE);
+    p.run(GAMES);
+    p.run(SCORE);
+    p.run(VIEW);
+    // a baseline at 1, 1.1 run, undone and run again, the view as it was before an edit
+    flyway_record(
+        &p,
+        Some("1"),
+        "BASELINE",
+        "<< Flyway Baseline >>",
+        None,
+        true,
+    );
+    flyway_record(
+        &p,
+        Some("1.1"),
+        "SQL",
+        "V1.1__add_score.sql",
+        Some(SCORE_CRC),
+        true,
+    );
+    flyway_record(
+        &p,
+        Some("1.1"),
+        "UNDO_SQL",
+        "U1.1__add_score.sql",
+        Some(1),
+        true,
+    );
+    flyway_record(
+        &p,
+        Some("1.1"),
+        "SQL",
+        "V1.1__add_score.sql",
+        Some(SCORE_CRC),
+        true,
+    );
+    flyway_record(&p, None, "SQL", "R__scores.sql", Some(VIEW_CRC ^ 1), true);
+    let migrations = p.migrations();
+    let adopted = migrations.adopt(&mut p.conn).expect("adopt");
+    assert_eq!(adopted.versions, [1, v("1.1")]);
+    // the view changed since Flyway ran it: due again, after V2, as Flyway would
+    let status = migrations.status(&p.conn).expect("status");
+    let pending: Vec<&str> = status
+        .pending
+        .iter()
+        .map(|p| p.file.rsplit('/').next().unwrap_or(""))
+        .collect();
+    assert_eq!(pending, ["V2__create_players.sql", "R__scores.sql"]);
+    assert!(
+        status.problem().is_none() && status.out_of_order.is_empty(),
+        "{status:?}"
+    );
+    let report = migrations.upgrade(&mut p.conn).expect("upgrade");
+    assert_eq!(report.ran.len(), 2);
+    assert!(migrations.status(&p.conn).expect("status").is_up_to_date());
+
+    // the view as Flyway last ran it is the file: adopted as applied
+    let mut p = flyway_project(&[("R__scores.sql", VIEW)]);
+    p.run(FLYWAY_TABLE);
+    p.run(GAMES);
+    p.run(SCORE);
+    p.run(VIEW);
+    flyway_record(
+        &p,
+        Some("1"),
+        "SQL",
+        "V1__create_games.sql",
+        Some(GAMES_CRC),
+        true,
+    );
+    flyway_record(
+        &p,
+        Some("1.1"),
+        "SQL",
+        "V1.1__add_score.sql",
+        Some(SCORE_CRC),
+        true,
+    );
+    flyway_record(&p, None, "SQL", "R__scores.sql", Some(VIEW_CRC), true);
+    let migrations = p.migrations();
+    let adopted = migrations.adopt(&mut p.conn).expect("adopt");
+    assert_eq!(adopted.versions.len(), 3);
+    let status = migrations.status(&p.conn).expect("status");
+    assert_eq!(status.pending.len(), 1, "{status:?}");
+}
+
+#[test]
+fn flyway_checksum_that_differs_and_a_failed_migration_are_refused() {
+    let mut p = flyway_project(&[]);
+    p.run(FLYWAY_TABLE);
+    p.run(GAMES);
+    flyway_record(
+        &p,
+        Some("1"),
+        "SQL",
+        "V1__create_games.sql",
+        Some(GAMES_CRC),
+        true,
+    );
+    flyway_record(
+        &p,
+        Some("1.1"),
+        "SQL",
+        "V1.1__add_score.sql",
+        Some(SCORE_BEFORE_EDIT_CRC),
+        true,
+    );
+    p.check_mismatch("Flyway", v("1.1"), "checksum differs");
+
+    let mut p = flyway_project(&[]);
+    p.run(FLYWAY_TABLE);
+    p.run(GAMES);
+    flyway_record(
+        &p,
+        Some("1"),
+        "SQL",
+        "V1__create_games.sql",
+        Some(GAMES_CRC),
+        false,
+    );
+    p.check_mismatch("Flyway", 0, "as failed");
 }

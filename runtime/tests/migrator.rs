@@ -822,3 +822,76 @@ fn stamp_adopts_an_existing_database() {
         Err(Error::UnknownVersion { version: 42 })
     ));
 }
+
+#[test]
+fn flyway_repeatable_migrations_run_last_and_again_when_changed() {
+    let view = |cols: &str| {
+        format!("DROP VIEW IF EXISTS roster;\nCREATE VIEW roster AS SELECT {cols} FROM games;\n")
+    };
+    let f = Fixture::new(&[
+        ("V1__games.sql", GAMES),
+        ("U1__games.sql", "DROP TABLE games;"),
+        ("V1.1__players.sql", PLAYERS),
+        ("U1.1__players.sql", "DROP TABLE players;"),
+        ("R__roster.sql", &view("id")),
+    ]);
+    let mut conn = f.open();
+    let ran = |report: driftless::Report| -> Vec<String> {
+        report
+            .ran
+            .iter()
+            .map(|r| r.file.rsplit('/').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let m = f.migrations();
+    assert_eq!(
+        ran(m.upgrade(&mut conn).expect("upgrade")),
+        ["V1__games.sql", "V1.1__players.sql", "R__roster.sql"]
+    );
+    assert!(m.upgrade(&mut conn).expect("again").ran.is_empty());
+
+    // an edited repeatable migration is due again, not "modified"; a new
+    // versioned one runs before it and is not out of order
+    f.write("R__roster.sql", &view("id, name"));
+    f.write("V2__completed.sql", COMPLETED);
+    let m = f.migrations();
+    let status = m.status(&conn).expect("status");
+    assert!(
+        status.problem().is_none() && status.out_of_order.is_empty(),
+        "{status:?}"
+    );
+    assert_eq!(status.pending.len(), 2);
+    assert_eq!(
+        ran(m.upgrade(&mut conn).expect("upgrade")),
+        ["V2__completed.sql", "R__roster.sql"]
+    );
+    let cols: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('roster')",
+            [],
+            |r| r.get(0),
+        )
+        .expect("roster columns");
+    assert_eq!(cols, 2);
+    let status = m.status(&conn).expect("status");
+    assert!(status.is_up_to_date(), "{status:?}");
+    assert_eq!(status.current, Some(2));
+
+    // `--to` a dotted version (as typed), and a downgrade by Flyway's undo
+    // scripts leave the repeatable migration alone
+    f.remove("V2__completed.sql");
+    drop(conn);
+    fs::remove_file(f.db_path()).expect("remove db");
+    let mut conn = f.open();
+    let m = f.migrations();
+    let v11 = driftless_migrations::flyway::version_id("1.1").expect("a version");
+    m.upgrade(&mut conn).expect("upgrade");
+    let report = m.downgrade_to(&mut conn, 1).expect("downgrade to 1");
+    assert_eq!(ran(report), ["U1.1__players.sql"]);
+    let status = m.status(&conn).expect("status");
+    assert_eq!(status.current, Some(1));
+    assert_eq!(
+        status.pending.iter().map(|p| p.version).collect::<Vec<_>>(),
+        [v11]
+    );
+}

@@ -250,3 +250,35 @@ fn new_with_a_bad_name_exits_2() {
         .err("is not a migration name");
     assert!(p.files().is_empty(), "{:?}", p.files());
 }
+
+#[test]
+fn new_follows_the_flyway_layout() {
+    // the next whole version after the highest first part; --reversible
+    // writes Flyway's undo script beside it
+    let p = Project::with(&[
+        ("V1__x.sql", "CREATE TABLE x (id INTEGER);\n"),
+        ("V1.1__y.sql", "CREATE TABLE y (id INTEGER);\n"),
+        (
+            "R__v.sql",
+            "DROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT id FROM x;\n",
+        ),
+    ]);
+    p.cmd("new", &["add_z"])
+        .code(0)
+        .out("migrations/V2__add_z.sql");
+    p.cmd("new", &["add_w", "--reversible"])
+        .code(0)
+        .out("migrations/V3__add_w.sql")
+        .out("migrations/U3__add_w.sql");
+    assert_eq!(
+        p.files(),
+        [
+            "R__v.sql",
+            "U3__add_w.sql",
+            "V1.1__y.sql",
+            "V1__x.sql",
+            "V2__add_z.sql",
+            "V3__add_w.sql"
+        ]
+    );
+}

@@ -129,3 +129,29 @@ fn upgrade_with_a_failing_migration() {
         .code(0)
         .out("2  migrations/0002_broken.sql");
 }
+
+#[test]
+fn upgrade_to_a_flyway_version_as_written() {
+    let p = Project::with(&[
+        ("V1__create_a.sql", "CREATE TABLE a (id INTEGER);\n"),
+        ("V1.1__create_b.sql", "CREATE TABLE b (id INTEGER);\n"),
+        ("V2__create_c.sql", "CREATE TABLE c (id INTEGER);\n"),
+        (
+            "R__v.sql",
+            "DROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT id FROM a;\n",
+        ),
+    ]);
+    p.db_cmd("upgrade", &["--to", "1.1"])
+        .code(0)
+        .out("app.db is at version 1.1 (2 applied)");
+    assert_eq!(tables(&p.conn()), ["a", "b"]);
+    p.db_cmd("upgrade", &[])
+        .code(0)
+        .out("applied migrations/V2__create_c.sql")
+        .out("applied migrations/R__v.sql")
+        .out("app.db is at version 2 (2 applied)");
+    p.db_cmd("status", &[]).code(0).out("up to date");
+    p.db_cmd("upgrade", &["--to", "one"])
+        .code(2)
+        .err("`one` is not a version");
+}
