@@ -974,8 +974,11 @@ mod tests {
 
     #[test]
     fn refinery_layout() {
+        // refinery parses the version as a number: V10 after V9, V002 is 2
         let dir = dir_with(&[
-            ("V2__second.sql", b"SELECT 2;"),
+            ("V10__tenth.sql", b"SELECT 10;"),
+            ("V002__second.sql", b"SELECT 2;"),
+            ("V9__ninth.sql", b"SELECT 9;"),
             ("V1__first.sql", b"SELECT 1;"),
         ]);
         let set = discover(dir.path()).expect("discover");
@@ -983,9 +986,36 @@ mod tests {
             versions(&set),
             [
                 (1, "first".into(), Layout::Refinery, false),
-                (2, "second".into(), Layout::Refinery, false)
+                (2, "second".into(), Layout::Refinery, false),
+                (9, "ninth".into(), Layout::Refinery, false),
+                (10, "tenth".into(), Layout::Refinery, false)
             ]
         );
+    }
+
+    #[test]
+    fn golang_migrate_orders_versions_as_numbers() {
+        // golang-migrate parses `<version>_` as a number (uint), any width
+        let dir = dir_with(&[
+            ("010_c.up.sql", b"SELECT 10;"),
+            ("010_c.down.sql", b"SELECT 10;"),
+            ("2_b.up.sql", b"SELECT 2;"),
+            ("1_a.up.sql", b"SELECT 1;"),
+            ("1_a.down.sql", b"SELECT 1;"),
+            ("1700000000_d.up.sql", b"SELECT 4;"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            order(&set),
+            [
+                "1_a.up.sql",
+                "2_b.up.sql",
+                "010_c.up.sql",
+                "1700000000_d.up.sql"
+            ]
+        );
+        let downs: Vec<bool> = set.migrations.iter().map(|m| m.down.is_some()).collect();
+        assert_eq!(downs, [true, false, true, false]);
     }
 
     #[test]
