@@ -78,6 +78,38 @@ pub enum Layout {
     Dbmate,
 }
 
+impl Layout {
+    /// The tool whose layout it is, as errors name it.
+    ///
+    /// ```
+    /// assert_eq!(driftless_migrations::Layout::Diesel.tool(), "diesel");
+    /// ```
+    pub fn tool(self) -> &'static str {
+        match self {
+            Layout::Simple | Layout::Reversible => "sqlx",
+            Layout::Diesel => "diesel",
+            Layout::Refinery => "refinery",
+            Layout::Flyway => "Flyway",
+            Layout::Prisma => "Prisma",
+            Layout::Goose => "goose",
+            Layout::Dbmate => "dbmate",
+        }
+    }
+
+    /// Layouts one tool reads side by side: sqlx's simple and reversible
+    /// files (golang-migrate's are reversible), and refinery's `V1__` files,
+    /// which are Flyway's too. Every other mix is refused: the tool would
+    /// never run the other files, and replaying them would check a schema
+    /// production never gets.
+    fn family(self) -> Layout {
+        match self {
+            Layout::Reversible => Layout::Simple,
+            Layout::Flyway => Layout::Refinery,
+            other => other,
+        }
+    }
+}
+
 /// One migration: its version, name, up script and optional down script.
 /// The one migration type: discovery, `embed_migrations!` (as `static`
 /// data), the build script, the runtime and the command line all use it.
@@ -240,6 +272,19 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
             _ => problems.push(Error::DownWithoutUp {
                 path: script.location().to_path_buf(),
             }),
+        }
+    }
+    if let Some(first) = ups.values().next() {
+        let other = ups
+            .values()
+            .find(|m| m.layout.family() != first.layout.family());
+        if let Some(second) = other {
+            problems.push(Error::MixedLayouts {
+                first: first.up.location().to_path_buf(),
+                first_tool: first.layout.tool(),
+                second: second.up.location().to_path_buf(),
+                second_tool: second.layout.tool(),
+            });
         }
     }
     match problems.len() {
@@ -938,6 +983,40 @@ mod tests {
             ]
         );
         assert!(set.migrations.iter().all(|m| m.layout == Layout::Goose));
+    }
+
+    #[test]
+    fn mixed_layouts_are_refused_unless_one_tool_reads_both() {
+        // diesel never runs a sqlx file beside its folders
+        let dir = dir_with(&[
+            ("2024-01-01-120000_a/up.sql", b"CREATE TABLE a (x);"),
+            ("0002_b.sql", b"CREATE TABLE b (x);"),
+        ]);
+        let err = discover(dir.path()).expect_err("mixed");
+        assert!(
+            matches!(
+                err,
+                Error::MixedLayouts {
+                    first_tool: "sqlx",
+                    second_tool: "diesel",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("0002_b.sql")
+                && err.to_string().contains("2024-01-01-120000_a"),
+            "{err}"
+        );
+        // sqlx reads simple and reversible files together; refinery's files are Flyway's
+        for [a, b] in [
+            ["0001_a.sql", "0002_b.up.sql"],
+            ["V1__a.sql", "V1.1__b.sql"],
+        ] {
+            let dir = dir_with(&[(a, b"SELECT 1;"), (b, b"SELECT 2;")]);
+            assert_eq!(discover(dir.path()).expect("one tool").migrations.len(), 2);
+        }
     }
 
     #[test]

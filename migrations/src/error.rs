@@ -78,6 +78,17 @@ pub enum Error {
         /// The second file.
         second: PathBuf,
     },
+    /// Migrations of two tools that never read each other's files in one directory.
+    MixedLayouts {
+        /// A file of the first layout.
+        first: PathBuf,
+        /// Its tool.
+        first_tool: &'static str,
+        /// A file of the other layout.
+        second: PathBuf,
+        /// Its tool.
+        second_tool: &'static str,
+    },
     /// A statement of a migration failed while it was replayed or applied.
     Statement {
         /// The migration file.
@@ -228,6 +239,19 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "two migrations have version {version}: `{}` and `{}`\nhelp: give one of them the next free version",
+                display_path(first),
+                display_path(second)
+            ),
+            Error::MixedLayouts {
+                first,
+                first_tool,
+                second,
+                second_tool,
+            } => write!(
+                f,
+                "`{}` is a {first_tool} migration, but `{}` is a {second_tool} one: a directory holds one tool's \
+                 migrations, and neither tool runs the other's files\n\
+                 help: write it in the directory's layout (`driftless new` does), or move it to a directory of its own",
                 display_path(first),
                 display_path(second)
             ),
@@ -473,6 +497,16 @@ mod tests {
                 "`src/schema.rs` does not match the schema the migrations in `migrations` produce:\n  src/schema.rs:4: `games.x` is not a column of table `games` in the migrations\nhelp: write it from the migrations with `driftless schema --diesel > src/schema.rs` (or add the migration the code expects)",
             ),
             (
+                Error::MixedLayouts {
+                    first: p("m/2024-01-01-000000_a"),
+                    first_tool: "diesel",
+                    second: p("m/0002_b.sql"),
+                    second_tool: "sqlx",
+                },
+                "`m/2024-01-01-000000_a` is a diesel migration, but `m/0002_b.sql` is a sqlx one: a directory holds one tool's migrations, and neither tool runs the other's files\n\
+                 help: write it in the directory's layout (`driftless new` does), or move it to a directory of its own",
+            ),
+            (
                 Error::Sqlite(rusqlite::Error::InvalidQuery),
                 "SQLite error: Query is not read-only",
             ),
@@ -493,7 +527,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 18, "a case for every variant");
+        assert_eq!(seen.len(), 19, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -517,6 +551,7 @@ mod tests {
             Error::Sqlite(_) => 15,
             Error::ForeignMarkers { .. } => 16,
             Error::Several(_) => 17,
+            Error::MixedLayouts { .. } => 18,
         }
     }
 }
