@@ -12,6 +12,7 @@ use driftless_migrations::diff::{Sides, diff_sides};
 use driftless_migrations::error::display_path;
 use driftless_migrations::lint::{SqliteVersion, lint};
 use driftless_migrations::replay::{Next, Transaction, replay_steps, run_migration, run_script};
+use driftless_migrations::split::split;
 use driftless_migrations::{Migration, Schema, discover};
 use serde_json::json;
 
@@ -64,6 +65,18 @@ pub fn run(
     if let Some(set) = &set {
         replay_and_lint(set, target, &mut findings);
     }
+    for (file, tool) in code_migrations(dir) {
+        findings.push(Finding {
+            error: false,
+            code: "code-migration",
+            file,
+            line: None,
+            message: format!(
+                "looks like a {tool} migration written in code: driftless runs only SQL, so the schema it replays and checks lacks what this one does"
+            ),
+            help: Some("write it as a SQL migration, or keep what it does out of the models driftless checks".into()),
+        });
+    }
     match uncommitted(dir) {
         Ok(files) => {
             for (file, state) in files {
@@ -86,6 +99,41 @@ pub fn run(
         Err(note) => notes.push(note),
     }
     report(dir, &findings, &notes, count, format, deny_warnings, style)
+}
+
+/// Migrations written in a programming language beside the SQL ones: goose's
+/// `<version>_<name>.go`, Flyway's `V<version>__<name>.java`/`.kt`. They are
+/// not migrations driftless can run, and replaying without them checks a
+/// schema production does not have.
+fn code_migrations(dir: &Path) -> Vec<(String, &'static str)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, &'static str)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let versioned_go = name.ends_with(".go")
+                && !name.ends_with("_test.go")
+                && name
+                    .split_once('_')
+                    .is_some_and(|(v, _)| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+            let versioned_jvm = (name.ends_with(".java") || name.ends_with(".kt"))
+                && name.strip_prefix('V').is_some_and(|r| {
+                    r.starts_with(|c: char| c.is_ascii_digit()) && r.contains("__")
+                });
+            let tool = if versioned_go {
+                "goose"
+            } else if versioned_jvm {
+                "Flyway"
+            } else {
+                return None;
+            };
+            Some((display_path(&e.path()), tool))
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// The file (or diesel folder) an engine error is about, when it names one.
@@ -182,6 +230,27 @@ fn down_restores(
     before: &Schema,
 ) -> Result<Vec<Finding>, driftless_migrations::Error> {
     let file = down.file.to_string();
+    // `downgrade` refuses such a down migration: say so before a deploy
+    if split(&down.sql()).is_empty() && !split(&m.up.sql()).is_empty() {
+        let refused = driftless::Error::EmptyDown {
+            version: m.version,
+            file: file.clone(),
+            layout: m.layout,
+        }
+        .to_string();
+        let (message, help) = match refused.split_once("\nhelp: ") {
+            Some((m, h)) => (m.to_string(), Some(h.to_string())),
+            None => (refused, None),
+        };
+        return Ok(vec![Finding {
+            error: true,
+            code: "down",
+            file,
+            line: None,
+            message,
+            help,
+        }]);
+    }
     let mode = if m.no_transaction {
         Transaction::None
     } else {

@@ -195,7 +195,7 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
         });
     }
     let mut ups: BTreeMap<u64, Migration> = BTreeMap::new();
-    let mut downs: Vec<(u64, String, Script)> = Vec::new();
+    let mut downs: Vec<(u64, Script)> = Vec::new();
     let mut undos: Vec<(u64, Script)> = Vec::new();
     // every problem of the directory, reported together
     let mut problems = Vec::new();
@@ -225,8 +225,8 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
                         Ok(Some(m))
                     }
                 }),
-                Some(FileName::Down { version, name }) => read_script(&entry).map(|script| {
-                    downs.push((version, name, script));
+                Some(FileName::Down { version }) => read_script(&entry).map(|script| {
+                    downs.push((version, script));
                     None
                 }),
                 Some(FileName::Undo { version }) => read_script(&entry).map(|script| {
@@ -247,11 +247,11 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
             Err(e) => problems.push(e),
         }
     }
-    for (version, name, script) in downs {
+    // paired by version alone, as golang-migrate and sqlx pair them: a real
+    // `0002_flags..up.sql` has the down `0002_flags.down.sql`
+    for (version, script) in downs {
         match ups.get_mut(&version) {
-            Some(m) if m.layout == Layout::Reversible && m.name == name && m.down.is_none() => {
-                m.down = Some(script)
-            }
+            Some(m) if m.layout == Layout::Reversible && m.down.is_none() => m.down = Some(script),
             _ => problems.push(Error::DownWithoutUp {
                 path: script.location().to_path_buf(),
             }),
@@ -583,7 +583,6 @@ enum FileName {
     },
     Down {
         version: u64,
-        name: String,
     },
     /// Flyway's `U<version>__<name>.sql`.
     Undo {
@@ -638,10 +637,8 @@ fn parse_file_name(file_name: &str) -> Option<FileName> {
         });
     }
     if let Some(name) = rest.strip_suffix(".down") {
-        return Some(FileName::Down {
-            version,
-            name: nonempty(name)?,
-        });
+        nonempty(name)?;
+        return Some(FileName::Down { version });
     }
     Some(FileName::Up {
         version,
@@ -1069,6 +1066,23 @@ mod tests {
                 (9, "ninth".into(), Layout::Refinery, false),
                 (10, "tenth".into(), Layout::Refinery, false)
             ]
+        );
+    }
+
+    #[test]
+    fn up_and_down_pair_by_version_as_golang_migrate_pairs_them() {
+        // a real project's `..up.sql`, and a down named otherwise
+        let dir = dir_with(&[
+            ("0001_init.up.sql", b"CREATE TABLE t (id INTEGER);"),
+            ("0001_start.down.sql", b"DROP TABLE t;"),
+            ("0002_flags..up.sql", b"ALTER TABLE t ADD COLUMN x INTEGER;"),
+            ("0002_flags.down.sql", b"ALTER TABLE t DROP COLUMN x;"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert!(
+            set.migrations.iter().all(|m| m.down.is_some()),
+            "{:?}",
+            versions(&set)
         );
     }
 

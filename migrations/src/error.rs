@@ -272,7 +272,16 @@ impl fmt::Display for Error {
                 if let Some(token) = token.filter(|t| t != at) {
                     write!(f, " (at line {}, column {})", token.line, token.column)?;
                 }
-                write!(f, "\n  statement: {statement}")
+                write!(f, "\n  statement: {statement}")?;
+                if message.starts_with("unrecognized token: \"$") {
+                    // Flyway's `${name}` placeholders, replaced before the SQL runs
+                    write!(
+                        f,
+                        "\nhelp: `${{...}}` looks like a placeholder its tool replaces (Flyway's `${{name}}`); \
+                         driftless runs the SQL as written: write the value in"
+                    )?;
+                }
+                Ok(())
             }
             Error::Forbidden {
                 path,
@@ -444,6 +453,17 @@ mod tests {
                     message: "near \")\": syntax error".into(),
                 },
                 "migration `m/0002_b.sql` failed in the statement at line 3, column 1: near \")\": syntax error (at line 4, column 9)\n  statement: CREATE TABLE b (",
+            ),
+            (
+                Error::Statement {
+                    path: p("m/V2__b.sql"),
+                    at,
+                    token: None,
+                    statement: "UPDATE b SET hashing = ${hashing};".into(),
+                    message: "unrecognized token: \"$\"".into(),
+                },
+                "migration `m/V2__b.sql` failed in the statement at line 3, column 1: unrecognized token: \"$\"\n  statement: UPDATE b SET hashing = ${hashing};\n\
+                 help: `${...}` looks like a placeholder its tool replaces (Flyway's `${name}`); driftless runs the SQL as written: write the value in",
             ),
             (
                 Error::Forbidden {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::migrate::Report;
 use crate::status::{Changed, Pending};
+use driftless_migrations::Layout;
 
 /// `Result` with the runtime's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -76,6 +77,8 @@ pub enum Error {
     Unfinished {
         /// The migration.
         migration: Recorded,
+        /// The applied version before it (0: none), to `stamp` after undoing it.
+        previous: u64,
     },
     /// A migration ran but could not commit (a deferred constraint failed); it was rolled back.
     CommitFailed {
@@ -95,6 +98,8 @@ pub enum Error {
         file: String,
         /// The failing statement.
         source: Box<driftless_migrations::Error>,
+        /// The version before it (0: none), to `stamp` after undoing it.
+        previous: u64,
     },
     /// A downgrade would need a down migration that does not exist.
     MissingDown {
@@ -102,6 +107,8 @@ pub enum Error {
         version: u64,
         /// Its up file.
         file: String,
+        /// Its layout, which says where a down migration goes.
+        layout: Layout,
     },
     /// A downgrade would run a down migration that has no statement.
     EmptyDown {
@@ -109,6 +116,8 @@ pub enum Error {
         version: u64,
         /// The down file.
         file: String,
+        /// Its layout, which says where the down migration is.
+        layout: Layout,
     },
     /// A version that none of the migrations has.
     UnknownVersion {
@@ -265,15 +274,17 @@ impl fmt::Display for Error {
                      allow out-of-order upgrades (`Options {{ allow_out_of_order: true, .. }}`)"
                 )
             }
-            Error::Unfinished { migration } => write!(
+            Error::Unfinished {
+                migration,
+                previous,
+            } => write!(
                 f,
                 "migration {v} {} runs outside a transaction; it was started at {} and has not finished: \
                  another process may still be running it (driftless waited for the busy timeout), or that process died part-way\n\
                  help: if nothing runs it any more, see what it did with `verify`, then either finish it by hand \
-                 and `stamp {v}`, or undo it and `stamp {}` to run it again",
+                 and `stamp {v}`, or undo it and `stamp {previous}` to run it again",
                 migration.name,
                 migration.applied_at,
-                migration.version.saturating_sub(1),
                 v = migration.version,
             ),
             Error::CommitFailed {
@@ -290,25 +301,50 @@ impl fmt::Display for Error {
                 version,
                 file,
                 source,
+                previous,
             } => write!(
                 f,
                 "{source}\nmigration {version} ({file}) runs outside a transaction, so its statements before the failing one took effect; \
                  it is recorded as unfinished\n\
                  help: see what it did with `verify`; finish it by hand and `stamp {version}`, \
-                 or undo it, fix the file and `stamp {}` to run it again",
-                version.saturating_sub(1)
+                 or undo it, fix the file and `stamp {previous}` to run it again"
             ),
-            Error::MissingDown { version, file } => write!(
-                f,
-                "migration {version} ({file}) has no down migration, so nothing was downgraded\n\
-                 help: add its down file, or downgrade to a version after {version}"
-            ),
-            Error::EmptyDown { version, file } => write!(
-                f,
-                "the down migration of {version} ({file}) has no statement: running it would record \
-                 {version} as undone without undoing anything, so nothing was downgraded\n\
-                 help: write the SQL that undoes it, or delete the file to make {version} irreversible"
-            ),
+            Error::MissingDown {
+                version,
+                file,
+                layout,
+            } => {
+                let add = match layout {
+                    Layout::Goose => "add a `-- +goose Down` section to it",
+                    Layout::Dbmate => "add a `-- migrate:down` section to it",
+                    Layout::Diesel => "add its `down.sql`",
+                    Layout::Refinery | Layout::Flyway => "add its Flyway undo file `U<version>__<name>.sql`",
+                    Layout::Prisma => "Prisma migrations have no down: undo it with a new migration",
+                    _ => "add its down file (`<version>_<name>.down.sql`, beside `.up.sql`)",
+                };
+                write!(
+                    f,
+                    "migration {version} ({file}) has no down migration, so nothing was downgraded\n\
+                     help: {add}, or downgrade to a version after {version}"
+                )
+            }
+            Error::EmptyDown {
+                version,
+                file,
+                layout,
+            } => {
+                let remove = match layout {
+                    Layout::Goose | Layout::Dbmate => "remove its down section",
+                    _ => "delete the down file",
+                };
+                write!(
+                    f,
+                    "the down migration of {version} ({file}) has no statement: running it would record \
+                     {version} as undone without undoing anything, so nothing was downgraded\n\
+                     help: write the SQL that undoes it; if there is truly nothing to undo, say so with a statement \
+                     that does nothing (`SELECT 1;`); or {remove} to make {version} irreversible"
+                )
+            }
             Error::UnknownVersion { version } => write!(
                 f,
                 "no migration has version {version}\nhelp: `status` lists the versions this build has"
@@ -467,11 +503,11 @@ mod tests {
                  (`Options { allow_out_of_order: true, .. }`)".into(),
             ),
             (
-                Error::Unfinished { migration: recorded(6) },
+                Error::Unfinished { migration: recorded(6), previous: 4 },
                 "migration 6 add_hosts runs outside a transaction; it was started at 2026-11-20T09:14:02Z and has not finished: \
                  another process may still be running it (driftless waited for the busy timeout), or that process died part-way\n\
                  help: if nothing runs it any more, see what it did with `verify`, then either finish it by hand \
-                 and `stamp 6`, or undo it and `stamp 5` to run it again".into(),
+                 and `stamp 6`, or undo it and `stamp 4` to run it again".into(),
             ),
             (
                 Error::CommitFailed {
@@ -488,6 +524,7 @@ mod tests {
                     version: 2,
                     file: "migrations/0002_b.sql".into(),
                     source: Box::new(statement()),
+                    previous: 1,
                 },
                 format!(
                     "{failed}\nmigration 2 (migrations/0002_b.sql) runs outside a transaction, so its statements before the failing one took effect; \
@@ -497,15 +534,28 @@ mod tests {
                 ),
             ),
             (
-                Error::MissingDown { version: 2, file: "migrations/0002_b.sql".into() },
+                Error::MissingDown { version: 2, file: "migrations/0002_b.sql".into(), layout: Layout::Simple },
                 "migration 2 (migrations/0002_b.sql) has no down migration, so nothing was downgraded\n\
-                 help: add its down file, or downgrade to a version after 2".into(),
+                 help: add its down file (`<version>_<name>.down.sql`, beside `.up.sql`), or downgrade to a version after 2".into(),
             ),
             (
-                Error::EmptyDown { version: 2, file: "migrations/0002_b.down.sql".into() },
+                Error::MissingDown { version: 2, file: "migrations/0002_b.sql".into(), layout: Layout::Goose },
+                "migration 2 (migrations/0002_b.sql) has no down migration, so nothing was downgraded\n\
+                 help: add a `-- +goose Down` section to it, or downgrade to a version after 2".into(),
+            ),
+            (
+                Error::EmptyDown { version: 2, file: "migrations/0002_b.down.sql".into(), layout: Layout::Reversible },
                 "the down migration of 2 (migrations/0002_b.down.sql) has no statement: running it would record \
                  2 as undone without undoing anything, so nothing was downgraded\n\
-                 help: write the SQL that undoes it, or delete the file to make 2 irreversible".into(),
+                 help: write the SQL that undoes it; if there is truly nothing to undo, say so with a statement \
+                 that does nothing (`SELECT 1;`); or delete the down file to make 2 irreversible".into(),
+            ),
+            (
+                Error::EmptyDown { version: 2, file: "migrations/0002_b.sql".into(), layout: Layout::Dbmate },
+                "the down migration of 2 (migrations/0002_b.sql) has no statement: running it would record \
+                 2 as undone without undoing anything, so nothing was downgraded\n\
+                 help: write the SQL that undoes it; if there is truly nothing to undo, say so with a statement \
+                 that does nothing (`SELECT 1;`); or remove its down section to make 2 irreversible".into(),
             ),
             (
                 Error::UnknownVersion { version: 7 },

@@ -340,7 +340,8 @@ impl Migrations {
             .applied
             .iter()
             .rev()
-            .filter(|a| self.cmp_versions(a.version, version).is_gt())
+            // 0 is "none", even where a migration is numbered 0
+            .filter(|a| version == 0 || self.cmp_versions(a.version, version).is_gt())
             .filter_map(|a| self.get(a.version))
             // Flyway's undo leaves repeatable migrations alone
             .filter(|m| !m.repeatable)
@@ -349,17 +350,21 @@ impl Migrations {
             return Err(Error::MissingDown {
                 version: m.version,
                 file: m.up.file.to_string(),
+                layout: m.layout,
             });
         }
         // a down script with no statement would record the migration undone
         // without undoing anything, and the next upgrade would fail on it
+        // (unless its up has no statement either: then it undoes exactly that)
         for m in &to_undo {
             if let Some(down) = &m.down
                 && split(&down.sql()).is_empty()
+                && !split(&m.up.sql()).is_empty()
             {
                 return Err(Error::EmptyDown {
                     version: m.version,
                     file: down.file.to_string(),
+                    layout: m.layout,
                 });
             }
         }
@@ -418,7 +423,9 @@ impl Migrations {
             // a repeatable migration's row stays: it says which text last ran
             let forget = match self.get(a.version) {
                 None => true,
-                Some(m) => !m.repeatable && self.cmp_versions(a.version, version).is_gt(),
+                Some(m) => {
+                    !m.repeatable && (version == 0 || self.cmp_versions(a.version, version).is_gt())
+                }
             };
             if forget {
                 history::forget(&tx, a.version)?;
@@ -426,7 +433,7 @@ impl Migrations {
         }
         for m in self
             .iter()
-            .filter(|m| self.cmp_versions(m.version, version).is_le())
+            .filter(|m| version != 0 && self.cmp_versions(m.version, version).is_le())
         {
             if !recorded.iter().any(|a| a.version == m.version) {
                 history::record(&tx, m, 0)?;
@@ -603,6 +610,7 @@ fn apply_outside_transaction(
             version: m.version,
             file: m.up.file.to_string(),
             source: Box::new(e),
+            previous: set.before(m.version),
         });
     }
     let took = started.elapsed();
@@ -627,6 +635,7 @@ fn undo(conn: &Connection, m: &Migration) -> Result<Option<Duration>> {
         return Err(Error::MissingDown {
             version: m.version,
             file: m.up.file.to_string(),
+            layout: m.layout,
         });
     };
     let sql = down.sql();

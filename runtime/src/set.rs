@@ -141,6 +141,20 @@ impl Migrations {
         }
     }
 
+    /// The version that runs before `version` (0: none), what to `stamp`
+    /// to run `version` again.
+    pub(crate) fn before(&self, version: u64) -> u64 {
+        let versioned = self.list.iter().filter(|m| !m.repeatable);
+        let mut previous = 0;
+        for m in versioned {
+            if m.version == version {
+                return previous;
+            }
+            previous = m.version;
+        }
+        0
+    }
+
     /// The newest version, if any.
     /// ```
     /// static M: driftless::Migrations = driftless::Migrations::from_static(&[]);

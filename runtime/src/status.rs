@@ -58,6 +58,9 @@ pub struct Status {
     pub out_of_order: Vec<Pending>,
     /// No-transaction migrations that started and never finished.
     pub unfinished: Vec<Applied>,
+    /// The version before the first unfinished migration (0: none): what to
+    /// `stamp` after undoing it by hand.
+    pub before_unfinished: u64,
 }
 
 impl Status {
@@ -79,6 +82,7 @@ impl Status {
         if let Some(u) = self.unfinished.first() {
             return Some(Error::Unfinished {
                 migration: u.recorded(),
+                previous: self.before_unfinished,
             });
         }
         if !self.unknown.is_empty() {
@@ -155,6 +159,7 @@ impl Migrations {
                 status.pending.push(entry);
             }
         }
+        status.before_unfinished = status.unfinished.first().map_or(0, |u| self.before(u.version));
         status.applied = applied;
         Ok(status)
     }

@@ -211,6 +211,55 @@ fn check_down_that_does_not_restore_the_schema() {
 }
 
 #[test]
+fn check_refuses_a_down_migration_that_downgrade_refuses() {
+    // real projects ship `-- No-op` downs; `downgrade` stops on them, so `check` must too
+    let p = Project::with(&[
+        (
+            "0001_init.up.sql",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY);",
+        ),
+        ("0001_init.down.sql", "DROP TABLE t;"),
+        ("0002_clear.up.sql", "DELETE FROM t;"),
+        ("0002_clear.down.sql", "-- No-op"),
+    ]);
+    p.cmd("check", &[])
+        .code(1)
+        .out("error[down]: migrations/0002_clear.down.sql")
+        .out("has no statement")
+        .out("`SELECT 1;`")
+        .out("delete the down file");
+    // goose: the section, not the file, is what to remove
+    let p = Project::with(&[(
+        "00001_clear.sql",
+        "-- +goose Up\nCREATE TABLE t (id INTEGER);\n-- +goose Down\n-- nothing\n",
+    )]);
+    p.cmd("check", &[])
+        .code(1)
+        .out("error[down]: migrations/00001_clear.sql")
+        .out("remove its down section");
+}
+
+#[test]
+fn check_warns_about_migrations_written_in_code() {
+    // goose's Go migrations and Flyway's Java ones are not replayed
+    let p = Project::with(&[
+        (
+            "00001_init.sql",
+            "-- +goose Up\nCREATE TABLE t (id INTEGER);\n",
+        ),
+        ("00002_fill.go", "package migrations\n"),
+        ("V3__backfill.kt", "class V3__backfill\n"),
+        ("migrations_test.go", "package migrations\n"),
+    ]);
+    p.cmd("check", &[])
+        .code(0)
+        .out("warning[code-migration]: migrations/00002_fill.go")
+        .out("warning[code-migration]: migrations/V3__backfill.kt")
+        .out_lacks("migrations_test.go")
+        .out("0 errors, 2 warnings");
+}
+
+#[test]
 fn check_syntax_error_names_the_file() {
     let p = Project::with(&[
         ("0001_a.sql", "CREATE TABLE a (x);\n"),

@@ -74,3 +74,23 @@ fn downgrade_backup_to_a_path() {
     assert_eq!(tables(&copy), ["a", "b"]);
     assert_eq!(versions(&copy), [1, 2]);
 }
+
+#[test]
+fn a_migration_numbered_0_is_undone_by_downgrade_to_0_and_forgotten_by_stamp_0() {
+    // golang-migrate projects start at 0000; 0 still means "none"
+    let p = Project::with(&[
+        ("0000_system.up.sql", "CREATE TABLE sys (k TEXT);\n"),
+        ("0000_system.down.sql", "DROP TABLE sys;\n"),
+        ("0001_init.up.sql", "CREATE TABLE t (id INTEGER);\n"),
+        ("0001_init.down.sql", "DROP TABLE t;\n"),
+    ]);
+    p.db_cmd("upgrade", &[]).code(0);
+    p.db_cmd("downgrade", &["--to", "0", "--yes"])
+        .code(0)
+        .out("ran migrations/0000_system.down.sql")
+        .out("app.db is at version none");
+    assert!(tables(&p.conn()).is_empty());
+    p.db_cmd("upgrade", &[]).code(0);
+    p.db_cmd("stamp", &["0"]).code(0);
+    assert!(versions(&p.conn()).is_empty());
+}

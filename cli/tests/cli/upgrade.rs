@@ -155,3 +155,23 @@ fn upgrade_to_a_flyway_version_as_written() {
         .code(2)
         .err("`one` is not a version");
 }
+
+#[test]
+fn a_partly_applied_migration_names_the_version_to_stamp() {
+    // `stamp <version - 1>` named a version no migration has
+    let p = Project::with(&[
+        (
+            "0001_init.sql",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY);\n",
+        ),
+        (
+            "0005_bad.sql",
+            "-- driftless:no-transaction\nCREATE TABLE u (id INTEGER PRIMARY KEY);\nINSERT INTO nope VALUES (1);\n",
+        ),
+    ]);
+    p.db_cmd("upgrade", &[])
+        .code(1)
+        .err("recorded as unfinished")
+        .err("`stamp 1` to run it again");
+    p.db_cmd("stamp", &["1"]).code(0);
+}
