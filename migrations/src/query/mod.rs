@@ -1,0 +1,4 @@
+//! Queries checked against the migrated schema: what they return, whether
+//! each column can be NULL, and what their parameters are.
+
+pub mod nullability;
