@@ -289,7 +289,7 @@ fn generate(
 
 /// Without a build script, editing a migration or pointing
 /// `DRIFTLESS_MIGRATIONS_DIR` elsewhere must rebuild the crate.
-fn tracking(fallback: Option<&[PathBuf]>) -> Option<TokenStream> {
+pub(crate) fn tracking(fallback: Option<&[PathBuf]>) -> Option<TokenStream> {
     fallback.map(|files| {
         let files = files.iter().map(|p| p.display().to_string());
         let var = source::DIR_VAR;

@@ -10,6 +10,7 @@ mod embed;
 mod expand;
 mod fallback;
 mod foreign;
+mod query;
 mod source;
 
 use proc_macro::TokenStream;
@@ -94,4 +95,60 @@ pub fn derive_check(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn embed_migrations(input: TokenStream) -> TokenStream {
     embed::embed(input.into()).into()
+}
+
+/// A query checked against the migrated schema at compile time, returning
+/// one record per row with a field per result column (typed from the
+/// column, `Option` where it can be NULL).
+///
+/// The SQL must prepare against the schema (a typo, an unknown table or
+/// column fails the build at the query, with SQLite's message and a caret
+/// under the token), be one statement, use one parameter style, and get
+/// one argument per parameter, of a type that fits where the parameter
+/// stands (`WHERE score > ?1` takes an integer). With named parameters and
+/// no arguments, the Rust variables of those names are bound. Column
+/// overrides as in sqlx: `AS "id!"` (never NULL), `AS "id?"` (nullable),
+/// `AS "id: Type"`.
+///
+/// ```ignore
+/// let games = driftless::query!("SELECT id, name FROM games WHERE score > ?1", min).fetch_all(&conn)?;
+/// println!("{}", games[0].name);
+/// ```
+#[proc_macro]
+pub fn query(input: TokenStream) -> TokenStream {
+    query::expand(input.into(), query::Kind::Record).into()
+}
+
+/// [`query!`] into a struct of yours: each result column is read into the
+/// field of its name (a missing or extra field is a compile error), with the
+/// type and nullability checks of [`query!`].
+///
+/// ```ignore
+/// let game: Game = driftless::query_as!(Game, "SELECT id, name FROM games WHERE id = ?1", id).fetch_one(&conn)?;
+/// ```
+#[proc_macro]
+pub fn query_as(input: TokenStream) -> TokenStream {
+    query::expand(input.into(), query::Kind::As).into()
+}
+
+/// [`query!`] for a query of one column: each row is that column's value.
+///
+/// ```ignore
+/// let n: i64 = driftless::query_scalar!("SELECT count(*) FROM games").fetch_one(&conn)?;
+/// ```
+#[proc_macro]
+pub fn query_scalar(input: TokenStream) -> TokenStream {
+    query::expand(input.into(), query::Kind::Scalar).into()
+}
+
+/// An INSERT, UPDATE or DELETE checked as [`query!`] checks a query;
+/// `.execute(&conn)` runs it. With `RETURNING`, it returns records as
+/// [`query!`] does.
+///
+/// ```ignore
+/// driftless::execute!("UPDATE games SET score = ?1 WHERE id = ?2", score, id).execute(&conn)?;
+/// ```
+#[proc_macro]
+pub fn execute(input: TokenStream) -> TokenStream {
+    query::expand(input.into(), query::Kind::Execute).into()
 }

@@ -61,12 +61,13 @@ mod error;
 mod history;
 mod migrate;
 mod model;
+pub mod query;
 mod set;
 mod status;
 mod verify;
 
 pub use adopt::{Adopted, Tool};
-pub use driftless_macros::{Model, embed_migrations};
+pub use driftless_macros::{Model, embed_migrations, execute, query, query_as, query_scalar};
 pub use driftless_migrations::Error as MigrationError;
 pub use driftless_migrations::Schema;
 pub use driftless_migrations::diff::{DiffKind, Difference, diff};

@@ -26,13 +26,9 @@ pub struct ResultColumn {
     pub decl_type: Option<String>,
     /// Whether some row can hold NULL in it.
     pub nullable: bool,
-}
-
-impl ResultColumn {
-    /// The affinity of its declared type; `None` for an expression.
-    pub fn affinity(&self) -> Option<Affinity> {
-        self.decl_type.as_deref().map(Affinity::of)
-    }
+    /// The affinity of its values: its declared type's, else what the
+    /// expression computes (`count(*)`: INTEGER); `None` when unknown.
+    pub affinity: Option<Affinity>,
 }
 
 /// One parameter.
@@ -139,17 +135,25 @@ pub fn describe(conn: &Connection, schema: &Schema, sql: &str) -> Result<Describ
         })
         .collect();
     let inferred = result_columns(schema, sql);
+    // what the query reads, where it is read (a count that differs from
+    // SQLite's: not read, so every column nullable and untyped)
+    let inferred = inferred.filter(|cols| cols.len() == stmt.column_count());
     let columns = stmt
         .columns()
         .iter()
         .enumerate()
-        .map(|(i, c)| ResultColumn {
-            name: c.name().to_string(),
-            decl_type: c.decl_type().map(str::to_string),
-            nullable: inferred
-                .as_ref()
-                .filter(|cols| cols.len() == stmt.column_count())
-                .is_none_or(|cols| cols[i].nullable),
+        .map(|(i, c)| {
+            let read = inferred.as_ref().map(|cols| &cols[i]);
+            let decl_type = c.decl_type().map(str::to_string);
+            ResultColumn {
+                name: c.name().to_string(),
+                affinity: match &decl_type {
+                    Some(t) => Some(Affinity::of(t)),
+                    None => read.and_then(|r| r.affinity),
+                },
+                decl_type,
+                nullable: read.is_none_or(|r| r.nullable),
+            }
         })
         .collect();
     Ok(Described { columns, params })

@@ -19,7 +19,8 @@ use sqlparser::ast::{
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
 
-use crate::schema::{Hidden, Schema, Table};
+use super::types;
+use crate::schema::{Affinity, Hidden, Schema, Table};
 
 /// One result column: its name and whether it can be NULL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +29,9 @@ pub struct ResultColumn {
     pub name: String,
     /// Whether some row can hold NULL in it.
     pub nullable: bool,
+    /// The affinity of its values, where known (an expression has no
+    /// declared type; `count(*)` is still an integer).
+    pub affinity: Option<Affinity>,
 }
 
 /// The result columns of `sql` (one statement) with their nullability, or
@@ -60,6 +64,7 @@ pub fn result_columns(schema: &Schema, sql: &str) -> Option<Vec<ResultColumn>> {
             .map(|c| ResultColumn {
                 name: c.name,
                 nullable: c.nullable,
+                affinity: c.affinity,
             })
             .collect(),
     )
@@ -70,6 +75,7 @@ pub fn result_columns(schema: &Schema, sql: &str) -> Option<Vec<ResultColumn>> {
 struct Col {
     name: String,
     nullable: bool,
+    affinity: Option<Affinity>,
     /// Left out of `*` (a USING/NATURAL join's duplicate, a hidden column).
     hidden_from_star: bool,
 }
@@ -253,6 +259,7 @@ impl Reader<'_> {
                     .map(|i| Col {
                         name: format!("column{}", i + 1),
                         nullable: false,
+                        affinity: None,
                         hidden_from_star: false,
                     })
                     .collect();
@@ -470,6 +477,12 @@ impl Reader<'_> {
             .zip(&view.columns)
             .map(|(c, v)| Col {
                 name: v.name.clone(),
+                // an expression's column has no declared type
+                affinity: if v.decl_type.is_empty() {
+                    c.affinity
+                } else {
+                    Some(v.affinity)
+                },
                 ..c
             })
             .collect();
@@ -499,11 +512,13 @@ impl Reader<'_> {
                         other => other.to_string(),
                     },
                     nullable: self.expr(e, scope),
+                    affinity: self.affinity(e, scope),
                     hidden_from_star: false,
                 }),
                 SelectItem::ExprWithAlias { expr, alias } => out.push(Col {
                     name: alias.value.clone(),
                     nullable: self.expr(expr, scope),
+                    affinity: self.affinity(expr, scope),
                     hidden_from_star: false,
                 }),
                 SelectItem::Wildcard(opts) => {
@@ -535,6 +550,15 @@ impl Reader<'_> {
             }
         }
         Some(out)
+    }
+
+    /// The affinity of `e`'s values, where known.
+    fn affinity(&mut self, e: &Expr, scope: &Scope<'_>) -> Option<Affinity> {
+        let mut lookup = InScope {
+            reader: self,
+            scope,
+        };
+        types::affinity(e, &mut lookup)
     }
 
     /// Whether `e` can be NULL in some row.
@@ -858,6 +882,7 @@ fn table_columns(t: &Table) -> Vec<Col> {
             Col {
                 name: c.name.clone(),
                 nullable: !(c.not_null || rowid_alias || enforced_key),
+                affinity: Some(c.affinity),
                 hidden_from_star: c.hidden == Hidden::Hidden,
             }
         })
@@ -992,5 +1017,41 @@ fn narrow(scope: &mut Scope<'_>, e: &Expr) {
     });
     if let Some(rel) = found {
         rel.narrowed.insert(column);
+    }
+}
+
+/// Column and subquery types, as a scope sees them.
+struct InScope<'a, 'b, 's> {
+    reader: &'a mut Reader<'s>,
+    scope: &'a Scope<'b>,
+}
+
+impl types::Lookup for InScope<'_, '_, '_> {
+    fn column(&self, table: Option<&str>, column: &str) -> Option<Affinity> {
+        let column = lower(column);
+        let table = table.map(lower);
+        let mut current = Some(self.scope);
+        while let Some(s) = current {
+            for rel in &s.rels {
+                if table.as_ref().is_some_and(|t| *t != rel.name) {
+                    continue;
+                }
+                if let Some(c) = rel.cols.iter().find(|c| lower(&c.name) == column) {
+                    return c.affinity;
+                }
+                if rel.has_rowid && matches!(column.as_str(), "rowid" | "oid" | "_rowid_") {
+                    return Some(Affinity::Integer);
+                }
+            }
+            current = s.parent;
+        }
+        None
+    }
+
+    fn subquery(&mut self, q: &Query) -> Option<Affinity> {
+        match self.reader.query(q, Some(self.scope))?.as_slice() {
+            [one] => one.affinity,
+            _ => None,
+        }
     }
 }
