@@ -148,6 +148,7 @@ fn check_and_expand(input: &Input, kind: Kind) -> syn::Result<TokenStream> {
                 quote_spanned!(sql_span=> pub #name: #ty)
             });
             let reads = columns.iter().map(|c| c.read(sql_span));
+            let readers = columns.iter().map(|c| c.reader(sql_span));
             quote! {{
                 #[derive(Debug, Clone, PartialEq)]
                 #[allow(non_camel_case_types, non_snake_case)]
@@ -155,7 +156,10 @@ fn check_and_expand(input: &Input, kind: Kind) -> syn::Result<TokenStream> {
                 ::driftless::query::Query::<Record>::new(
                     #sql_lit,
                     ::std::vec![#(#params),*],
-                    |row| ::std::result::Result::Ok(Record { #(#reads,)* }),
+                    |row| {
+                        #(#readers)*
+                        ::std::result::Result::Ok(Record { #(#reads,)* })
+                    },
                 )
             }}
         }
@@ -174,11 +178,15 @@ fn check_and_expand(input: &Input, kind: Kind) -> syn::Result<TokenStream> {
             }
             let columns = columns(&described.columns, sql_span, true)?;
             let reads = columns.iter().map(|c| c.read(sql_span));
+            let readers = columns.iter().map(|c| c.reader(sql_span));
             quote! {
                 ::driftless::query::Query::<#target>::new(
                     #sql_lit,
                     ::std::vec![#(#params),*],
-                    |row| ::std::result::Result::Ok(#target { #(#reads,)* }),
+                    |row| {
+                        #(#readers)*
+                        ::std::result::Result::Ok(#target { #(#reads,)* })
+                    },
                 )
             }
         }
@@ -194,13 +202,15 @@ fn check_and_expand(input: &Input, kind: Kind) -> syn::Result<TokenStream> {
             };
             let columns = columns(std::slice::from_ref(column), sql_span, false)?;
             let c = &columns[0];
-            let ty = c.rust_type();
-            let (sql_type, nullability) = (c.sql_type(), c.nullability());
+            let (ty, reader, name) = (c.rust_type(), c.reader(sql_span), c.reader_name(sql_span));
             quote! {
                 ::driftless::query::Query::<#ty>::new(
                     #sql_lit,
                     ::std::vec![#(#params),*],
-                    |row| ::driftless::query::column::<#sql_type, #nullability, #ty>(row, 0),
+                    |row| {
+                        #reader
+                        #name(row)
+                    },
                 )
             }
         }
@@ -254,32 +264,26 @@ fn bound_params(input: &Input, d: &Described) -> syn::Result<Vec<TokenStream>> {
         .zip(&d.params)
         .map(|(arg, p)| {
             let span = syn::spanned::Spanned::span(arg);
-            match p.used.as_ref().and_then(bound_type) {
-                Some(sql_type) => {
-                    quote_spanned!(span=> ::driftless::query::bind::<#sql_type, _>(&(#arg)))
-                }
-                None => quote_spanned!(span=> ::driftless::query::bind_any(&(#arg))),
-            }
+            let bind = bind_fn(p.used.as_ref());
+            quote_spanned!(span=> ::driftless::query::#bind(&(#arg)))
         })
         .collect())
 }
 
-/// The SQL type an argument must bind, from where the parameter stands.
-fn bound_type(used: &Use) -> Option<TokenStream> {
-    match used {
-        Use::Limit => Some(quote!(::driftless::query::sql::Integer)),
-        Use::Column { affinity, .. } => sql_type(Some(*affinity)),
-    }
-}
-
-fn sql_type(affinity: Option<Affinity>) -> Option<TokenStream> {
-    Some(match affinity? {
-        Affinity::Integer => quote!(::driftless::query::sql::Integer),
-        Affinity::Real => quote!(::driftless::query::sql::Real),
-        Affinity::Text => quote!(::driftless::query::sql::Text),
-        Affinity::Blob => quote!(::driftless::query::sql::Blob),
-        Affinity::Numeric => return None,
-    })
+/// The function that binds an argument where the parameter stands.
+fn bind_fn(used: Option<&Use>) -> Ident {
+    let name = match used {
+        Some(Use::Limit) => "bind_integer",
+        Some(Use::Column { affinity, .. }) => match affinity {
+            Affinity::Integer => "bind_integer",
+            Affinity::Real => "bind_real",
+            Affinity::Text => "bind_text",
+            Affinity::Blob => "bind_blob",
+            Affinity::Numeric => "bind_any",
+        },
+        None => "bind_any",
+    };
+    Ident::new(name, Span::call_site())
 }
 
 /// A result column as the Rust side reads it, overrides applied.
@@ -293,11 +297,18 @@ struct Column {
 }
 
 impl Column {
-    fn sql_type(&self) -> TokenStream {
+    /// The trait a Rust type needs to read it.
+    fn reads(&self) -> Option<TokenStream> {
         if self.named_type.is_some() {
-            return quote!(::driftless::query::sql::Any);
+            return None;
         }
-        sql_type(self.affinity).unwrap_or_else(|| quote!(::driftless::query::sql::Any))
+        Some(match self.affinity? {
+            Affinity::Integer => quote!(::driftless::query::ReadsInteger),
+            Affinity::Real => quote!(::driftless::query::ReadsReal),
+            Affinity::Text => quote!(::driftless::query::ReadsText),
+            Affinity::Blob => quote!(::driftless::query::ReadsBlob),
+            Affinity::Numeric => return None,
+        })
     }
 
     fn nullability(&self) -> TokenStream {
@@ -305,6 +316,23 @@ impl Column {
             quote!(::driftless::query::Nullable)
         } else {
             quote!(::driftless::query::NotNull)
+        }
+    }
+
+    /// A function named after the column that reads it, its checks as
+    /// bounds: a type that does not fit fails "required by a bound in
+    /// `<column>`", which names the column.
+    fn reader(&self, span: Span) -> TokenStream {
+        let (name, index) = (self.reader_name(span), self.index);
+        let nullability = self.nullability();
+        let reads = self.reads().map(|r| quote_spanned!(span=> + #r));
+        quote_spanned! {span=>
+            #[allow(non_snake_case)]
+            fn #name<T: ::driftless::rusqlite::types::FromSql #reads + ::driftless::query::Fits<#nullability>>(
+                row: &::driftless::rusqlite::Row<'_>,
+            ) -> ::driftless::rusqlite::Result<T> {
+                row.get(#index)
+            }
         }
     }
 
@@ -327,11 +355,16 @@ impl Column {
         }
     }
 
-    /// `field: column::<..>(row, i)?`
+    /// `column_<name>`: what errors about this column name.
+    fn reader_name(&self, span: Span) -> Ident {
+        let field = self.field.to_string();
+        Ident::new(&format!("column_{}", field.trim_start_matches("r#")), span)
+    }
+
+    /// `field: column_<field>(row)?`, with [`Column::reader`] in scope.
     fn read(&self, span: Span) -> TokenStream {
-        let (field, index) = (&self.field, self.index);
-        let (sql_type, nullability) = (self.sql_type(), self.nullability());
-        quote_spanned!(span=> #field: ::driftless::query::column::<#sql_type, #nullability, _>(row, #index)?)
+        let (field, reader) = (&self.field, self.reader_name(span));
+        quote_spanned!(span=> #field: #reader(row)?)
     }
 }
 

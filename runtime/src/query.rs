@@ -4,62 +4,27 @@
 //!
 //! The macros check the SQL against the migrated schema at compile time and
 //! leave the Rust side to the compiler through the traits here: an argument
-//! must [`Binds`] the SQL type of the column it is compared with or stored
-//! in, and a result column is read into a type that [`Reads`] its SQL type
-//! and [`Fits`] its nullability.
+//! must bind the SQL type of the column it is compared with or stored in
+//! ([`BindsInteger`], [`BindsText`], ...), and a result column is read into
+//! a type that reads its SQL type ([`ReadsInteger`], ...) and [`Fits`] its
+//! nullability. Implement them for your own types to use those.
 
 use std::borrow::Cow;
-use std::marker::PhantomData;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use rusqlite::types::{FromSql, ToSql, Value};
+use rusqlite::types::{ToSql, Value};
 use rusqlite::{Connection, OptionalExtension, Row};
-
-/// The SQL types the checks tell apart (from a column's affinity).
-pub mod sql {
-    /// INTEGER affinity.
-    pub struct Integer;
-    /// REAL affinity.
-    pub struct Real;
-    /// TEXT affinity.
-    pub struct Text;
-    /// BLOB affinity.
-    pub struct Blob;
-    /// NUMERIC affinity, an expression, an untyped column: reads into any
-    /// type (arguments for it are bound with any `ToSql`).
-    pub struct Any;
-}
 
 /// A column that is never NULL.
 pub struct NotNull;
 /// A column that can be NULL.
 pub struct Nullable;
 
-/// A Rust value that can stand for a parameter of SQL type `A`.
-///
-/// Implement it for your own [`ToSql`] types to use them as arguments.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a value for this parameter: the query uses it as {A}",
-    label = "the query compares this with, or stores it in, a column of type {A}",
-    note = "convert the argument, or cast the parameter in SQL (`CAST(? AS TEXT)`)"
-)]
-pub trait Binds<A> {}
-
-/// A Rust type that can hold a value read from a column of SQL type `A`.
-///
-/// Implement it for your own [`FromSql`] types to read columns into them.
-#[diagnostic::on_unimplemented(
-    message = "a column of type {A} cannot be read into `{Self}`",
-    label = "this query's column is {A}",
-    note = "use a type that reads {A}, or name the type in the SQL: `AS \"column: Type\"`"
-)]
-pub trait Reads<A> {}
-
 /// A Rust type that can hold what a column of nullability `N` holds.
 #[diagnostic::on_unimplemented(
     message = "a column of this query can be NULL, but `{Self}` cannot hold NULL",
-    label = "this column can be NULL (an outer join, an aggregate, a nullable column, ...)",
+    label = "this column can be NULL (a nullable column, an outer join, an aggregate, ...)",
     note = "read it into an `Option`, or, if the query guarantees a value, say so with `AS \"column!\"`"
 )]
 pub trait Fits<N> {}
@@ -68,78 +33,146 @@ impl<T: ?Sized> Fits<NotNull> for T {}
 impl<T> Fits<Nullable> for Option<T> {}
 impl Fits<Nullable> for Value {}
 
-macro_rules! binds_and_reads {
-    ($sql:ident: $($t:ty),*) => {$(
-        impl Binds<sql::$sql> for $t {}
-        impl Reads<sql::$sql> for $t {}
+/// A Rust value that can stand for an INTEGER parameter.
+///
+/// Implement it for your own [`ToSql`] types to use them as arguments.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an INTEGER value",
+    label = "the query compares this with, or stores it in, an INTEGER column",
+    note = "convert the argument, or cast the parameter in the SQL: `CAST(?1 AS INTEGER)`"
+)]
+pub trait BindsInteger {}
+
+/// A Rust value that can stand for a REAL parameter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a REAL value",
+    label = "the query compares this with, or stores it in, a REAL column",
+    note = "convert the argument, or cast the parameter in the SQL: `CAST(?1 AS REAL)`"
+)]
+pub trait BindsReal {}
+
+/// A Rust value that can stand for a TEXT parameter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a TEXT value",
+    label = "the query compares this with, or stores it in, a TEXT column",
+    note = "convert the argument, or cast the parameter in the SQL: `CAST(?1 AS TEXT)`"
+)]
+pub trait BindsText {}
+
+/// A Rust value that can stand for a BLOB parameter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a BLOB value",
+    label = "the query compares this with, or stores it in, a BLOB column",
+    note = "convert the argument, or cast the parameter in the SQL: `CAST(?1 AS BLOB)`"
+)]
+pub trait BindsBlob {}
+
+/// A Rust type that can hold what an INTEGER column holds.
+///
+/// Implement it for your own [`FromSql`] types to read columns into them.
+#[diagnostic::on_unimplemented(
+    message = "an INTEGER column cannot be read into `{Self}`",
+    label = "this query's column is INTEGER",
+    note = "use an integer type or `bool`, or name the type in the SQL: `AS \"column: Type\"`"
+)]
+pub trait ReadsInteger {}
+
+/// A Rust type that can hold what a REAL column holds.
+#[diagnostic::on_unimplemented(
+    message = "a REAL column cannot be read into `{Self}`",
+    label = "this query's column is REAL",
+    note = "use `f64` or `f32`, or name the type in the SQL: `AS \"column: Type\"`"
+)]
+pub trait ReadsReal {}
+
+/// A Rust type that can hold what a TEXT column holds.
+#[diagnostic::on_unimplemented(
+    message = "a TEXT column cannot be read into `{Self}`",
+    label = "this query's column is TEXT",
+    note = "use `String`, or name the type in the SQL: `AS \"column: Type\"`"
+)]
+pub trait ReadsText {}
+
+/// A Rust type that can hold what a BLOB column holds.
+#[diagnostic::on_unimplemented(
+    message = "a BLOB column cannot be read into `{Self}`",
+    label = "this query's column is BLOB",
+    note = "use `Vec<u8>`, or name the type in the SQL: `AS \"column: Type\"`"
+)]
+pub trait ReadsBlob {}
+
+macro_rules! sql_types {
+    ($binds:ident, $reads:ident: $($t:ty),*) => {$(
+        impl $binds for $t {}
+        impl $reads for $t {}
     )*};
 }
 
-binds_and_reads!(Integer: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, bool);
-binds_and_reads!(Real: f32, f64);
-binds_and_reads!(Text: String, Box<str>, Rc<str>, Arc<str>);
-binds_and_reads!(Blob: Vec<u8>);
-impl<const N: usize> Binds<sql::Blob> for [u8; N] {}
-impl Binds<sql::Text> for str {}
-impl Binds<sql::Text> for Cow<'_, str> {}
-impl Binds<sql::Blob> for [u8] {}
+sql_types!(BindsInteger, ReadsInteger: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, bool);
+sql_types!(BindsReal, ReadsReal: f32, f64);
+sql_types!(BindsText, ReadsText: String, Box<str>, Rc<str>, Arc<str>);
+sql_types!(BindsBlob, ReadsBlob: Vec<u8>);
+#[cfg(feature = "chrono")]
+sql_types!(BindsText, ReadsText: chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveDateTime, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::FixedOffset>, chrono::DateTime<chrono::Local>);
+#[cfg(feature = "time")]
+sql_types!(BindsText, ReadsText: time::Date, time::Time, time::PrimitiveDateTime, time::OffsetDateTime);
+#[cfg(feature = "uuid")]
+sql_types!(BindsBlob, ReadsBlob: uuid::Uuid);
+#[cfg(feature = "serde_json")]
+sql_types!(BindsText, ReadsText: serde_json::Value);
+
+impl<const N: usize> BindsBlob for [u8; N] {}
+impl BindsBlob for [u8] {}
+impl BindsText for str {}
+impl BindsText for Cow<'_, str> {}
 // an integer compares with, and is stored in, a REAL column as a number
 macro_rules! binds_real {
-    ($($t:ty),*) => {$( impl Binds<sql::Real> for $t {} )*};
+    ($($t:ty),*) => {$( impl BindsReal for $t {} )*};
 }
 binds_real!(i8, i16, i32, i64, isize, u8, u16, u32);
 
-#[cfg(feature = "chrono")]
-binds_and_reads!(Text: chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveDateTime, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::FixedOffset>, chrono::DateTime<chrono::Local>);
-#[cfg(feature = "time")]
-binds_and_reads!(Text: time::Date, time::Time, time::PrimitiveDateTime, time::OffsetDateTime);
-#[cfg(feature = "uuid")]
-binds_and_reads!(Blob: uuid::Uuid);
-#[cfg(feature = "serde_json")]
-binds_and_reads!(Text: serde_json::Value);
-
-impl<T: FromSql> Reads<sql::Any> for T {}
-macro_rules! binds_through {
-    ($($sql:ident),*) => {$(
-        impl<T: Binds<sql::$sql> + ?Sized> Binds<sql::$sql> for &T {}
-        impl<T: Binds<sql::$sql>> Binds<sql::$sql> for Option<T> {}
-    )*};
+macro_rules! through {
+    ($binds:ident, $reads:ident) => {
+        impl<T: $binds + ?Sized> $binds for &T {}
+        impl<T: $binds> $binds for Option<T> {}
+        impl<T: $reads> $reads for Option<T> {}
+        impl $reads for Value {}
+    };
 }
-binds_through!(Integer, Real, Text, Blob);
-impl<T: Reads<sql::Integer>> Reads<sql::Integer> for Option<T> {}
-impl<T: Reads<sql::Real>> Reads<sql::Real> for Option<T> {}
-impl<T: Reads<sql::Text>> Reads<sql::Text> for Option<T> {}
-impl<T: Reads<sql::Blob>> Reads<sql::Blob> for Option<T> {}
-impl Reads<sql::Integer> for Value {}
-impl Reads<sql::Real> for Value {}
-impl Reads<sql::Text> for Value {}
-impl Reads<sql::Blob> for Value {}
+through!(BindsInteger, ReadsInteger);
+through!(BindsReal, ReadsReal);
+through!(BindsText, ReadsText);
+through!(BindsBlob, ReadsBlob);
 
-/// An argument bound to a parameter of SQL type `A`: a compile error when
-/// its type cannot stand for one. What the macros call for each argument.
+/// The argument of an INTEGER parameter (what the macros call).
 #[doc(hidden)]
-pub fn bind<A, T: Binds<A> + ToSql>(value: &T) -> &dyn ToSql {
+pub fn bind_integer<T: BindsInteger + ToSql>(value: &T) -> &dyn ToSql {
     value
 }
 
-/// An argument bound to a parameter whose use is unknown, or that takes
-/// any value (an expression, a NUMERIC column): any [`ToSql`].
+/// The argument of a REAL parameter.
+#[doc(hidden)]
+pub fn bind_real<T: BindsReal + ToSql>(value: &T) -> &dyn ToSql {
+    value
+}
+
+/// The argument of a TEXT parameter.
+#[doc(hidden)]
+pub fn bind_text<T: BindsText + ToSql>(value: &T) -> &dyn ToSql {
+    value
+}
+
+/// The argument of a BLOB parameter.
+#[doc(hidden)]
+pub fn bind_blob<T: BindsBlob + ToSql>(value: &T) -> &dyn ToSql {
+    value
+}
+
+/// The argument of a parameter whose use is unknown, or that takes any
+/// value (an expression, a NUMERIC column): any [`ToSql`].
 #[doc(hidden)]
 pub fn bind_any<T: ToSql>(value: &T) -> &dyn ToSql {
     value
-}
-
-/// Column `index` of `row`, read into `T`: a compile error when `T` cannot
-/// read SQL type `A` or hold what nullability `N` allows.
-///
-/// # Errors
-/// rusqlite's, for a value that does not convert after all.
-#[doc(hidden)]
-pub fn column<A, N, T: FromSql + Reads<A> + Fits<N>>(
-    row: &Row<'_>,
-    index: usize,
-) -> rusqlite::Result<T> {
-    row.get(index)
 }
 
 /// A checked query that returns rows of `T`; made by `query!`,
@@ -157,7 +190,6 @@ pub struct Query<'a, T> {
     sql: &'static str,
     params: Vec<&'a dyn ToSql>,
     map: fn(&Row<'_>) -> rusqlite::Result<T>,
-    _rows: PhantomData<T>,
 }
 
 impl<'a, T> Query<'a, T> {
@@ -171,7 +203,6 @@ impl<'a, T> Query<'a, T> {
             sql,
             params,
             map,
-            _rows: PhantomData,
         }
     }
 

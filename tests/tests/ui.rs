@@ -27,5 +27,6 @@ fn ui() {
     t.compile_fail("ui/attrs/*.rs");
     t.compile_fail("ui/check/*.rs");
     t.compile_fail("ui/embed/*.rs");
+    t.compile_fail("ui/query/*.rs");
     t.pass("ui/pass/*.rs");
 }

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = driftless::query!("SELECT id FORM games");
+}

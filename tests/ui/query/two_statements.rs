@@ -1,0 +1,3 @@
+fn main() {
+    let _ = driftless::execute!("DELETE FROM players; DELETE FROM games");
+}

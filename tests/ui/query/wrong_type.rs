@@ -1,0 +1,8 @@
+pub struct Game {
+    pub id: i64,
+    pub name: i64,
+}
+
+fn main() {
+    let _ = driftless::query_as!(Game, "SELECT id, name FROM games");
+}
