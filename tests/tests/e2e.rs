@@ -62,6 +62,35 @@ fn missing_column_fails_at_the_field() {
     );
 }
 
+/// A checked query builds against its migrations; a new migration that
+/// drops a column the query reads fails the next plain `cargo build` at the
+/// query, with SQLite's words.
+#[test]
+fn dropping_a_column_a_query_reads_fails_at_the_query() {
+    let mut s = Scratch::new("query-drop-column", Some(BUILD_RS));
+    s.write(
+        "migrations/0001_create_games.sql",
+        "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score INTEGER);\n",
+    );
+    s.lib(
+        "pub fn top(conn: &driftless::rusqlite::Connection, min: i64) -> driftless::rusqlite::Result<Vec<String>> {
+    let rows = driftless::query!(\"SELECT name, score FROM games WHERE score >= ?1\", min).fetch_all(conn)?;
+    Ok(rows.into_iter().map(|r| r.name).collect())
+}
+",
+    );
+    s.builds("a query matching its migrations");
+    s.write(
+        "migrations/0002_drop_score.sql",
+        "ALTER TABLE games DROP COLUMN score;\n",
+    );
+    let site = s.site("src/lib.rs", "driftless::query!", "\"SELECT");
+    s.fails(
+        "after a migration drops the column",
+        &["no such column: score", &format!("--> {site}")],
+    );
+}
+
 /// 2. Adding, deleting and editing a migration changes the outcome of the
 ///    next plain `cargo build`.
 #[test]
