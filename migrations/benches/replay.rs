@@ -1,6 +1,8 @@
 //! What a build pays for driftless: replaying migrations (once per build, in
-//! the build script), loading the snapshot (once per compiler process) and
-//! checking each model (once per derive).
+//! the build script), loading the snapshot (once per compiler process),
+//! checking each model (once per derive), and checking each query (once per
+//! `query!`: rebuilding the schema database once per compiler process, then
+//! preparing, reading nullability and parameter uses per query).
 //!
 //! `cargo bench -p driftless-migrations` prints the median of each over a
 //! number of runs, for a crate of 100 tables built by 200 migrations.
@@ -8,6 +10,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use driftless_migrations::query::describe::describe;
+use driftless_migrations::query::schema_database;
 use driftless_migrations::{FieldDef, ModelDef, Snapshot, check_model, discover, replay};
 
 const TABLES: usize = 100;
@@ -76,6 +80,28 @@ fn main() {
             black_box(check_model(m, &snapshot.schema));
         }
     });
+    // 200 queries of the kinds apps write: by key, joins, aggregates, writes
+    let queries: Vec<String> = (0..200)
+        .map(|i| {
+            let (t, u) = (i % TABLES, (i + 1) % TABLES);
+            match i % 5 {
+                0 => format!("SELECT id, name, score FROM t{t} WHERE id = ?1"),
+                1 => format!("SELECT a.name, b.score FROM t{t} a LEFT JOIN t{u} b ON b.id = a.id WHERE a.name LIKE ?1"),
+                2 => format!("SELECT name, count(*) AS n, max(score) AS best FROM t{t} GROUP BY name ORDER BY n DESC LIMIT ?1"),
+                3 => format!("INSERT INTO t{t} (name, score) VALUES (?1, ?2) RETURNING id"),
+                _ => format!("UPDATE t{t} SET score = :score WHERE id = :id AND tags IS NOT NULL"),
+            }
+        })
+        .collect();
+    let schema_db_t = median(|| {
+        black_box(schema_database(&snapshot.schema).expect("schema database"));
+    });
+    let conn = schema_database(&snapshot.schema).expect("schema database");
+    let queries_t = median(|| {
+        for q in &queries {
+            black_box(describe(&conn, &snapshot.schema, q).expect("a query that checks"));
+        }
+    });
     println!(
         "{} migrations, {TABLES} tables, median of {RUNS} runs:",
         set.migrations.len()
@@ -84,6 +110,18 @@ fn main() {
     println!("  replay (in-memory SQLite)   {:>10.2?}", replay_t);
     println!("  snapshot load (JSON)        {:>10.2?}", load_t);
     println!("  check {TABLES} models             {:>10.2?}", check_t);
+    println!("  schema database (per process) {:>8.2?}", schema_db_t);
+    println!(
+        "  check {} queries            {:>10.2?}",
+        queries.len(),
+        queries_t
+    );
+    let per_query = queries_t.as_secs_f64() * 1000.0 / queries.len() as f64;
+    println!(
+        "  per query                   {:>8.3} ms (goal: at most 1 ms: {})",
+        per_query,
+        if per_query <= 1.0 { "met" } else { "not met" }
+    );
     println!(
         "  replay / snapshot load      {:>10.1}x",
         replay_t.as_secs_f64() / load_t.as_secs_f64()

@@ -73,27 +73,45 @@ fn run(path: &str) -> Result<(), Box<dyn Error>> {
         points: 3,
     }
     .insert(&conn)?;
-    conn.execute(
+    // checked queries: each is prepared against the migrated schema at
+    // build time, its arguments and result fields checked by type
+    driftless::execute!(
         "UPDATE games SET completed_at = CURRENT_TIMESTAMP, winners = ?2 WHERE id = ?1",
-        (game_id, r#"["Ada"]"#),
-    )?;
+        game_id,
+        r#"["Ada"]"#
+    )
+    .execute(&conn)?;
 
     let sql = format!("{} WHERE id = ?1", Game::SELECT);
     let mut game = conn.query_row(&sql, [game_id], Game::from_row)?;
-    game.cached_score = conn.query_row(
+    // total() is never NULL, and REAL: an f64
+    let total = driftless::query_scalar!(
         "SELECT total(score) FROM players WHERE game_id = ?1",
-        [game_id],
-        |r| r.get::<_, f64>(0),
-    )? as u32;
+        game_id
+    )
+    .fetch_one(&conn)?;
+    game.cached_score = total as u32;
     println!("{game:#?}");
-    let sql = format!(
-        "{} WHERE game_id = ?1 ORDER BY score DESC",
-        Standing::SELECT
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    for standing in stmt.query_map([game_id], Standing::from_row)? {
-        let standing = standing?;
+    let standings = driftless::query_as!(
+        Standing,
+        "SELECT name, score FROM players WHERE game_id = ?1 ORDER BY score DESC",
+        game_id
+    )
+    .fetch_all(&conn)?;
+    for standing in standings {
         println!("{:>8} {}", standing.name, standing.score);
+    }
+    // a game without players has no best score: `best` is an Option<i64>
+    let games = driftless::query!(
+        "SELECT g.name, max(p.score) AS best FROM games g LEFT JOIN players p ON p.game_id = g.id GROUP BY g.id"
+    )
+    .fetch_all(&conn)?;
+    for g in games {
+        println!(
+            "{}: best {}",
+            g.name,
+            g.best.map_or("-".to_string(), |b| b.to_string())
+        );
     }
     Ok(())
 }

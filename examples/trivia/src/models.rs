@@ -68,7 +68,8 @@ pub struct Question {
     pub points: i64,
 }
 
-/// The leaderboard: a read-only projection of `players`.
+/// The leaderboard: a read-only projection of `players`, filled by a
+/// checked `query_as!` (its fields are the query's columns).
 #[derive(Model, Debug)]
 #[model(table = "players", partial)]
 pub struct Standing {
