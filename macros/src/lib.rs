@@ -116,7 +116,7 @@ pub fn embed_migrations(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn query(input: TokenStream) -> TokenStream {
-    query::expand(input.into(), query::Kind::Record).into()
+    query::expand(input.into(), query::Kind::Record, query::From::Literal).into()
 }
 
 /// [`query!`] into a struct of yours: each result column is read into the
@@ -128,7 +128,7 @@ pub fn query(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn query_as(input: TokenStream) -> TokenStream {
-    query::expand(input.into(), query::Kind::As).into()
+    query::expand(input.into(), query::Kind::As, query::From::Literal).into()
 }
 
 /// [`query!`] for a query of one column: each row is that column's value.
@@ -138,7 +138,7 @@ pub fn query_as(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn query_scalar(input: TokenStream) -> TokenStream {
-    query::expand(input.into(), query::Kind::Scalar).into()
+    query::expand(input.into(), query::Kind::Scalar, query::From::Literal).into()
 }
 
 /// An INSERT, UPDATE or DELETE checked as [`query!`] checks a query;
@@ -150,5 +150,26 @@ pub fn query_scalar(input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn execute(input: TokenStream) -> TokenStream {
-    query::expand(input.into(), query::Kind::Execute).into()
+    query::expand(input.into(), query::Kind::Execute, query::From::Literal).into()
+}
+
+/// [`query!`] with the SQL in a file, relative to the crate's `Cargo.toml`;
+/// editing the file rebuilds the crate.
+///
+/// ```ignore
+/// let rows = driftless::query_file!("queries/leaderboard.sql", game_id).fetch_all(&conn)?;
+/// ```
+#[proc_macro]
+pub fn query_file(input: TokenStream) -> TokenStream {
+    query::expand(input.into(), query::Kind::Record, query::From::File).into()
+}
+
+/// [`query_as!`] with the SQL in a file, relative to the crate's `Cargo.toml`.
+///
+/// ```ignore
+/// let rows: Vec<Standing> = driftless::query_file_as!(Standing, "queries/standings.sql", game_id).fetch_all(&conn)?;
+/// ```
+#[proc_macro]
+pub fn query_file_as(input: TokenStream) -> TokenStream {
+    query::expand(input.into(), query::Kind::As, query::From::File).into()
 }

@@ -75,13 +75,22 @@ fn parse(input: ParseStream<'_>, kind: Kind) -> syn::Result<Input> {
     })
 }
 
-/// Expands one of the four macros.
-pub fn expand(tokens: TokenStream, kind: Kind) -> TokenStream {
+/// Where the SQL is: in the macro call, or in a file (`query_file!`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum From {
+    /// The string literal is the SQL.
+    Literal,
+    /// The string literal is a path relative to the crate's `Cargo.toml`.
+    File,
+}
+
+/// Expands one of the macros.
+pub fn expand(tokens: TokenStream, kind: Kind, from: From) -> TokenStream {
     let input = match syn::parse::Parser::parse2(|s: ParseStream<'_>| parse(s, kind), tokens) {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
-    match check_and_expand(&input, kind) {
+    match check_and_expand(&input, kind, from) {
         Ok(tokens) => tokens,
         Err(e) => e.to_compile_error(),
     }
@@ -112,9 +121,27 @@ fn database(snapshot: &Arc<Snapshot>) -> Result<Arc<Mutex<rusqlite::Connection>>
     Ok(conn)
 }
 
-fn check_and_expand(input: &Input, kind: Kind) -> syn::Result<TokenStream> {
+fn check_and_expand(input: &Input, kind: Kind, from: From) -> syn::Result<TokenStream> {
     let sql_span = input.sql.span();
-    let sql = input.sql.value();
+    let (sql, sql_lit) = match from {
+        From::Literal => {
+            let lit = &input.sql;
+            (input.sql.value(), quote!(#lit))
+        }
+        From::File => {
+            let root = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+            let path = std::path::Path::new(&root).join(input.sql.value());
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                syn::Error::new(
+                    sql_span,
+                    format!("cannot read the query file `{}`: {e}", path.display()),
+                )
+            })?;
+            // include_str! makes an edit to the file rebuild the crate
+            let shown = path.display().to_string();
+            (text, quote!(::core::include_str!(#shown)))
+        }
+    };
     let db = input.db.as_ref().map(LitStr::value);
     let loaded = source::load(db.as_deref()).map_err(|m| syn::Error::new(sql_span, m))?;
     let conn = database(&loaded.snapshot).map_err(|m| syn::Error::new(sql_span, m))?;
@@ -129,8 +156,12 @@ fn check_and_expand(input: &Input, kind: Kind) -> syn::Result<TokenStream> {
             .map_err(|e| syn::Error::new(sql_span, e.render(&sql)))?
     };
     let params = bound_params(input, &described)?;
-    let tracking = tracking(loaded.fallback.as_deref());
-    let sql_lit = &input.sql;
+    // without a build script, the migrations are tracked from the SQL
+    // expression (a block of items and a literal: no temporaries)
+    let sql_lit = match tracking(loaded.fallback.as_deref()) {
+        Some(tracking) => quote! {{ #tracking #sql_lit }},
+        None => sql_lit,
+    };
     let body = match kind {
         Kind::Execute if described.columns.is_empty() => {
             quote! { ::driftless::query::Execute::new(#sql_lit, ::std::vec![#(#params),*]) }
@@ -149,19 +180,23 @@ fn check_and_expand(input: &Input, kind: Kind) -> syn::Result<TokenStream> {
             });
             let reads = columns.iter().map(|c| c.read(sql_span));
             let readers = columns.iter().map(|c| c.reader(sql_span));
-            quote! {{
-                #[derive(Debug, Clone, PartialEq)]
-                #[allow(non_camel_case_types, non_snake_case)]
-                struct Record { #(#fields,)* }
-                ::driftless::query::Query::<Record>::new(
+            // one expression, no block around it: an argument's temporaries
+            // must live to the end of the caller's statement (a block's tail
+            // would drop them first in edition 2024); the record type is
+            // declared in the row reader, and inferred from it
+            quote! {
+                ::driftless::query::Query::new(
                     #sql_lit,
                     ::std::vec![#(#params),*],
                     |row| {
+                        #[derive(Debug, Clone, PartialEq)]
+                        #[allow(non_camel_case_types, non_snake_case)]
+                        struct Record { #(#fields,)* }
                         #(#readers)*
                         ::std::result::Result::Ok(Record { #(#reads,)* })
                     },
                 )
-            }}
+            }
         }
         Kind::As => {
             let target = input.target.as_ref().ok_or_else(|| {
@@ -215,10 +250,7 @@ fn check_and_expand(input: &Input, kind: Kind) -> syn::Result<TokenStream> {
             }
         }
     };
-    Ok(match tracking {
-        Some(tracking) => quote! {{ #tracking #body }},
-        None => body,
-    })
+    Ok(body)
 }
 
 /// The argument for each parameter, bound through the check of its use.
@@ -272,18 +304,23 @@ fn bound_params(input: &Input, d: &Described) -> syn::Result<Vec<TokenStream>> {
 
 /// The function that binds an argument where the parameter stands.
 fn bind_fn(used: Option<&Use>) -> Ident {
-    let name = match used {
-        Some(Use::Limit) => "bind_integer",
-        Some(Use::Column { affinity, .. }) => match affinity {
-            Affinity::Integer => "bind_integer",
-            Affinity::Real => "bind_real",
-            Affinity::Text => "bind_text",
-            Affinity::Blob => "bind_blob",
-            Affinity::Numeric => "bind_any",
-        },
-        None => "bind_any",
+    let of = |affinity: &Affinity| match affinity {
+        Affinity::Integer => "integer",
+        Affinity::Real => "real",
+        Affinity::Text => "text",
+        Affinity::Blob => "blob",
+        Affinity::Numeric => "any",
     };
-    Ident::new(name, Span::call_site())
+    let name = match used {
+        Some(Use::Limit) => "bind_integer".to_string(),
+        Some(Use::Column { affinity, .. }) => format!("bind_{}", of(affinity)),
+        Some(Use::Each { element }) => match &**element {
+            Use::Column { affinity, .. } => format!("bind_list_{}", of(affinity)),
+            _ => "bind_list_any".to_string(),
+        },
+        None => "bind_any".to_string(),
+    };
+    Ident::new(&name, Span::call_site())
 }
 
 /// A result column as the Rust side reads it, overrides applied.

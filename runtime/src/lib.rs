@@ -67,7 +67,9 @@ mod status;
 mod verify;
 
 pub use adopt::{Adopted, Tool};
-pub use driftless_macros::{Model, embed_migrations, execute, query, query_as, query_scalar};
+pub use driftless_macros::{
+    Model, embed_migrations, execute, query, query_as, query_file, query_file_as, query_scalar,
+};
 pub use driftless_migrations::Error as MigrationError;
 pub use driftless_migrations::Schema;
 pub use driftless_migrations::diff::{DiffKind, Difference, diff};

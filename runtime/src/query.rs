@@ -175,6 +175,55 @@ pub fn bind_any<T: ToSql>(value: &T) -> &dyn ToSql {
     value
 }
 
+/// A slice bound to one parameter as a JSON array, for a dynamic `IN`
+/// list: `WHERE id IN (SELECT value FROM json_each(?1))` with
+/// `driftless::query::list(&ids)`. The macros check each element's type
+/// against the column it is compared with.
+///
+/// ```
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);")?;
+/// let ids = [1, 3];
+/// let q = driftless::query::Query::<i64>::new(
+///     "SELECT id FROM t WHERE id IN (SELECT value FROM json_each(?1))",
+///     vec![&driftless::query::list(&ids)],
+///     |r| r.get(0),
+/// );
+/// assert_eq!(q.fetch_all(&conn)?, [1, 3]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct List<'a, T>(&'a [T]);
+
+/// `items` as one JSON-array parameter; see [`List`].
+pub fn list<T: serde::Serialize>(items: &[T]) -> List<'_, T> {
+    List(items)
+}
+
+impl<T: serde::Serialize> ToSql for List<'_, T> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        let json = serde_json::to_string(self.0)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        Ok(rusqlite::types::ToSqlOutput::Owned(Value::Text(json)))
+    }
+}
+
+macro_rules! bind_list {
+    ($($name:ident: $binds:ident),*) => {$(
+        /// The argument of a list parameter whose elements have this SQL type.
+        #[doc(hidden)]
+        pub fn $name<'a, T: $binds + serde::Serialize>(value: &'a List<'_, T>) -> &'a dyn ToSql {
+            value
+        }
+    )*};
+}
+bind_list!(bind_list_integer: BindsInteger, bind_list_real: BindsReal, bind_list_text: BindsText, bind_list_blob: BindsBlob);
+
+/// The argument of a list parameter whose elements take any value.
+#[doc(hidden)]
+pub fn bind_list_any<'a, T: serde::Serialize>(value: &'a List<'_, T>) -> &'a dyn ToSql {
+    value
+}
+
 /// A checked query that returns rows of `T`; made by `query!`,
 /// `query_as!` and `query_scalar!`.
 ///

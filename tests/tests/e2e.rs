@@ -91,6 +91,33 @@ fn dropping_a_column_a_query_reads_fails_at_the_query() {
     );
 }
 
+/// `query_file!` reads its SQL from a file of the crate, checked like a
+/// literal; editing the file rebuilds the crate and checks it again.
+#[test]
+fn query_file_edits_rebuild_and_recheck() {
+    let mut s = Scratch::new("query-file", Some(BUILD_RS));
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    s.write(
+        "queries/names.sql",
+        "SELECT id, name FROM games ORDER BY name\n",
+    );
+    s.lib(
+        "pub fn names(conn: &driftless::rusqlite::Connection) -> driftless::rusqlite::Result<Vec<String>> {
+    Ok(driftless::query_file!(\"queries/names.sql\").fetch_all(conn)?.into_iter().map(|r| r.name).collect())
+}
+",
+    );
+    s.builds("a query file matching the migrations");
+    s.write(
+        "queries/names.sql",
+        "SELECT id, title FROM games ORDER BY title\n",
+    );
+    s.fails(
+        "after the query file names a missing column",
+        &["no such column: title"],
+    );
+}
+
 /// 2. Adding, deleting and editing a migration changes the outcome of the
 ///    next plain `cargo build`.
 #[test]

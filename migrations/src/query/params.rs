@@ -33,6 +33,12 @@ pub enum Use {
     },
     /// A LIMIT or OFFSET: an integer.
     Limit,
+    /// A list of values, as a JSON array: `x IN (SELECT value FROM
+    /// json_each(?1))`, each element used as `element` says.
+    Each {
+        /// The use of each element.
+        element: Box<Use>,
+    },
 }
 
 /// The use of each parameter, by SQLite's index (`names[i]` is parameter
@@ -362,7 +368,16 @@ impl Walker<'_> {
                             self.expr_with(i, used.clone());
                         }
                     }
-                    InTarget::Subquery(q) => self.query(q),
+                    InTarget::Subquery(q) => match (each_placeholder(q), used) {
+                        // a list bound as one JSON array: each element compared with `expr`
+                        (Some(p), Some(element)) => self.expr_with(
+                            p,
+                            Some(Use::Each {
+                                element: Box::new(element),
+                            }),
+                        ),
+                        _ => self.query(q),
+                    },
                     _ => {}
                 }
             }
@@ -421,6 +436,42 @@ impl Walker<'_> {
     }
 }
 
+/// The placeholder of `SELECT value FROM json_each(?)`, the way to bind a
+/// list to `IN`.
+fn each_placeholder(q: &Query) -> Option<&Expr> {
+    let SetExpr::Select(s) = &*q.body else {
+        return None;
+    };
+    let [SelectItem::UnnamedExpr(Expr::Identifier(value))] = s.projection.as_slice() else {
+        return None;
+    };
+    let [from] = s.from.as_slice() else {
+        return None;
+    };
+    let TableFactor::Table {
+        name,
+        args: Some(args),
+        ..
+    } = &from.relation
+    else {
+        return None;
+    };
+    let is_each = name
+        .0
+        .last()
+        .and_then(part)
+        .is_some_and(|n| n == "json_each");
+    let [FunctionArg::Unnamed(FunctionArgExpr::Expr(p @ Expr::Value(_)))] = args.args.as_slice()
+    else {
+        return None;
+    };
+    (is_each
+        && value.value.eq_ignore_ascii_case("value")
+        && from.joins.is_empty()
+        && s.selection.is_none())
+    .then_some(p)
+}
+
 fn part(p: &ObjectNamePart) -> Option<String> {
     match p {
         ObjectNamePart::Identifier(id) => Some(id.value.to_ascii_lowercase()),
@@ -454,6 +505,12 @@ mod tests {
                     ..
                 }) => Some((column, affinity, stored)),
                 Some(Use::Limit) => Some(("LIMIT".into(), Affinity::Integer, false)),
+                Some(Use::Each { element }) => match *element {
+                    Use::Column {
+                        column, affinity, ..
+                    } => Some((format!("each {column}"), affinity, false)),
+                    _ => None,
+                },
                 None => None,
             })
             .collect()
@@ -503,6 +560,13 @@ mod tests {
                 col("id", Affinity::Integer, false),
                 col("score", Affinity::Real, false)
             ]
+        );
+        assert_eq!(
+            affinities(
+                "SELECT name FROM games WHERE id IN (SELECT value FROM json_each(?1))",
+                &[Some("?1")]
+            ),
+            [col("each id", Affinity::Integer, false)]
         );
         // `id` is in both tables: not guessed
         assert_eq!(

@@ -45,5 +45,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ids = query!("INSERT INTO games (name) VALUES (?1) RETURNING id, name, completed_at", "second").fetch_all(&conn)?;
     assert_eq!(ids[0].name, "second");
     assert_eq!(ids[0].completed_at, driftless::rusqlite::types::Value::Null);
+    // a dynamic IN list, bound as one JSON array, each element checked as an id
+    let ids = [game_id, 99];
+    let names = query_scalar!("SELECT name FROM games WHERE id IN (SELECT value FROM json_each(?1))", driftless::query::list(&ids)).fetch_all(&conn)?;
+    assert_eq!(names, ["quiz"]);
     Ok(())
 }
