@@ -111,6 +111,10 @@ fn database(snapshot: &Arc<Snapshot>) -> Result<Arc<Mutex<rusqlite::Connection>>
     if let Some((_, conn)) = cache.iter().find(|(s, _)| Arc::ptr_eq(s, snapshot)) {
         return Ok(conn.clone());
     }
+    driftless_migrations::replay::trace(&format!(
+        "schema database of {} tables",
+        snapshot.schema.tables.len()
+    ));
     let conn = schema_database(&snapshot.schema).map_err(|e| {
         format!("driftless could not rebuild the migrated schema to check queries: {e}")
     })?;

@@ -366,7 +366,8 @@ fn without_build_script_changing_the_migrations_dir_rebuilds() {
     );
 }
 
-/// 8. A hundred models over a hundred tables: one replay, one snapshot load.
+/// 8. A hundred models and a hundred queries over a hundred tables: one
+///    replay, one snapshot load, one schema database for the queries.
 #[test]
 fn hundred_models_replay_once() {
     let mut s = Scratch::new("hundred", Some(BUILD_RS));
@@ -381,17 +382,23 @@ fn hundred_models_replay_once() {
         models.push_str(&format!(
             "#[derive(Model)]\n#[model(table = \"t{i}\")]\npub struct T{i} {{\n    pub id: i64,\n    pub name: String,\n    pub score: Option<i64>,\n}}\n\n"
         ));
+        // and a checked query over each table
+        models.push_str(&format!(
+            "pub fn q{i}(conn: &driftless::rusqlite::Connection) -> driftless::rusqlite::Result<Vec<T{i}>> {{\n    driftless::query_as!(T{i}, \"SELECT id, name, score FROM t{i} WHERE score > ?1\", 0).fetch_all(conn)\n}}\n\n"
+        ));
     }
     s.lib(&models);
     let started = Instant::now();
-    s.builds("100 models");
+    s.builds("100 models and 100 queries");
     eprintln!(
-        "e2e: building 100 models over 100 migrations took {:.2?} (build script + crate)",
+        "e2e: building 100 models and 100 queries over 100 migrations took {:.2?} (build script + crate)",
         started.elapsed()
     );
     assert_eq!(s.traced("replay "), 1, "{}", s.trace_text());
     assert_eq!(s.traced("replay 100 migrations"), 1, "{}", s.trace_text());
     assert_eq!(s.traced("load snapshot"), 1, "{}", s.trace_text());
+    // the queries' schema database is built once per compiler process too
+    assert_eq!(s.traced("schema database"), 1, "{}", s.trace_text());
 }
 
 /// 9. A second migration set, chosen with `#[model(db = "...")]`.
