@@ -187,7 +187,7 @@ SELECT likely(name), unlikely(email) FROM users
 SELECT char(65), unicode(name), unicode(email) FROM users
 SELECT zeroblob(2), randomblob(2) FROM users
 SELECT changes(), last_insert_rowid(), total_changes(), sqlite_version()
-SELECT concat(name, email), concat_ws('-', name, email) FROM users
+SELECT ltrim(name, 'a'), rtrim(email, 'x') FROM users
 INSERT INTO users (name) VALUES ('zed') RETURNING id, name, email, score
 INSERT INTO posts (title, user_id) VALUES ('t', NULL) RETURNING id, user_id, title, likes, body
 INSERT INTO posts (title) VALUES ('t') RETURNING *

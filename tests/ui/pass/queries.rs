@@ -49,5 +49,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ids = [game_id, 99];
     let names = query_scalar!("SELECT name FROM games WHERE id IN (SELECT value FROM json_each(?1))", driftless::query::list(&ids)).fetch_all(&conn)?;
     assert_eq!(names, ["quiz"]);
+
+    // a second migration set (registered as "records"): checked against its schema
+    let records = Connection::open_in_memory()?;
+    records.execute_batch("CREATE TABLE records (id INTEGER PRIMARY KEY, title TEXT NOT NULL);")?;
+    let titles: Vec<String> = query_scalar!(db = "records", "SELECT title FROM records WHERE id > ?1", 0).fetch_all(&records)?;
+    assert!(titles.is_empty());
     Ok(())
 }
