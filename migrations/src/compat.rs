@@ -78,6 +78,16 @@ pub(crate) fn forbid_files(conn: &mut Connection) -> rusqlite::Result<()> {
     .into_result()
 }
 
+/// Each result column's name and declared type. `Statement::columns`
+/// returns a `Vec` before rusqlite 0.43 and an iterator from it on;
+/// `into_iter` takes both.
+pub(crate) fn columns(stmt: &rusqlite::Statement<'_>) -> Vec<(String, Option<String>)> {
+    stmt.columns()
+        .into_iter()
+        .map(|c| (c.name().to_string(), c.decl_type().map(str::to_string)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

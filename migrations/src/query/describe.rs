@@ -138,15 +138,13 @@ pub fn describe(conn: &Connection, schema: &Schema, sql: &str) -> Result<Describ
     // what the query reads, where it is read (a count that differs from
     // SQLite's: not read, so every column nullable and untyped)
     let inferred = inferred.filter(|cols| cols.len() == stmt.column_count());
-    let columns = stmt
-        .columns()
-        .iter()
+    let columns = crate::compat::columns(&stmt)
+        .into_iter()
         .enumerate()
-        .map(|(i, c)| {
+        .map(|(i, (name, decl_type))| {
             let read = inferred.as_ref().map(|cols| &cols[i]);
-            let decl_type = c.decl_type().map(str::to_string);
             ResultColumn {
-                name: c.name().to_string(),
+                name,
                 affinity: match &decl_type {
                     Some(t) => Some(Affinity::of(t)),
                     None => read.and_then(|r| r.affinity),
