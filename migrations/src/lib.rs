@@ -36,6 +36,7 @@ pub mod error;
 pub mod flyway;
 pub mod format;
 pub mod lint;
+pub mod plan;
 pub mod query;
 pub mod replay;
 pub mod rust_type;
