@@ -4,6 +4,7 @@
 
 mod check;
 mod diff;
+mod from_models;
 mod inspect;
 mod migrate;
 mod new;
@@ -82,6 +83,21 @@ enum Command {
         reversible: bool,
         #[command(flatten)]
         dir: DirArg,
+        /// Write the migration the crate's models need (read by a `cargo check`).
+        #[arg(long)]
+        from_models: bool,
+        /// With --from-models: print the migration instead of writing it.
+        #[arg(long, requires = "from_models")]
+        dry_run: bool,
+        /// With --from-models: drop columns no model maps (their data is lost).
+        #[arg(long, requires = "from_models")]
+        drop: bool,
+        /// With --from-models: a column renamed, OLD=NEW (never guessed).
+        #[arg(long, value_name = "OLD=NEW", value_parser = from_models::rename, requires = "from_models")]
+        rename: Vec<(String, String)>,
+        /// With --from-models: the crate features to read the models with.
+        #[arg(long, requires = "from_models")]
+        features: Option<String>,
     },
     /// The pre-deploy checklist: replay, down migrations, git, lints.
     #[command(after_help = "Example:\n  driftless check --sqlite-version 3.31 --deny warnings")]
@@ -227,6 +243,27 @@ fn main() -> ExitCode {
             name,
             reversible,
             dir,
+            from_models: true,
+            dry_run,
+            drop,
+            rename,
+            features,
+        } => from_models::run(
+            &dir.dir,
+            &name,
+            &from_models::Options {
+                dry_run,
+                drop,
+                renames: rename,
+                features,
+                reversible,
+            },
+        ),
+        Command::New {
+            name,
+            reversible,
+            dir,
+            ..
         } => new::run(&dir.dir, &name, reversible),
         Command::Check {
             dir,

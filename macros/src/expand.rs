@@ -68,6 +68,7 @@ fn check(parsed: &Input<'_>) -> syn::Result<Passed> {
         }
     };
     let (model, mapped) = model_def(parsed);
+    record_model(db.as_deref(), &model);
     let checked = check_model(&model, &loaded.snapshot.schema);
     let mut errors = Errors::default();
     for problem in &checked.problems {
@@ -130,6 +131,28 @@ fn model_def(input: &Input<'_>) -> (ModelDef, Vec<usize>) {
     };
     (model, mapped)
 }
+
+/// `driftless new --from-models` runs `cargo check` with
+/// `DRIFTLESS_MODELS_OUT` set: each derive appends its model, as the build
+/// reads it (every attribute, the features and cfgs chosen), as one JSON
+/// line. Best effort: a failed write only leaves the model out.
+fn record_model(db: Option<&str>, model: &ModelDef) {
+    let Some(path) = std::env::var_os(MODELS_OUT) else {
+        return;
+    };
+    let line = serde_json::json!({ "db": db, "model": model });
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        use std::io::Write;
+        let _ = writeln!(f, "{line}");
+    }
+}
+
+/// The variable `driftless new --from-models` sets; see [`record_model`].
+pub const MODELS_OUT: &str = "DRIFTLESS_MODELS_OUT";
 
 /// SQL identifiers as the engine spells them (quoted where a bare name could be misread).
 fn quote_ident(name: &str) -> String {

@@ -44,7 +44,17 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(Model, attributes(model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand::derive(&input).into()
+    with_models_out(expand::derive(&input)).into()
+}
+
+/// Makes the crate rebuild when `DRIFTLESS_MODELS_OUT` changes, so that
+/// `driftless new --from-models` sees every derive run.
+fn with_models_out(mut tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let var = expand::MODELS_OUT;
+    tokens.extend(quote::quote! {
+        const _: ::core::option::Option<&str> = ::core::option_env!(#var);
+    });
+    tokens
 }
 
 /// Checks a struct that another library reads (sqlx's `FromRow`, diesel's
@@ -77,7 +87,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Check, attributes(model))]
 pub fn derive_check(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand::derive_check(&input).into()
+    with_models_out(expand::derive_check(&input)).into()
 }
 
 /// Embeds a migration directory (relative to the crate's `Cargo.toml`;

@@ -10,7 +10,7 @@ use crate::schema::{Affinity, Column, Relation, Schema, Table};
 use crate::snapshot::Snapshot;
 
 /// A struct as the derive sees it, after its attributes are parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModelDef {
     /// The struct's name.
     pub name: String,
@@ -25,7 +25,7 @@ pub struct ModelDef {
 }
 
 /// One mapped field.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldDef {
     /// The field's name.
     pub name: String,
@@ -298,8 +298,12 @@ fn missing_relation(model: &ModelDef, schema: &Schema) -> Problem {
             model.table
         ));
     }
-    p
+    p.help(FROM_MODELS.into())
 }
+
+/// The help line of every error `driftless new --from-models` fixes.
+pub const FROM_MODELS: &str =
+    "or run `driftless new <name> --from-models` to write the migration the models need";
 
 /// Check 3: every mapped field needs its column.
 fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem {
@@ -332,10 +336,12 @@ fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem
         None => "",
     };
     match relation {
-        Relation::Table(t) => p.help(format!(
-            "{or}add a migration, e.g. {}",
-            add_column_sql(&t.name, field)
-        )),
+        Relation::Table(t) => p
+            .help(format!(
+                "{or}add a migration, e.g. {}",
+                add_column_sql(&t.name, field)
+            ))
+            .help(FROM_MODELS.into()),
         Relation::View(_) => p.help(format!("{or}change the view's SELECT in a new migration")),
     }
 }

@@ -276,6 +276,20 @@ pub(crate) fn accepts(column: &Column, strict: bool, kind: RustKind) -> bool {
     }
 }
 
+// a type travels as written (`Option<Vec<u8>>`), and is read again
+impl serde::Serialize for FieldType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.written)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FieldType, D::Error> {
+        let written = String::deserialize(d)?;
+        Ok(FieldType::parse(&written))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod harness;
 mod check;
 mod diff;
 mod downgrade;
+mod from_models;
 mod help;
 mod new;
 mod schema;
