@@ -59,6 +59,18 @@ pub(crate) fn can_drop(table: &Table, c: &Column, live: &Schema) -> bool {
 /// define it, copy the common columns, swap it in, recreate its indexes,
 /// triggers and every view (renaming a table re-checks the views).
 pub(crate) fn rebuild(want: &Table, have: &Table, expected: &Schema, live: &Schema) -> String {
+    rebuild_filling(want, have, expected, live, &[])
+}
+
+/// [`rebuild`], copying column `fill.0` as the expression `fill.1` (a NULL
+/// made NOT NULL gets a value).
+pub(crate) fn rebuild_filling(
+    want: &Table,
+    have: &Table,
+    expected: &Schema,
+    live: &Schema,
+    fill: &[(String, String)],
+) -> String {
     let temp = format!("{}__driftless_new", want.name);
     let body = want.sql.find('(').map_or("", |i| &want.sql[i..]);
     let common: Vec<String> = want
@@ -85,9 +97,18 @@ pub(crate) fn rebuild(want: &Table, have: &Table, expected: &Schema, live: &Sche
     }
     sql.push_str(&format!("CREATE TABLE {} {body};\n", quote(&temp)));
     let cols = common.join(", ");
+    let values: Vec<String> = common
+        .iter()
+        .map(|c| {
+            fill.iter()
+                .find(|(name, _)| quote(name) == *c)
+                .map_or_else(|| c.clone(), |(_, expr)| expr.clone())
+        })
+        .collect();
     sql.push_str(&format!(
-        "INSERT INTO {} ({cols}) SELECT {cols} FROM {};\n",
+        "INSERT INTO {} ({cols}) SELECT {} FROM {};\n",
         quote(&temp),
+        values.join(", "),
         quote(&have.name)
     ));
     sql.push_str(&format!("DROP TABLE {};\n", quote(&have.name)));

@@ -7,8 +7,9 @@
 //! field without a column (a NOT NULL one needs a default for the rows the
 //! table holds: a placeholder that cannot run until someone writes one),
 //! `RENAME COLUMN` when asked (`--rename old=new`; never guessed), `DROP
-//! COLUMN` when asked (`--drop`). Nullability and type changes need SQLite's
-//! 12-step rebuild, which this does not write yet: they are reported.
+//! COLUMN` when asked (`--drop`), and SQLite's 12-step rebuild for a
+//! nullability or type change (indexes, triggers and views recreated, the
+//! foreign keys checked; NULLs of a column made NOT NULL need a value).
 
 use crate::check::{FieldDef, ModelDef};
 use crate::rust_type::RustKind;
@@ -80,7 +81,15 @@ pub fn plan(schema: &Schema, models: &[ModelDef], options: &PlanOptions) -> Plan
                 names(&models)
             )),
             None => create_table(&table, &models, &mut up, &mut down, &mut planned),
-            Some(t) => alter_table(t, &models, options, &mut up, &mut down, &mut planned),
+            Some(t) => alter_table(
+                schema,
+                t,
+                &models,
+                options,
+                &mut up,
+                &mut down,
+                &mut planned,
+            ),
         }
     }
     if !up.is_empty() {
@@ -175,6 +184,7 @@ fn create_table(
 }
 
 fn alter_table(
+    schema: &Schema,
     table: &Table,
     models: &[&ModelDef],
     options: &PlanOptions,
@@ -196,13 +206,12 @@ fn alter_table(
             .any(|f| f.column.eq_ignore_ascii_case(&c.name))
     };
     let mut renamed_from: Vec<String> = Vec::new();
+    let insertable = models.iter().any(|m| !m.partial);
+    let mut changes: Vec<Change> = Vec::new();
     for f in &wanted {
         if let Some(c) = column(&f.column) {
-            if !c.not_null && !f.ty.optional && !is_rowid_key(f) {
-                planned.warnings.push(format!(
-                    "`{}.{}` is nullable but field `{}` is not an `Option`: making it NOT NULL rebuilds the table, which this does not write yet",
-                    table.name, c.name, f.name
-                ));
+            if let Some(change) = change_for(table, c, f, insertable) {
+                changes.push(change);
             }
             continue;
         }
@@ -242,6 +251,9 @@ fn alter_table(
         }
         add_column(table, f, up, down, planned);
     }
+    if !changes.is_empty() {
+        rebuild_for(schema, table, &changes, up, down, planned);
+    }
     if options.drop && models.iter().any(|m| !m.partial) {
         for c in table
             .columns
@@ -262,6 +274,152 @@ fn alter_table(
                 table.name, c.name
             ));
         }
+    }
+}
+
+/// A column whose nullability or type the models change.
+struct Change {
+    column: String,
+    field: String,
+    /// `Some(true)`: becomes NOT NULL; `Some(false)`: becomes nullable.
+    not_null: Option<bool>,
+    /// Its new declared type.
+    decl_type: Option<&'static str>,
+}
+
+/// What the field asks of its column: NOT NULL for a field that is not an
+/// `Option`; nullable for an `Option` an insert may leave `None` (NOT NULL
+/// without a default); a type that reads the field's.
+fn change_for(table: &Table, c: &Column, f: &FieldDef, insertable: bool) -> Option<Change> {
+    let not_null = if !c.not_null && !f.ty.optional && !is_rowid_key(f) && c.primary_key == 0 {
+        Some(true)
+    } else if c.not_null && f.ty.optional && insertable && c.default.is_none() && c.primary_key == 0
+    {
+        Some(false)
+    } else {
+        None
+    };
+    let decl_type = sql_type(f)
+        .filter(|_| !crate::rust_type::accepts(c, table.strict, f.kind()))
+        .filter(|_| c.primary_key == 0);
+    (not_null.is_some() || decl_type.is_some()).then(|| Change {
+        column: c.name.clone(),
+        field: f.name.clone(),
+        not_null,
+        decl_type,
+    })
+}
+
+/// The table as the changes leave it: its CREATE statement with the
+/// columns' definitions edited, and its columns.
+fn changed_table(have: &Table, changes: &[Change]) -> Table {
+    let mut want = have.clone();
+    let defs = crate::ddl::column_definitions(&have.sql);
+    for change in changes {
+        let Some((_, def)) = defs
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&change.column))
+        else {
+            continue;
+        };
+        let Some(column) = want
+            .columns
+            .iter_mut()
+            .find(|c| c.name.eq_ignore_ascii_case(&change.column))
+        else {
+            continue;
+        };
+        let mut new_def = def.clone();
+        if let Some(t) = change.decl_type {
+            new_def = if column.decl_type.is_empty() {
+                let name_len = quote(&column.name).len().min(new_def.len());
+                format!("{} {t}{}", &new_def[..name_len], &new_def[name_len..])
+            } else {
+                new_def.replacen(&column.decl_type, t, 1)
+            };
+            column.decl_type = t.to_string();
+            column.affinity = crate::schema::Affinity::of(t);
+        }
+        match change.not_null {
+            Some(true) => new_def.push_str(" NOT NULL"),
+            Some(false) => new_def = without_not_null(&new_def),
+            None => {}
+        }
+        if let Some(n) = change.not_null {
+            column.not_null = n;
+        }
+        want.sql = want.sql.replacen(def.as_str(), &new_def, 1);
+    }
+    want
+}
+
+/// A column definition without its `NOT NULL`.
+fn without_not_null(def: &str) -> String {
+    let words: Vec<&str> = def.split_whitespace().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if words[i].eq_ignore_ascii_case("NOT")
+            && words
+                .get(i + 1)
+                .is_some_and(|w| w.eq_ignore_ascii_case("NULL"))
+        {
+            i += 2;
+            continue;
+        }
+        out.push(words[i]);
+        i += 1;
+    }
+    out.join(" ")
+}
+
+/// SQLite's 12-step rebuild for the changes, and the rebuild back; a column
+/// made NOT NULL is copied through a placeholder default for its NULLs.
+fn rebuild_for(
+    schema: &Schema,
+    have: &Table,
+    changes: &[Change],
+    up: &mut Vec<String>,
+    down: &mut Vec<String>,
+    planned: &mut Planned,
+) {
+    let want = changed_table(have, changes);
+    let mut expected = schema.clone();
+    if let Some(t) = expected.tables.iter_mut().find(|t| t.name == have.name) {
+        *t = want.clone();
+    }
+    let fill: Vec<(String, String)> = changes
+        .iter()
+        .filter(|c| c.not_null == Some(true))
+        .map(|c| {
+            (
+                c.column.clone(),
+                format!("coalesce({}, {PLACEHOLDER})", quote(&c.column)),
+            )
+        })
+        .collect();
+    if !fill.is_empty() {
+        planned.needs_review = true;
+    }
+    up.push(format!(
+        "{}\n",
+        crate::ddl::rebuild_filling(&want, have, &expected, schema, &fill)
+    ));
+    down.push(format!(
+        "{}\n",
+        crate::ddl::rebuild(have, &want, schema, &expected)
+    ));
+    for c in changes {
+        let what = match (c.not_null, c.decl_type) {
+            (Some(true), _) => "NOT NULL (its NULLs need the placeholder's value)".to_string(),
+            (Some(false), _) => "nullable".to_string(),
+            (None, Some(t)) => t.to_string(),
+            (None, None) => continue,
+        };
+        planned.changes.push(format!(
+            "rebuild `{}`: `{}` becomes {what}, for field `{}`",
+            have.name, c.column, c.field
+        ));
     }
 }
 
@@ -423,6 +581,62 @@ mod tests {
             "ALTER TABLE games ADD COLUMN legacy INTEGER;\nALTER TABLE games RENAME COLUMN player TO player_name;\n"
         );
         round_trip(sql, &planned);
+    }
+
+    #[test]
+    fn nullability_and_type_changes_rebuild_the_table_keeping_rows_and_indexes() {
+        let sql = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT, score TEXT);\n\
+                   CREATE INDEX games_name ON games (name);\n\
+                   INSERT INTO games (name, score) VALUES (NULL, '3'), ('quiz', '5');";
+        let models = [model(
+            "games",
+            &[("id", "i64"), ("name", "String"), ("score", "Option<i64>")],
+        )];
+        let planned = plan(&schema(sql), &models, &PlanOptions::default());
+        assert!(planned.needs_review, "NULL names need a value");
+        assert!(
+            planned.up.contains(&format!(
+                "SELECT \"id\", coalesce(name, {PLACEHOLDER}), score FROM games"
+            )) || planned.up.contains(&format!(
+                "SELECT id, coalesce(name, {PLACEHOLDER}), score FROM games"
+            )),
+            "{}",
+            planned.up
+        );
+        assert!(planned.up.contains("name TEXT NOT NULL"), "{}", planned.up);
+        assert!(planned.up.contains("score INTEGER"), "{}", planned.up);
+        assert!(
+            planned
+                .up
+                .contains("CREATE INDEX games_name ON games (name);"),
+            "{}",
+            planned.up
+        );
+        assert_eq!(planned.changes.len(), 2, "{:?}", planned.changes);
+
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        conn.execute_batch(sql).expect("schema and rows");
+        let before = Schema::read(&conn).expect("read");
+        conn.execute_batch(&planned.up.replace(PLACEHOLDER, "'?'"))
+            .expect("up, reviewed");
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM games ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("names");
+        assert_eq!(names, ["?", "quiz"], "every row kept, the NULL filled");
+        let after = Schema::read(&conn).expect("read");
+        assert!(after.tables[0].columns[1].not_null);
+        assert_eq!(after.indexes.len(), 1);
+        conn.execute_batch(&planned.down).expect("down");
+        // the same schema (a rebuilt table's name comes back quoted)
+        let restored = Schema::read(&conn).expect("read");
+        assert!(
+            crate::diff::diff(&before, &restored).is_empty(),
+            "{restored:?}"
+        );
     }
 
     #[test]
