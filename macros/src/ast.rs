@@ -21,6 +21,9 @@ const COLUMN: &str = "column";
 const SKIP: &str = "skip";
 /// Field attribute: the field is stored as JSON text.
 const JSON: &str = "json";
+/// Field attribute: the SQL default a migration written by `driftless new
+/// --from-models` gives the column (the rows a table already holds get it).
+const DEFAULT: &str = "default";
 
 /// Which derive is parsing.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -89,6 +92,8 @@ pub struct Field<'a> {
     pub column_lit: Option<LitStr>,
     pub skip: bool,
     pub json: bool,
+    /// `#[model(default = "...")]`: SQL for the column's default.
+    pub default: Option<LitStr>,
     /// The type the reading library converts the column to, when it is not
     /// the field's (sqlx `try_from`, diesel `deserialize_as`).
     pub read_as: Option<Type>,
@@ -190,9 +195,11 @@ impl<'a> Field<'a> {
         let mut column_lit: Option<LitStr> = None;
         let mut skip = false;
         let mut json = false;
+        let mut default: Option<LitStr> = None;
         each_model_key(&field.attrs, errors, |key, meta, errors| {
             match key {
                 COLUMN => set_once(&mut column_lit, meta.value()?.parse()?, COLUMN, errors),
+                DEFAULT => set_once(&mut default, meta.value()?.parse()?, DEFAULT, errors),
                 SKIP | JSON => {
                     let flag = if key == SKIP { &mut skip } else { &mut json };
                     if *flag {
@@ -204,7 +211,7 @@ impl<'a> Field<'a> {
                     errors.push(meta.error(unknown(
                         "field",
                         &path_text(&meta.path),
-                        &[COLUMN, SKIP, JSON],
+                        &[COLUMN, SKIP, JSON, DEFAULT],
                     )));
                     skip_value(meta)?;
                 }
@@ -235,6 +242,7 @@ impl<'a> Field<'a> {
             column_lit,
             skip,
             json,
+            default,
             read_as: None,
         })
     }

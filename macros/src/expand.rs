@@ -120,6 +120,7 @@ fn model_def(input: &Input<'_>) -> (ModelDef, Vec<usize>) {
             column: f.column.clone(),
             ty,
             json: f.json,
+            default: f.default.as_ref().map(syn::LitStr::value),
         });
     }
     let model = ModelDef {

@@ -35,6 +35,10 @@ pub struct FieldDef {
     pub ty: FieldType,
     /// `#[model(json)]`: stored as JSON text.
     pub json: bool,
+    /// `#[model(default = "...")]`: the SQL default a written migration
+    /// gives the column.
+    #[serde(default)]
+    pub default: Option<String>,
 }
 
 impl FieldDef {
@@ -51,6 +55,7 @@ impl FieldDef {
             column: name.to_string(),
             ty: FieldType::parse(ty),
             json: false,
+            default: None,
         }
     }
 

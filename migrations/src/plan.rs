@@ -436,11 +436,18 @@ fn add_column(
         def.push(' ');
         def.push_str(ty);
     }
-    if !f.ty.optional {
+    if let Some(d) = &f.default {
+        // the user's own default (`#[model(default = "...")]`)
+        if !f.ty.optional {
+            def.push_str(" NOT NULL");
+        }
+        def.push_str(&format!(" DEFAULT {d}"));
+    } else if !f.ty.optional {
         def.push_str(&format!(" NOT NULL DEFAULT {PLACEHOLDER}"));
         planned.needs_review = true;
         planned.warnings.push(format!(
-            "`{}.{}` is NOT NULL: write the default its existing rows get in place of the placeholder",
+            "`{}.{}` is NOT NULL: write the default its existing rows get in place of the placeholder, \
+             or give the field `#[model(default = \"...\")]`",
             table.name, f.column
         ));
     }
@@ -546,6 +553,20 @@ mod tests {
             conn.execute_batch(&planned.up).is_err(),
             "a placeholder must not run"
         );
+    }
+
+    #[test]
+    fn a_default_the_model_gives_is_written() {
+        let sql = "CREATE TABLE games (id INTEGER PRIMARY KEY);";
+        let mut m = model("games", &[("id", "i64"), ("score", "i64")]);
+        m.fields[1].default = Some("0".into());
+        let planned = plan(&schema(sql), &[m], &PlanOptions::default());
+        assert_eq!(
+            planned.up,
+            "ALTER TABLE games ADD COLUMN score INTEGER NOT NULL DEFAULT 0;\n"
+        );
+        assert!(!planned.needs_review);
+        round_trip(sql, &planned);
     }
 
     #[test]
