@@ -194,6 +194,8 @@ fn alter_table(
 ) {
     let t = quote(&table.name);
     let wanted = fields(models);
+    // a rebuild runs first, on the table as it is (before renames and adds)
+    let (up_start, down_start) = (up.len(), down.len());
     let column = |name: &str| -> Option<&Column> {
         table
             .columns
@@ -252,7 +254,17 @@ fn alter_table(
         add_column(table, f, up, down, planned);
     }
     if !changes.is_empty() {
-        rebuild_for(schema, table, &changes, up, down, planned);
+        let (mut rebuild_up, mut rebuild_down) = (Vec::new(), Vec::new());
+        rebuild_for(
+            schema,
+            table,
+            &changes,
+            &mut rebuild_up,
+            &mut rebuild_down,
+            planned,
+        );
+        up.splice(up_start..up_start, rebuild_up);
+        down.splice(down_start..down_start, rebuild_down);
     }
     if options.drop && models.iter().any(|m| !m.partial) {
         for c in table

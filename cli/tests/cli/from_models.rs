@@ -159,3 +159,68 @@ fn a_not_null_field_gets_a_placeholder_and_renames_and_drops_are_asked_for() {
     let (code, out, _) = driftless(&s, &["check"]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn a_nullability_change_rebuilds_the_table_and_a_model_default_needs_no_review() {
+    let mut s = Scratch::new("from-models-rebuild", Some(BUILD_RS));
+    s.write(
+        "migrations/0001_create_games.up.sql",
+        "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT);\nCREATE INDEX games_name ON games (name);\n",
+    );
+    s.write(
+        "migrations/0001_create_games.down.sql",
+        "DROP TABLE games;\n",
+    );
+    s.lib("#[derive(Model)]\n#[model(table = \"games\")]\npub struct Game {\n    pub id: i64,\n    pub name: String,\n    #[model(default = \"0\")]\n    pub score: i64,\n}\n");
+    s.fails(
+        "a nullable column read into String",
+        &["is nullable, but field `name` is `String`"],
+    );
+    let dbs = db(&s).display().to_string();
+    // rows, one with the NULL the new NOT NULL must not lose
+    let conn = driftless::rusqlite::Connection::open(db(&s)).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX games_name ON games (name);\n\
+         INSERT INTO games (name) VALUES ('quiz'), (NULL);",
+    )
+    .expect("a database made by the first migration");
+    drop(conn);
+    assert_eq!(driftless(&s, &["stamp", "--db", &dbs, "1"]).0, 0);
+
+    let (code, out, err) = driftless(&s, &["new", "name_not_null", "--from-models"]);
+    assert_eq!(code, 1, "the NULL names need a value:\n{out}\n{err}");
+    let up = read(&s, "migrations/0002_name_not_null.up.sql");
+    assert_eq!(
+        up,
+        "-- name_not_null\n\
+         -- rebuild `games` with the definition below, keeping its rows (SQLite's 12-step procedure)\n\
+         CREATE TABLE games__driftless_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n\
+         INSERT INTO games__driftless_new (id, name) SELECT id, coalesce(name, <driftless: a default for the rows the table already holds>) FROM games;\n\
+         DROP TABLE games;\n\
+         ALTER TABLE games__driftless_new RENAME TO games;\n\
+         CREATE INDEX games_name ON games (name);\n\
+         PRAGMA foreign_key_check;\n\
+         ALTER TABLE games ADD COLUMN score INTEGER NOT NULL DEFAULT 0;\n"
+    );
+    s.write(
+        "migrations/0002_name_not_null.up.sql",
+        &up.replace(
+            "<driftless: a default for the rows the table already holds>",
+            "'unnamed'",
+        ),
+    );
+    s.builds("once the value is written");
+    let (code, out, _) = driftless(&s, &["check"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, err) = driftless(&s, &["upgrade", "--db", &dbs]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let conn = driftless::rusqlite::Connection::open(db(&s)).expect("open");
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM games ORDER BY id")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    assert_eq!(names, ["quiz", "unnamed"], "every row kept");
+}
