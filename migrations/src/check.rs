@@ -254,6 +254,7 @@ fn none_into_not_null(model: &ModelDef, table: &Table) -> Vec<Problem> {
                 )
                 .help(format!("use `{}`", f.ty.inner))
                 .help("or mark the struct #[model(partial)] if it only reads".into())
+                .help(FROM_MODELS.into())
             })
         })
         .collect()
@@ -413,7 +414,8 @@ fn nullability(
         .help(format!(
             "or make the column NOT NULL in a migration (rebuilding `{}`)",
             table.name
-        )),
+        ))
+        .help(FROM_MODELS.into()),
     )
 }
 
@@ -470,9 +472,14 @@ fn column_type(
         };
         problem = problem.help(format!("use `{ty}`"));
     }
-    Some(problem.help(format!(
+    let problem = problem.help(format!(
         "{fits}, or change the column's type in a migration"
-    )))
+    ));
+    // a view's column type is its query's, not a migration's to write
+    Some(match relation {
+        Relation::Table(_) => problem.help(FROM_MODELS.into()),
+        Relation::View(_) => problem,
+    })
 }
 
 /// The Rust type that reads a column as it is declared, for the help line.
