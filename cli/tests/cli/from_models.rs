@@ -124,6 +124,8 @@ fn a_not_null_field_gets_a_placeholder_and_renames_and_drops_are_asked_for() {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(err.contains("pass `--rename player_name=player`"), "{err}");
     assert!(out.contains("ADD COLUMN player TEXT;"), "{out}");
+    // a column no field maps is kept unless --drop: dropping loses data
+    assert!(!out.contains("DROP COLUMN legacy"), "{out}");
 
     let (code, out, err) = driftless(
         &s,
