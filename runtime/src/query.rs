@@ -184,9 +184,10 @@ pub fn bind_any<T: ToSql>(value: &T) -> &dyn ToSql {
 /// let conn = rusqlite::Connection::open_in_memory()?;
 /// conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);")?;
 /// let ids = [1, 3];
+/// let list = driftless::query::list(&ids);
 /// let q = driftless::query::Query::<i64>::new(
 ///     "SELECT id FROM t WHERE id IN (SELECT value FROM json_each(?1))",
-///     vec![&driftless::query::list(&ids)],
+///     vec![&list],
 ///     |r| r.get(0),
 /// );
 /// assert_eq!(q.fetch_all(&conn)?, [1, 3]);
