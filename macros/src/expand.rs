@@ -141,14 +141,16 @@ fn record_model(db: Option<&str>, model: &ModelDef) {
     let Some(path) = std::env::var_os(MODELS_OUT) else {
         return;
     };
-    let line = serde_json::json!({ "db": db, "model": model });
+    // one write of the whole line: cargo checks a crate's targets in
+    // parallel, and appends made in pieces interleaved into broken lines
+    let line = format!("{}\n", serde_json::json!({ "db": db, "model": model }));
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
     {
         use std::io::Write;
-        let _ = writeln!(f, "{line}");
+        let _ = f.write_all(line.as_bytes());
     }
 }
 
