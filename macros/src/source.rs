@@ -3,11 +3,12 @@
 //!
 //! Either is loaded once per compiler process and kept in a cache keyed by
 //! path, so a crate with a hundred models reads or replays once. The cache is
-//! checked against the files' contents on every use, because rust-analyzer
-//! keeps the process alive for hours while the user edits migrations.
+//! checked on every use (a snapshot by its size and time, its name carrying
+//! its content's hash; a replay by the migrations' checksums), because
+//! rust-analyzer keeps the process alive for hours while the user edits
+//! migrations.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -27,8 +28,11 @@ pub struct Loaded {
 }
 
 enum Entry {
-    /// A snapshot file, valid while its content hashes the same.
-    Snapshot { hash: u64, snapshot: Arc<Snapshot> },
+    /// A snapshot file, valid while its size and modification time are the same.
+    Snapshot {
+        stamp: (u64, Option<std::time::SystemTime>),
+        snapshot: Arc<Snapshot>,
+    },
     /// A replayed directory, valid while its migrations have the same checksums.
     Replayed {
         fingerprint: Vec<(u64, [u8; 32])>,
@@ -86,18 +90,21 @@ pub fn load(db: Option<&str>) -> Result<Loaded, String> {
 }
 
 fn load_snapshot(path: &Path) -> Result<Arc<Snapshot>, String> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         format!(
             "cannot read the schema snapshot `{}`: {e}\nhelp: the build script writes it; run `cargo build` again",
             path.display()
         )
-    })?;
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    let hash = hasher.finish();
+    };
+    // the build script names a snapshot by its content's hash, so its path
+    // and its size and time tell a changed one apart without reading it:
+    // every derive and query of a crate asks, and reading and hashing it
+    // each time cost more than the check itself
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    let stamp = (meta.len(), meta.modified().ok());
     let mut cache = cache();
-    if let Some(Entry::Snapshot { hash: h, snapshot }) = cache.get(path)
-        && *h == hash
+    if let Some(Entry::Snapshot { stamp: s, snapshot }) = cache.get(path)
+        && *s == stamp
     {
         return Ok(snapshot.clone());
     }
@@ -106,7 +113,7 @@ fn load_snapshot(path: &Path) -> Result<Arc<Snapshot>, String> {
     cache.insert(
         path.to_path_buf(),
         Entry::Snapshot {
-            hash,
+            stamp,
             snapshot: snapshot.clone(),
         },
     );
