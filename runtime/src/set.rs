@@ -2,6 +2,8 @@
 //! `embed_migrations!`, or read from a directory at run time (the CLI).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::path::Path;
 
 use driftless_migrations::{Layout, Migration, discover, flyway};
@@ -23,6 +25,10 @@ use crate::error::Result;
 #[derive(Clone, Debug)]
 pub struct Migrations {
     list: Cow<'static, [Migration]>,
+    /// Each version's position, built on first use: `status` and friends
+    /// look versions up once per applied migration, which a scan made
+    /// quadratic in the length of the history.
+    positions: OnceLock<HashMap<u64, usize>>,
 }
 
 impl Migrations {
@@ -35,6 +41,7 @@ impl Migrations {
     pub const fn from_static(list: &'static [Migration]) -> Migrations {
         Migrations {
             list: Cow::Borrowed(list),
+            positions: OnceLock::new(),
         }
     }
 
@@ -52,6 +59,7 @@ impl Migrations {
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Migrations> {
         Ok(Migrations {
             list: Cow::Owned(discover(dir.as_ref())?.migrations),
+            positions: OnceLock::new(),
         })
     }
 
@@ -88,7 +96,7 @@ impl Migrations {
     /// assert!(M.get(1).is_none());
     /// ```
     pub fn get(&self, version: u64) -> Option<&Migration> {
-        self.list.iter().find(|m| m.version == version)
+        self.position(version).and_then(|i| self.list.get(i))
     }
 
     /// Compares two versions in this set's order, the order its migrations
@@ -100,11 +108,25 @@ impl Migrations {
     /// assert!(M.cmp_versions(2, 10).is_lt());
     /// ```
     pub fn cmp_versions(&self, a: u64, b: u64) -> std::cmp::Ordering {
-        let position = |v: u64| self.list.iter().position(|m| m.version == v);
+        let position = |v: u64| self.position(v);
         match (position(a), position(b)) {
             (Some(x), Some(y)) => x.cmp(&y),
             _ => a.cmp(&b),
         }
+    }
+
+    /// Where `version` is in the set.
+    fn position(&self, version: u64) -> Option<usize> {
+        self.positions
+            .get_or_init(|| {
+                self.list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (m.version, i))
+                    .collect()
+            })
+            .get(&version)
+            .copied()
     }
 
     /// The newest of these versions in this set's order; Flyway's

@@ -1,6 +1,8 @@
 //! The history table and what it says against the migration files: the
 //! current version, what is pending, and every disagreement.
 
+use std::collections::HashMap;
+
 use rusqlite::Connection;
 
 use crate::error::{Error, Result};
@@ -143,8 +145,12 @@ impl Migrations {
                 status.unfinished.push(a.clone());
             }
         }
+        let by_version: HashMap<u64, &Applied> = applied.iter().map(|a| (a.version, a)).collect();
         for m in self.iter() {
-            if !is_applied(&applied, m) {
+            let done = by_version
+                .get(&m.version)
+                .is_some_and(|a| !m.repeatable || a.checksum == m.checksum);
+            if !done {
                 let entry = Pending {
                     version: m.version,
                     file: m.up.file.to_string(),
