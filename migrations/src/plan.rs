@@ -344,8 +344,14 @@ fn changed_table(have: &Table, changes: &[Change]) -> Table {
         let mut new_def = def.clone();
         if let Some(t) = change.decl_type {
             new_def = if column.decl_type.is_empty() {
-                let name_len = quote(&column.name).len().min(new_def.len());
-                format!("{} {t}{}", &new_def[..name_len], &new_def[name_len..])
+                // the name as the definition writes it: its first token
+                let name_len = crate::scan::significant(&new_def)
+                    .next()
+                    .map_or(new_def.len(), |token| token.offset + token.text.len());
+                match (new_def.get(..name_len), new_def.get(name_len..)) {
+                    (Some(name), Some(rest)) => format!("{name} {t}{rest}"),
+                    _ => format!("{new_def} {t}"),
+                }
             } else {
                 new_def.replacen(&column.decl_type, t, 1)
             };

@@ -65,7 +65,7 @@ impl QueryError {
     /// assert_eq!(e.render("SELECT id FORM games"), "near \"FORM\": syntax error\n  SELECT id FORM games\n            ^");
     /// ```
     pub fn render(&self, sql: &str) -> String {
-        let Some(offset) = self.offset.filter(|o| *o <= sql.len()) else {
+        let Some(offset) = self.offset.filter(|o| sql.is_char_boundary(*o)) else {
             return self.message.clone();
         };
         let start = sql[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -185,4 +185,23 @@ fn check_styles(sql: &str, names: &[Option<String>]) -> Result<(), QueryError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_offset_inside_a_character_renders_the_message_alone() {
+        let e = QueryError {
+            message: "near \"é\": syntax error".into(),
+            offset: Some(8),
+        };
+        // byte 8 is inside the two-byte `é`
+        assert_eq!(e.render("SELECT é"), e.message);
+        assert_eq!(
+            e.render("SELECT x"),
+            "near \"é\": syntax error\n  SELECT x\n          ^"
+        );
+    }
 }

@@ -7,6 +7,7 @@ pub mod params;
 mod types;
 
 use rusqlite::Connection;
+use sqlparser::ast::{ObjectName, ObjectNamePart};
 
 use crate::schema::Schema;
 
@@ -43,4 +44,13 @@ pub fn schema_database(schema: &Schema) -> rusqlite::Result<Connection> {
         }
     }
     Ok(conn)
+}
+
+/// The last part of a (possibly schema-qualified) name, lowercase, as
+/// SQLite matches names; `None` for a dialect's computed name part.
+pub(crate) fn last_part(name: &ObjectName) -> Option<String> {
+    match name.0.last()? {
+        ObjectNamePart::Identifier(id) => Some(id.value.to_ascii_lowercase()),
+        ObjectNamePart::Function(_) => None,
+    }
 }

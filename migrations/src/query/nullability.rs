@@ -19,7 +19,7 @@ use sqlparser::ast::{
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
 
-use super::types;
+use super::{last_part, types};
 use crate::schema::{Affinity, Hidden, Schema, Table};
 
 /// One result column: its name and whether it can be NULL.
@@ -118,13 +118,6 @@ const MAX_DEPTH: usize = 32;
 
 fn lower(s: &str) -> String {
     s.to_ascii_lowercase()
-}
-
-fn last_part(name: &ObjectName) -> Option<String> {
-    match name.0.last()? {
-        ObjectNamePart::Identifier(id) => Some(lower(&id.value)),
-        ObjectNamePart::Function(_) => None,
-    }
 }
 
 impl Reader<'_> {

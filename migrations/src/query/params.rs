@@ -7,12 +7,13 @@ use std::collections::HashMap;
 
 use sqlparser::ast::{
     AssignmentTarget, BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
-    InTarget, LimitClause, ObjectNamePart, Query, SelectItem, SetExpr, Statement, TableFactor,
-    TableObject, TableWithJoins, Value,
+    InTarget, LimitClause, Query, SelectItem, SetExpr, Statement, TableFactor, TableObject,
+    TableWithJoins, Value,
 };
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
 
+use super::last_part;
 use crate::schema::{Affinity, Schema};
 
 /// Where a parameter's value goes.
@@ -103,18 +104,14 @@ impl Walker<'_> {
                 let TableObject::TableName(name) = &insert.table else {
                     return;
                 };
-                let Some(table) = name.0.last().and_then(part) else {
+                let Some(table) = last_part(name) else {
                     return;
                 };
                 self.tables.insert(table.clone(), table.clone());
                 let columns: Vec<String> = if insert.columns.is_empty() {
                     self.table_columns(&table)
                 } else {
-                    insert
-                        .columns
-                        .iter()
-                        .filter_map(|c| c.0.last().and_then(part))
-                        .collect()
+                    insert.columns.iter().filter_map(last_part).collect()
                 };
                 if let Some(source) = &insert.source {
                     if let SetExpr::Values(values) = &*source.body {
@@ -132,12 +129,12 @@ impl Walker<'_> {
             Statement::Update(update) => {
                 self.table_with_joins(&update.table);
                 let table = match &update.table.relation {
-                    TableFactor::Table { name, .. } => name.0.last().and_then(part),
+                    TableFactor::Table { name, .. } => last_part(name),
                     _ => None,
                 };
                 for a in &update.assignments {
                     if let AssignmentTarget::ColumnName(c) = &a.target
-                        && let Some(column) = c.0.last().and_then(part)
+                        && let Some(column) = last_part(c)
                     {
                         let used = self.column_use(table.as_deref(), &column, true);
                         self.expr_with(&a.value, used);
@@ -248,7 +245,7 @@ impl Walker<'_> {
     fn table_factor(&mut self, f: &TableFactor) {
         match f {
             TableFactor::Table { name, alias, .. } => {
-                if let Some(table) = name.0.last().and_then(part) {
+                if let Some(table) = last_part(name) {
                     if let Some(a) = alias {
                         self.tables
                             .insert(a.name.value.to_ascii_lowercase(), table.clone());
@@ -456,11 +453,7 @@ fn each_placeholder(q: &Query) -> Option<&Expr> {
     else {
         return None;
     };
-    let is_each = name
-        .0
-        .last()
-        .and_then(part)
-        .is_some_and(|n| n == "json_each");
+    let is_each = last_part(name).is_some_and(|n| n == "json_each");
     let [FunctionArg::Unnamed(FunctionArgExpr::Expr(p @ Expr::Value(_)))] = args.args.as_slice()
     else {
         return None;
@@ -470,13 +463,6 @@ fn each_placeholder(q: &Query) -> Option<&Expr> {
         && from.joins.is_empty()
         && s.selection.is_none())
     .then_some(p)
-}
-
-fn part(p: &ObjectNamePart) -> Option<String> {
-    match p {
-        ObjectNamePart::Identifier(id) => Some(id.value.to_ascii_lowercase()),
-        ObjectNamePart::Function(_) => None,
-    }
 }
 
 #[cfg(test)]
