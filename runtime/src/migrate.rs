@@ -232,16 +232,34 @@ impl Migrations {
             each(Event::BackedUp(path));
         }
         let mut skipped = None;
+        // the status and the `PRAGMA data_version` it was read at: while no
+        // other connection commits, it is updated as migrations are applied
+        // instead of read again (reading the whole history per migration
+        // made a long upgrade quadratic)
+        let mut known: Option<(i64, crate::status::Status)> = None;
         loop {
-            // peek outside the lock (foreign keys can only be switched between transactions),
-            // then confirm inside it
-            let status = match self.settled_status(conn, options) {
-                Ok(status) => status,
-                Err(e) => return Err(stopped(report, e)),
+            let (seen, status) = match known.take() {
+                Some((seen, status)) if data_version(conn).is_ok_and(|now| now == seen) => {
+                    (seen, status)
+                }
+                _ => {
+                    // read before the status: a commit in between shows as a change
+                    let seen = match data_version(conn) {
+                        Ok(seen) => seen,
+                        Err(e) => return Err(stopped(report, e)),
+                    };
+                    // peek outside the lock (foreign keys can only be switched
+                    // between transactions), then confirm inside it
+                    let status = match self.settled_status(conn, options) {
+                        Ok(status) => status,
+                        Err(e) => return Err(stopped(report, e)),
+                    };
+                    if let Err(e) = check(&status, options) {
+                        return Err(stopped(report, e));
+                    }
+                    (seen, status)
+                }
             };
-            if let Err(e) = check(&status, options) {
-                return Err(stopped(report, e));
-            }
             let Some(next) = status.pending.iter().find(|p| wanted(p.version)) else {
                 break;
             };
@@ -252,12 +270,15 @@ impl Migrations {
                 break;
             }
             each(Event::Starting(m));
-            let applied = match apply(self, conn, m, options) {
+            let applied = match apply(self, conn, m, options, seen) {
                 Ok(applied) => applied,
                 Err(e) => return Err(stopped(report, e)),
             };
             skipped = applied.is_none().then_some(m.version);
             if let Some(took) = applied {
+                let mut status = status;
+                status.pending.retain(|p| p.version != m.version);
+                known = Some((seen, status));
                 report.ran.push(Ran {
                     version: m.version,
                     file: m.up.file.to_string(),
@@ -533,13 +554,19 @@ fn under_write_lock<T>(
 /// Whether `m` is still to be applied, judged under the write lock: another
 /// migrator may have applied it (or a newer one, making it out of order,
 /// which the caller's next status check reports) while this one waited.
+/// When no other connection has committed since the caller's status was
+/// read at `seen` (SQLite's `data_version`), that status still holds.
 fn still_pending(
     set: &Migrations,
     conn: &Connection,
     m: &Migration,
     options: &Options,
+    seen: i64,
 ) -> Result<bool> {
     history::ensure(conn)?;
+    if data_version(conn)? == seen {
+        return Ok(true);
+    }
     let applied = history::read(conn)?;
     if m.repeatable {
         return Ok(!crate::status::is_applied(&applied, m));
@@ -549,6 +576,12 @@ fn still_pending(
         && (options.allow_out_of_order || newest.is_none_or(|n| set.cmp_versions(n, m.version).is_lt())))
 }
 
+/// SQLite's count of commits by other connections to the database, as this
+/// connection has seen them: unchanged means nobody else wrote.
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+}
+
 /// Applies `m` if it is still pending under the write lock; returns how
 /// long it took, or `None` when another migrator was first.
 fn apply(
@@ -556,15 +589,16 @@ fn apply(
     conn: &Connection,
     m: &Migration,
     options: &Options,
+    seen: i64,
 ) -> Result<Option<Duration>> {
     let sql = m.up.sql();
     let path = m.up.location();
     if m.no_transaction {
-        return apply_outside_transaction(set, conn, m, options, path, &sql);
+        return apply_outside_transaction(set, conn, m, options, seen, path, &sql);
     }
     let fk_off = rebuilds_tables(&sql) && foreign_keys(conn)?;
     under_write_lock(conn, m, fk_off, || {
-        if !still_pending(set, conn, m, options)? {
+        if !still_pending(set, conn, m, options, seen)? {
             return Ok(None);
         }
         let started = Instant::now();
@@ -585,11 +619,12 @@ fn apply_outside_transaction(
     conn: &Connection,
     m: &Migration,
     options: &Options,
+    seen: i64,
     path: &Path,
     sql: &str,
 ) -> Result<Option<Duration>> {
     let claimed = under_write_lock(conn, m, false, || {
-        if !still_pending(set, conn, m, options)? {
+        if !still_pending(set, conn, m, options, seen)? {
             return Ok(None);
         }
         history::record(conn, m, -1)?;

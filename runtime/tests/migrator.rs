@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use driftless::Schema;
 use driftless::rusqlite::Connection;
-use driftless::{Backup, DiffKind, Error, Migrations, Options};
+use driftless::{Backup, DiffKind, Error, Event, Migrations, Options};
 
 /// A database file and a migrations directory in a temp dir.
 struct Fixture {
@@ -894,4 +894,32 @@ fn flyway_repeatable_migrations_run_last_and_again_when_changed() {
         status.pending.iter().map(|p| p.version).collect::<Vec<_>>(),
         [v11]
     );
+}
+
+#[test]
+fn a_migration_another_migrator_applies_between_two_of_ours_is_not_run_again() {
+    let f = Fixture::new(&[
+        ("0001_games.sql", GAMES),
+        ("0002_players.sql", PLAYERS),
+        ("0003_x.sql", "CREATE TABLE x (a);"),
+        ("0004_y.sql", "CREATE TABLE y (a);"),
+    ]);
+    let m = f.migrations();
+    let mut conn = f.open();
+    let mut other = f.open();
+    let mut other_ran = Vec::new();
+    let report = m
+        .upgrade_each(&mut conn, None, &Options::default(), |event| {
+            // between our 0001 and 0002, another connection applies 0002 and 0003
+            if let Event::Done(ran) = event
+                && ran.version == 1
+            {
+                let theirs = m.upgrade_to(&mut other, 3).expect("other migrator");
+                other_ran.extend(theirs.ran.iter().map(|r| r.version));
+            }
+        })
+        .expect("upgrade");
+    let ours: Vec<u64> = report.ran.iter().map(|r| r.version).collect();
+    assert_eq!((ours, other_ran), (vec![1, 4], vec![2, 3]));
+    assert_eq!(versions(&m, &f.open()), [1, 2, 3, 4]);
 }
