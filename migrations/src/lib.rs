@@ -25,6 +25,7 @@
 //! assert!(check_model(&model, &snapshot.schema).problems.is_empty());
 //! ```
 
+pub mod cache;
 pub mod check;
 mod compat;
 pub mod ddl;

@@ -147,6 +147,15 @@ fn replay_inner(set: &MigrationSet, mut hook: Option<Hook<'_>>) -> Result<(Conne
         }
         before = after;
     }
+    finish(conn, set, started)
+}
+
+/// The snapshot of a finished replay (of `set`, begun at `started`).
+pub(crate) fn finish(
+    conn: Connection,
+    set: &MigrationSet,
+    started: std::time::Instant,
+) -> Result<(Connection, Snapshot)> {
     let schema = read_schema(&conn, set)?;
     let snapshot = Snapshot {
         format: Snapshot::FORMAT,
@@ -380,8 +389,10 @@ pub fn trace(line: &str) {
             .append(true)
             .open(path)
         {
-            // tracing is best-effort: a failed write must never fail a build
-            let _ = writeln!(f, "{line}");
+            // one write of the whole line: build scripts running at once
+            // append to the same file. Tracing is best-effort: a failed
+            // write must never fail a build
+            let _ = f.write_all(format!("{line}\n").as_bytes());
         }
     }
 }

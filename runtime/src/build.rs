@@ -34,7 +34,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use driftless_migrations::discover::{checksum, hex};
-use driftless_migrations::replay::{replay_database, save};
+use driftless_migrations::cache::{PrefixCache, replay_cached};
+use driftless_migrations::replay::save;
 use driftless_migrations::{Error, Snapshot, discover};
 
 /// Starts configuring the replay of the migrations in `dir` (relative to the
@@ -165,7 +166,13 @@ impl Replay {
         for file in set.files() {
             println!("cargo:rerun-if-changed={}", file.display());
         }
-        let (conn, snapshot) = replay_database(&set)?;
+        let out_dir = std::env::var_os("OUT_DIR")
+            .map(PathBuf::from)
+            .ok_or_else(|| Error::Snapshot {
+                path: PathBuf::from("OUT_DIR"),
+                message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
+            })?;
+        let (conn, snapshot) = replay_cached(&set, &PrefixCache::new(cache_dir(&out_dir, &dir)))?;
         #[cfg(feature = "diesel")]
         if let Some(file) = &self.diesel_schema {
             let path = root.join(file);
@@ -177,12 +184,6 @@ impl Replay {
             command.push_str(&format!(" --diesel > {}", file.display()));
             driftless_migrations::diesel::check_schema_file(&conn, &set, &path, &command)?;
         }
-        let out_dir = std::env::var_os("OUT_DIR")
-            .map(PathBuf::from)
-            .ok_or_else(|| Error::Snapshot {
-                path: PathBuf::from("OUT_DIR"),
-                message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
-            })?;
         // the content's hash is in the name, so the path the compiler sees
         // changes whenever the schema does (long-lived processes such as
         // rust-analyzer key their caches on it)
@@ -209,6 +210,23 @@ impl Replay {
         }
         Ok(path)
     }
+}
+
+/// Where the replays of the migrations in `dir` keep their checkpoints:
+/// beside the build scripts' output directories of this profile
+/// (`target/<profile>/build/driftless-cache/<dir's hash>`), so that every
+/// crate of the workspace reading the same directory, and `cargo check`
+/// and `cargo build` alike, share them; `cargo clean` removes them.
+fn cache_dir(out_dir: &Path, dir: &Path) -> PathBuf {
+    // OUT_DIR is `<target>/<profile>/build/<package>-<hash>/out`
+    let build = out_dir
+        .parent()
+        .and_then(Path::parent)
+        .filter(|build| build.file_name().is_some_and(|n| n == "build"))
+        .unwrap_or(out_dir);
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let id = hex(&checksum(&dir.to_string_lossy())[..8]);
+    build.join("driftless-cache").join(id)
 }
 
 /// `path` for a `sqlite://` URL: sqlx percent-decodes the part before `?`,
@@ -272,6 +290,17 @@ mod tests {
         register_once(&var, duplicate()).expect("first");
         let err = register_once(&var, duplicate()).expect_err("second");
         assert!(err.to_string().contains("registered twice"), "{err}");
+    }
+
+    #[test]
+    fn the_cache_is_shared_by_the_build_scripts_of_a_profile() {
+        let out = Path::new("/w/target/debug/build/app-0123abcd/out");
+        let cache = cache_dir(out, Path::new("/nonexistent/migrations"));
+        assert!(cache.starts_with("/w/target/debug/build/driftless-cache"), "{cache:?}");
+        assert_ne!(cache, cache_dir(out, Path::new("/nonexistent/other")));
+        // an unusual OUT_DIR keeps the cache inside it
+        let odd = cache_dir(Path::new("/x/out"), Path::new("/nonexistent/migrations"));
+        assert!(odd.starts_with("/x/out/driftless-cache"), "{odd:?}");
     }
 
     #[test]

@@ -401,6 +401,82 @@ fn hundred_models_replay_once() {
     assert_eq!(s.traced("schema database"), 1, "{}", s.trace_text());
 }
 
+/// A migration added to a long history replays alone, from the checkpoint
+/// the last build left (issue 12's prefix cache); two crates of one
+/// workspace reading the same migrations build at once and share the
+/// checkpoints; an edit of the newest migration is seen.
+#[test]
+fn added_migration_replays_alone_and_two_crates_share_the_cache() {
+    let mut s = Scratch::new("prefix-cache", Some(BUILD_RS));
+    let manifest = std::fs::read_to_string(s.path().join("Cargo.toml"))
+        .expect("manifest")
+        .replace("[workspace]\n", "[workspace]\nmembers = [\"b\"]\n");
+    s.write("Cargo.toml", &manifest);
+    let runtime = driftless_tests::toml_str(&driftless_tests::workspace().join("runtime"));
+    s.write(
+        "b/Cargo.toml",
+        &format!(
+            "[package]\nname = \"driftless-e2e-prefix-cache-b\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\ndriftless = {{ path = {runtime} }}\n\n[build-dependencies]\ndriftless = {{ path = {runtime} }}\n"
+        ),
+    );
+    s.write(
+        "b/build.rs",
+        "fn main() {\n    driftless::build::migrations(\"../migrations\").run();\n}\n",
+    );
+    s.write("b/src/lib.rs", &format!("use driftless::Model;\n\n{GAME}"));
+    s.write("migrations/0001_create_games.sql", CREATE_GAMES);
+    for i in 2..=300 {
+        s.write(
+            &format!("migrations/{i:04}_t{i}.sql"),
+            &format!("CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT);\n"),
+        );
+    }
+    s.lib(GAME);
+    let (ok, stderr) = s.build(&["--workspace"]);
+    assert!(ok, "first build:\n{stderr}");
+    let replayed = |s: &Scratch, of: usize| -> Vec<usize> {
+        s.trace_text()
+            .lines()
+            .filter_map(|l| l.strip_prefix("cache: replayed "))
+            .filter_map(|l| l.split_once(&format!(" of {of} ")))
+            .filter_map(|(n, _)| n.parse().ok())
+            .collect()
+    };
+    // both build scripts ran; the first (or both, when they ran at once) replayed everything
+    let first = replayed(&s, 300);
+    assert!(
+        first.len() == 2 && first.contains(&300),
+        "{}",
+        s.trace_text()
+    );
+
+    s.write(
+        "migrations/0301_add_winners.sql",
+        "ALTER TABLE games ADD COLUMN winners TEXT;\n",
+    );
+    s.lib(GAME_WITH_WINNERS);
+    let (ok, stderr) = s.build(&["--workspace"]);
+    assert!(ok, "after adding a migration:\n{stderr}");
+    let second = replayed(&s, 301);
+    assert!(
+        second.len() == 2 && second.iter().all(|&n| n <= 1),
+        "only the new migration replays:\n{}",
+        s.trace_text()
+    );
+
+    s.write(
+        "migrations/0301_add_winners.sql",
+        "ALTER TABLE games ADD COLUMN winner TEXT;\n",
+    );
+    let (ok, stderr) = s.build(&["--workspace"]);
+    assert!(
+        !ok && stderr.contains("table `games` has no column `winners`"),
+        "after editing the newest migration:\n{stderr}"
+    );
+    assert!(replayed(&s, 301).len() >= 3, "{}", s.trace_text());
+}
+
 /// 9. A second migration set, chosen with `#[model(db = "...")]`.
 #[test]
 fn second_migration_set() {
