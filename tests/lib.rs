@@ -69,8 +69,7 @@ impl Scratch {
     /// dependency) when given. It builds `--offline` in `target/e2e` with a
     /// copy of the workspace's `Cargo.lock`, so versions match the workspace.
     pub fn new(name: &str, build_rs: Option<&str>) -> Scratch {
-        let mut scratch = Scratch::empty("e2e", name);
-        scratch.offline = true;
+        let mut scratch = Scratch::locked("e2e", name);
         let runtime = toml_str(&workspace().join("runtime"));
         let mut manifest = format!(
             "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
@@ -84,6 +83,16 @@ impl Scratch {
             scratch.write("build.rs", build_rs);
         }
         scratch.write("Cargo.toml", &manifest);
+        scratch
+    }
+
+    /// [`Scratch::empty`], building `--offline` against a copy of the
+    /// workspace's `Cargo.lock`: its dependencies (driftless, sqlx, diesel
+    /// as the examples use them) get the workspace's versions, and no
+    /// network is needed. The caller writes `Cargo.toml`.
+    pub fn locked(kind: &str, name: &str) -> Scratch {
+        let mut scratch = Scratch::empty(kind, name);
+        scratch.offline = true;
         fs::copy(
             workspace().join("Cargo.lock"),
             scratch.path().join("Cargo.lock"),

@@ -8,6 +8,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use driftless_migrations::cache::slow_replay_hint;
 use driftless_migrations::diff::{Sides, diff_sides};
 use driftless_migrations::error::display_path;
 use driftless_migrations::lint::{SqliteVersion, lint};
@@ -63,7 +64,9 @@ pub fn run(
     };
     let count = set.as_ref().map_or(0, |s| s.migrations.len());
     if let Some(set) = &set {
+        let started = std::time::Instant::now();
         replay_and_lint(set, target, &mut findings);
+        notes.extend(slow_replay_hint(count, started.elapsed(), dir));
     }
     for (file, tool) in code_migrations(dir) {
         findings.push(Finding {

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use driftless_migrations::discover::{checksum, hex};
-use driftless_migrations::cache::{PrefixCache, replay_cached};
+use driftless_migrations::cache::{PrefixCache, replay_cached, slow_replay_hint};
 use driftless_migrations::replay::save;
 use driftless_migrations::{Error, Snapshot, discover};
 
@@ -172,7 +172,17 @@ impl Replay {
                 path: PathBuf::from("OUT_DIR"),
                 message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
             })?;
-        let (conn, snapshot) = replay_cached(&set, &PrefixCache::new(cache_dir(&out_dir, &dir)))?;
+        let cache = PrefixCache::new(cache_dir(&out_dir, &dir));
+        let started = std::time::Instant::now();
+        let (conn, snapshot) = replay_cached(&set, &cache)?;
+        // a slow replay in the dev profile is SQLite built without optimisation
+        if std::env::var("PROFILE").is_ok_and(|p| p == "debug")
+            && let Some(hint) = slow_replay_hint(set.migrations.len(), started.elapsed(), &root)
+        {
+            for line in hint.lines() {
+                println!("cargo:warning={line}");
+            }
+        }
         #[cfg(feature = "diesel")]
         if let Some(file) = &self.diesel_schema {
             let path = root.join(file);
