@@ -133,19 +133,18 @@ pub(crate) fn record(conn: &Connection, m: &Migration, duration_ms: i64) -> Resu
     if m.repeatable {
         forget(conn, m.version)?;
     }
-    conn.execute(
-        &format!(
-            "INSERT INTO _driftless_migrations (version, name, checksum, applied_at, duration_ms, no_transaction) \
-             VALUES (?1, ?2, ?3, {NOW}, ?4, ?5)"
-        ),
-        rusqlite::params![
+    // cached: an upgrade records one row per migration
+    conn.prepare_cached(&format!(
+        "INSERT INTO _driftless_migrations (version, name, checksum, applied_at, duration_ms, no_transaction) \
+         VALUES (?1, ?2, ?3, {NOW}, ?4, ?5)"
+    ))?
+    .execute(rusqlite::params![
             version_param(m.version),
             m.name.as_ref(),
             &m.checksum[..],
             duration_ms,
             m.no_transaction
-        ],
-    )?;
+        ])?;
     Ok(())
 }
 
