@@ -8,10 +8,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use driftless_migrations::cache::slow_replay_hint;
 use driftless_migrations::diff::{Sides, diff_sides};
 use driftless_migrations::error::display_path;
 use driftless_migrations::lint::{SqliteVersion, lint};
+use driftless_migrations::profile::slow_replay_hint;
 use driftless_migrations::replay::{Next, Transaction, replay_steps, run_migration, run_script};
 use driftless_migrations::split::split;
 use driftless_migrations::{Migration, Schema, discover};

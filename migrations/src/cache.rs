@@ -3,65 +3,70 @@
 //!
 //! A checkpoint is the sandbox as it stood after the first `i` migrations,
 //! saved with SQLite's backup API under the *chain* of their contents: a
-//! hash over SQLite's version, this format, and every up script (and
-//! whether it runs in a transaction) from the first through the `i`-th.
-//! Editing, inserting, deleting or reordering a migration changes the
-//! chain from that point on, so no later checkpoint matches; a different
-//! SQLite changes every key. Renaming a file changes nothing a replay
-//! depends on, and keeps its checkpoints.
+//! hash over this crate's version, the SQLite build (its source id and
+//! compile options), and every up script (and whether it runs in a
+//! transaction) from the first through the `i`-th. Editing, inserting,
+//! deleting or reordering a migration changes the chain from that point on,
+//! so no later checkpoint matches; another SQLite or another driftless
+//! changes every key. Renaming a file changes nothing a replay depends on,
+//! and keeps its checkpoints.
 //!
-//! A checkpoint is written to a temporary file and renamed into place, and
-//! its name is its content's key: builds running at once (two crates of one
-//! workspace reading the same migrations) write the same bytes under the
-//! same name, and a reader only ever opens a whole file. Anything that goes
-//! wrong with the cache (a missing, unreadable or deleted file, a full disk)
-//! falls back to replaying, never to a different result.
+//! A checkpoint is written to a file of its own (created exclusively) and
+//! renamed into place under its key, so builds running at once (two crates
+//! of one workspace reading the same migrations) never read half a file;
+//! its name also holds its length, so a file a crash left short is never
+//! restored. Anything that goes wrong with the cache (a missing, short,
+//! unreadable or deleted file, a full disk) falls back to replaying, never
+//! to a different result.
 //!
 //! Connection state that a backup does not carry is kept with the
 //! checkpoint or rules it out: the pragmas in [`TRACKED`] are saved in its
 //! name and set again on restore; a migration with any other pragma that
 //! changes the connection (rather than the file) ends checkpointing for the
-//! rest of the history, and no checkpoint is taken while a TEMP object
-//! exists.
+//! rest of the history; no checkpoint is taken while a TEMP object exists;
+//! and a migration that reads the connection's counters
+//! (`last_insert_rowid()`, `changes()`, `total_changes()`) or its schema and
+//! data versions is never replayed on a restored database.
 
 use std::collections::HashMap;
+use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
 use crate::discover::{MigrationSet, hex};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::replay::{finish, run_migration, sandbox, trace};
+use crate::scan::{Kind, Token, significant};
 use crate::snapshot::Snapshot;
 use crate::split::split;
 
-/// What the keys depend on besides the scripts: bump it when a replay of
-/// the same scripts could give a different database.
-const FORMAT: &str = "driftless prefix cache 1";
+/// What the keys depend on besides the scripts and SQLite: bump it when a
+/// replay of the same scripts could give a different database.
+const FORMAT: &str = "driftless prefix cache 2";
 
 /// Connection settings that change what later migrations do, saved with
 /// each checkpoint (as one digit each, in this order) and restored with it.
-pub const TRACKED: [&str; 7] = [
+pub const TRACKED: [&str; 8] = [
     "foreign_keys",
     "recursive_triggers",
     "legacy_alter_table",
     "ignore_check_constraints",
     "reverse_unordered_selects",
+    "automatic_index",
     "trusted_schema",
     "query_only",
 ];
 
 /// Pragmas that leave nothing behind in the connection that a restored
-/// checkpoint would lack: they read, tune performance, or write to the
-/// database file itself (which the backup copies).
-const HARMLESS: [&str; 37] = [
-    "analysis_limit",
+/// checkpoint would lack: they read, tune performance without changing
+/// results, or write to the database file itself (which the backup copies).
+const HARMLESS: [&str; 35] = [
     "application_id",
     "auto_vacuum",
-    "automatic_index",
     "busy_timeout",
     "cache_size",
     "cache_spill",
@@ -97,6 +102,17 @@ const HARMLESS: [&str; 37] = [
     "user_version",
 ];
 
+/// Functions whose value a restored connection does not have: its counters.
+const COUNTERS: [&str; 3] = ["last_insert_rowid", "changes", "total_changes"];
+
+/// Table-valued pragmas a backup does not carry (a backup sets its own
+/// schema version).
+const VERSIONS: [&str; 2] = ["pragma_schema_version", "pragma_data_version"];
+
+/// Off-chain checkpoints kept besides the current history's (the newest
+/// first): switching back to a branch, or undoing an edit, restores them.
+const OFF_CHAIN: usize = 16;
+
 /// Where checkpoints of one migration directory are kept, and how often
 /// one is taken.
 ///
@@ -113,7 +129,8 @@ pub struct PrefixCache {
 
 impl PrefixCache {
     /// A cache in `dir` (created when first written), taking a checkpoint
-    /// after every 100th migration and after the last two.
+    /// after every 100th migration, the last two, and the last before a
+    /// Flyway repeatable migration.
     pub fn new(dir: impl Into<PathBuf>) -> PrefixCache {
         PrefixCache {
             dir: dir.into(),
@@ -151,26 +168,173 @@ impl PrefixCache {
     /// std::fs::write(dir.path().join("0001_t.sql"), "CREATE TABLE t (x);").unwrap();
     /// let set = driftless_migrations::discover(dir.path()).unwrap();
     /// let cache = PrefixCache::new(dir.path().join("cache"));
-    /// assert_eq!(cache.held_prefix(&set), 0);
+    /// assert_eq!(cache.held_prefix(&set).unwrap(), 0);
     /// replay_cached(&set, &cache).unwrap();
-    /// assert_eq!(cache.held_prefix(&set), 1);
+    /// assert_eq!(cache.held_prefix(&set).unwrap(), 1);
     /// ```
-    pub fn held_prefix(&self, set: &MigrationSet) -> usize {
-        let (keys, usable) = chain(set, rusqlite::version());
+    ///
+    /// # Errors
+    /// Only when SQLite cannot open an in-memory database.
+    pub fn held_prefix(&self, set: &MigrationSet) -> Result<usize> {
+        let plan = Plan::of(set, &fingerprint(&sandbox()?)?);
         let held = held(&self.dir);
-        (1..=usable)
+        Ok(plan
+            .restorable()
             .rev()
-            .find(|&i| held.contains_key(&keys[i - 1]))
-            .unwrap_or(0)
+            .find(|&i| held.contains_key(&plan.keys[i - 1]))
+            .unwrap_or(0))
+    }
+}
+
+/// What a replay of one history may take from the cache and leave in it.
+struct Plan {
+    /// The key of each prefix: `keys[i]` covers migrations `0..=i`.
+    keys: Vec<String>,
+    /// How many leading migrations may be checkpointed: those before the
+    /// first that leaves connection state a backup does not carry.
+    usable: usize,
+    /// The fewest leading migrations a restored checkpoint must cover: all
+    /// that read the connection's counters or versions.
+    needed: usize,
+    /// Checkpoints kept, by prefix length.
+    kept: Vec<usize>,
+}
+
+impl Plan {
+    fn of(set: &MigrationSet, fingerprint: &str) -> Plan {
+        let n = set.migrations.len();
+        let mut hasher = Sha256::new();
+        hasher.update(fingerprint.as_bytes());
+        let mut keys = Vec::with_capacity(n);
+        let mut usable = n;
+        let mut needed = 0;
+        for (i, m) in set.migrations.iter().enumerate() {
+            hasher.update([0, u8::from(m.no_transaction)]);
+            hasher.update(m.checksum);
+            keys.push(hex(&hasher.clone().finalize()));
+            let seen = Seen::of(&m.up.sql());
+            if seen.connection_state && usable == n {
+                usable = i;
+            }
+            if seen.counters {
+                needed = i + 1;
+            }
+        }
+        Plan {
+            keys,
+            usable,
+            needed,
+            kept: Vec::new(),
+        }
     }
 
-    /// Whether a checkpoint is kept after the first `i` of `n` migrations:
-    /// the last two (appending a migration, or editing the newest one, then
-    /// replays one) and every `every`th (an edit further back replays at
-    /// most that many before it).
-    fn keeps(&self, i: usize, n: usize) -> bool {
-        i > 0 && (i + 1 >= n || i.is_multiple_of(self.every))
+    /// Prefix lengths a checkpoint may be restored at, shortest first.
+    fn restorable(&self) -> std::ops::RangeInclusive<usize> {
+        self.needed.max(1)..=self.usable
     }
+
+    /// Chooses the checkpoints to keep: the last two (appending a
+    /// migration, or editing the newest one, then replays one), the last
+    /// before the first Flyway repeatable migration (which always come
+    /// last), and every `every`th (an edit further back replays at most
+    /// that many before it).
+    fn keep(mut self, set: &MigrationSet, every: usize) -> Plan {
+        let n = set.migrations.len();
+        let versioned = set.migrations.iter().take_while(|m| !m.repeatable).count();
+        self.kept = (1..=self.usable)
+            .filter(|&i| i + 1 >= n || i == versioned || i.is_multiple_of(every))
+            .collect();
+        self
+    }
+}
+
+/// What one script does that matters to the cache.
+#[derive(Default)]
+struct Seen {
+    /// A pragma that changes the connection in a way neither the database
+    /// file nor [`TRACKED`] captures.
+    connection_state: bool,
+    /// A read of the connection's counters or versions.
+    counters: bool,
+}
+
+impl Seen {
+    fn of(sql: &str) -> Seen {
+        let mut seen = Seen::default();
+        for statement in split(sql) {
+            let tokens: Vec<Token<'_>> = significant(statement.sql).collect();
+            if let Some(name) = pragma_name(&tokens)
+                && !(TRACKED.contains(&name.as_str()) || HARMLESS.contains(&name.as_str()))
+            {
+                seen.connection_state = true;
+            }
+            let named = |t: &Token<'_>, names: &[&str]| {
+                t.name()
+                    .is_some_and(|n| names.iter().any(|c| n.eq_ignore_ascii_case(c)))
+            };
+            // a call, not a table of that name (`CREATE TABLE changes (...)`)
+            let table_before = |k: usize| {
+                k.checked_sub(1)
+                    .and_then(|p| tokens.get(p))
+                    .is_some_and(|t| {
+                        t.is_punct('.')
+                            || ["TABLE", "EXISTS", "INTO", "REFERENCES", "VIEW", "ON"]
+                                .iter()
+                                .any(|w| t.is(w))
+                    })
+            };
+            seen.counters |= tokens.iter().enumerate().any(|(k, t)| {
+                named(t, &VERSIONS)
+                    || (named(t, &COUNTERS)
+                        && t.kind != Kind::String
+                        && !table_before(k)
+                        && tokens.get(k + 1).is_some_and(|next| next.is_punct('(')))
+            });
+        }
+        seen
+    }
+}
+
+/// The pragma a statement sets or reads, lowercased: `[EXPLAIN [QUERY
+/// PLAN]] PRAGMA [schema.]name ...` (SQLite applies a pragma it explains).
+fn pragma_name(tokens: &[Token<'_>]) -> Option<String> {
+    let mut rest = tokens;
+    if rest.first().is_some_and(|t| t.is("EXPLAIN")) {
+        rest = &rest[1..];
+        if rest.first().is_some_and(|t| t.is("QUERY")) && rest.get(1).is_some_and(|t| t.is("PLAN"))
+        {
+            rest = &rest[2..];
+        }
+    }
+    if !rest.first().is_some_and(|t| t.is("PRAGMA")) {
+        return None;
+    }
+    let name = if rest.get(2).is_some_and(|t| t.is_punct('.')) {
+        rest.get(3)
+    } else {
+        rest.get(1)
+    };
+    // a pragma without a readable name changes who knows what
+    Some(
+        name.and_then(Token::name)
+            .unwrap_or_default()
+            .to_ascii_lowercase(),
+    )
+}
+
+/// What the keys depend on besides the scripts: this format and crate, and
+/// the SQLite build.
+fn fingerprint(conn: &Connection) -> Result<String> {
+    let source: String = conn.query_row("SELECT sqlite_source_id()", [], |r| r.get(0))?;
+    let mut options = conn.prepare("PRAGMA compile_options")?;
+    let options = options
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(format!(
+        "{FORMAT}\0{}\0{source}\0{}",
+        env!("CARGO_PKG_VERSION"),
+        options.join(",")
+    ))
 }
 
 /// [`replay_database`](crate::replay::replay_database), starting from the
@@ -200,144 +364,72 @@ impl PrefixCache {
 /// ```
 pub fn replay_cached(set: &MigrationSet, cache: &PrefixCache) -> Result<(Connection, Snapshot)> {
     let started = Instant::now();
-    let n = set.migrations.len();
-    let (keys, usable) = chain(set, rusqlite::version());
+    let fresh = sandbox()?;
+    let plan = Plan::of(set, &fingerprint(&fresh)?).keep(set, cache.every);
     let held = held(&cache.dir);
-    let mut conn = None;
-    let mut from = 0;
-    for i in (1..=usable).rev() {
-        let Some(file) = held.get(&keys[i - 1]) else {
+    let mut restored = None;
+    for i in plan.restorable().rev() {
+        let Some(file) = held.get(&plan.keys[i - 1]) else {
             continue;
         };
         match restore(&cache.dir.join(file)) {
-            Ok(restored) => {
-                conn = Some(restored);
-                from = i;
+            Ok(conn) => {
+                restored = Some((conn, i, file));
                 break;
             }
             Err(e) => trace(&format!("cache: cannot restore {file}: {e}")),
         }
     }
-    let conn = match conn {
-        Some(conn) => conn,
-        None => sandbox()?,
+    let outcome = match restored {
+        Some((conn, from, file)) => match replay_from(set, cache, &plan, &held, conn, from) {
+            // a damaged checkpoint SQLite noticed: never the cache's fault
+            Err(e) if damaged(&e) => {
+                trace(&format!("cache: {file} is damaged: {e}"));
+                let _ = std::fs::remove_file(cache.dir.join(file));
+                replay_from(set, cache, &plan, &held, fresh, 0)
+            }
+            other => other,
+        },
+        None => replay_from(set, cache, &plan, &held, fresh, 0),
     };
-    for i in from + 1..=n {
-        run_migration(&conn, &set.migrations[i - 1])?;
-        if i <= usable
-            && cache.keeps(i, n)
-            && !held.contains_key(&keys[i - 1])
-            && let Err(e) = store(&conn, &cache.dir, &keys[i - 1])
-        {
-            trace(&format!("cache: cannot store a checkpoint: {e}"));
-        }
-    }
-    let kept: Vec<&str> = (1..=usable)
-        .filter(|&i| cache.keeps(i, n))
-        .map(|i| keys[i - 1].as_str())
-        .collect();
-    evict(&cache.dir, &kept);
+    evict(&cache.dir, &plan);
+    let (conn, from) = outcome?;
     trace(&format!(
-        "cache: replayed {} of {n} migrations in {} us",
-        n - from,
+        "cache: replayed {} of {} migrations in {} us",
+        set.migrations.len() - from,
+        set.migrations.len(),
         started.elapsed().as_micros()
     ));
     finish(conn, set, started)
 }
 
-/// The lines that make the build script's replays as fast as SQLite gets:
-/// in the dev profile cargo compiles build scripts and their dependencies
-/// (the bundled SQLite among them) without optimisation, which makes a
-/// replay about twice as slow as an optimised SQLite. Only the workspace's
-/// own `Cargo.toml` can change that; a dependency cannot.
-pub const OPTIMIZE_SQLITE: &str = "[profile.dev.package.libsqlite3-sys]\nopt-level = 3\n[profile.dev.package.driftless-migrations]\nopt-level = 3";
-
-/// What to tell a user whose replay of `migrations` took `took`, when that
-/// is slow enough to matter (a second or more) and no `Cargo.toml` from
-/// `project` up sets a dev-profile `opt-level` for libsqlite3-sys or build
-/// scripts: the lines to add to the workspace's `Cargo.toml`.
-///
-/// ```
-/// use std::time::Duration;
-/// use driftless_migrations::cache::slow_replay_hint;
-/// let project = tempfile::tempdir().unwrap();
-/// assert!(slow_replay_hint(1000, Duration::from_millis(300), project.path()).is_none());
-/// let hint = slow_replay_hint(1000, Duration::from_millis(1500), project.path()).unwrap();
-/// assert!(hint.contains("opt-level = 3"));
-/// std::fs::write(project.path().join("Cargo.toml"), "[profile.dev.package.libsqlite3-sys]\nopt-level = 2\n").unwrap();
-/// assert!(slow_replay_hint(1000, Duration::from_millis(1500), project.path()).is_none());
-/// ```
-pub fn slow_replay_hint(migrations: usize, took: Duration, project: &Path) -> Option<String> {
-    if took < Duration::from_secs(1) || optimizes_sqlite(project) {
-        return None;
-    }
-    Some(format!(
-        "replaying {migrations} migrations took {:.1} s: in the dev profile cargo builds the build script's SQLite without optimisation, \
-         which makes it about twice as slow. Add these lines to the workspace's Cargo.toml:\n{OPTIMIZE_SQLITE}\n\
-         (with the prefix cache, only a first build, `cargo clean` or an edit to an early migration replays everything)",
-        took.as_secs_f64()
-    ))
-}
-
-/// Whether a `Cargo.toml` in `dir` or above has a dev-profile section for
-/// libsqlite3-sys, every package, or build scripts.
-fn optimizes_sqlite(dir: &Path) -> bool {
-    dir.ancestors().any(|d| {
-        std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|manifest| {
-            manifest.lines().any(|l| {
-                let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-                l.starts_with("[profile.dev.")
-                    && (l.contains("libsqlite3-sys")
-                        || l.contains("build-override")
-                        || l.contains("\"*\""))
-            })
-        })
-    })
-}
-
-/// The key of each prefix (`keys[i]` covers migrations `0..=i`), and how
-/// many leading migrations may be checkpointed: those before the first that
-/// leaves connection state a backup does not carry.
-fn chain(set: &MigrationSet, sqlite_version: &str) -> (Vec<String>, usize) {
-    let mut hasher = Sha256::new();
-    hasher.update(FORMAT.as_bytes());
-    hasher.update([0]);
-    hasher.update(sqlite_version.as_bytes());
-    let mut keys = Vec::with_capacity(set.migrations.len());
-    for m in &set.migrations {
-        hasher.update([0, u8::from(m.no_transaction)]);
-        hasher.update(m.checksum);
-        keys.push(hex(&hasher.clone().finalize()));
-    }
-    let usable = set
-        .migrations
-        .iter()
-        .position(|m| leaves_connection_state(&m.up.sql()))
-        .unwrap_or(keys.len());
-    (keys, usable)
-}
-
-/// Whether a script has a pragma that changes the connection in a way
-/// neither the database file nor [`TRACKED`] captures.
-fn leaves_connection_state(sql: &str) -> bool {
-    split(sql).iter().any(|s| {
-        if !s.starts_with(&["PRAGMA"]) {
-            return false;
+/// Runs the migrations after the first `from` on `conn`, storing the
+/// checkpoints the plan keeps.
+fn replay_from(
+    set: &MigrationSet,
+    cache: &PrefixCache,
+    plan: &Plan,
+    held: &HashMap<String, String>,
+    conn: Connection,
+    from: usize,
+) -> Result<(Connection, usize)> {
+    for i in from + 1..=set.migrations.len() {
+        run_migration(&conn, &set.migrations[i - 1])?;
+        let key = &plan.keys[i - 1];
+        if plan.kept.contains(&i)
+            && !held.contains_key(key)
+            && let Err(e) = store(&conn, &cache.dir, key)
+        {
+            trace(&format!("cache: cannot store a checkpoint: {e}"));
         }
-        // `PRAGMA [schema.]name [= value | (value)]`
-        let rest = s.sql.get("PRAGMA".len()..).unwrap_or("").trim_start();
-        let target = rest
-            .split(|c: char| c == '=' || c == '(' || c == ';' || c.is_whitespace())
-            .next()
-            .unwrap_or("");
-        let name = target
-            .rsplit('.')
-            .next()
-            .unwrap_or("")
-            .trim_matches(['"', '`', '[', ']'])
-            .to_ascii_lowercase();
-        !(TRACKED.contains(&name.as_str()) || HARMLESS.contains(&name.as_str()))
-    })
+    }
+    Ok((conn, from))
+}
+
+/// Whether SQLite found the database it ran on damaged.
+fn damaged(e: &Error) -> bool {
+    let text = e.to_string();
+    text.contains("malformed") || text.contains("not a database")
 }
 
 /// The checkpoints in the directory, by key.
@@ -349,26 +441,48 @@ fn held(dir: &Path) -> HashMap<String, String> {
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
-            let (key, _) = parse_name(&name)?;
-            Some((key.to_string(), name))
+            let checkpoint = Checkpoint::parse(&name)?;
+            Some((checkpoint.key.to_string(), name))
         })
         .collect()
 }
 
-/// `<key>.<one digit per tracked pragma>.sqlite`.
-fn parse_name(name: &str) -> Option<(&str, &str)> {
-    let (key, state) = name.strip_suffix(".sqlite")?.split_once('.')?;
-    let valid = key.len() == 64
-        && key.bytes().all(|b| b.is_ascii_hexdigit())
-        && state.len() == TRACKED.len()
-        && state.bytes().all(|b| b.is_ascii_digit());
-    valid.then_some((key, state))
+/// A checkpoint's file name: `<key>.<one digit per tracked pragma>.<length>.sqlite`.
+struct Checkpoint<'a> {
+    key: &'a str,
+    state: &'a str,
+    length: u64,
+}
+
+impl<'a> Checkpoint<'a> {
+    fn parse(name: &'a str) -> Option<Checkpoint<'a>> {
+        let mut parts = name.strip_suffix(".sqlite")?.split('.');
+        let (key, state, length) = (parts.next()?, parts.next()?, parts.next()?);
+        let valid = parts.next().is_none()
+            && key.len() == 64
+            && key.bytes().all(|b| b.is_ascii_hexdigit())
+            && state.len() == TRACKED.len()
+            && state.bytes().all(|b| b == b'0' || b == b'1');
+        Some(Checkpoint {
+            key,
+            state,
+            length: length.parse().ok()?,
+        })
+        .filter(|_| valid)
+    }
 }
 
 /// A sandbox holding the checkpoint in `path`, its pragmas set again.
 fn restore(path: &Path) -> std::result::Result<Connection, String> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let (_, state) = parse_name(name).ok_or("not a checkpoint")?;
+    let checkpoint = Checkpoint::parse(name).ok_or("not a checkpoint")?;
+    let length = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if length != checkpoint.length {
+        return Err(format!(
+            "{length} bytes long, written {}",
+            checkpoint.length
+        ));
+    }
     let source = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| e.to_string())?;
     let mut conn = sandbox().map_err(|e| e.to_string())?;
@@ -379,8 +493,8 @@ fn restore(path: &Path) -> std::result::Result<Connection, String> {
             .run_to_completion(i32::MAX, Duration::ZERO, None)
             .map_err(|e| e.to_string())?;
     }
-    for (pragma, value) in TRACKED.iter().zip(state.bytes()) {
-        conn.pragma_update(None, pragma, i64::from(value - b'0'))
+    for (pragma, value) in TRACKED.iter().zip(checkpoint.state.bytes()) {
+        conn.pragma_update(None, pragma, i64::from(value == b'1'))
             .map_err(|e| e.to_string())?;
     }
     Ok(conn)
@@ -404,16 +518,11 @@ fn store(conn: &Connection, dir: &Path, key: &str) -> std::result::Result<(), St
         state.push(if value == 0 { '0' } else { '1' });
     }
     std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
-    // unique among processes (the pid) and threads (the counter)
-    static WRITES: AtomicUsize = AtomicUsize::new(0);
-    let temp = dir.join(format!(
-        "{key}.{}-{}.tmp",
-        std::process::id(),
-        WRITES.fetch_add(1, Ordering::Relaxed)
-    ));
+    let temp = exclusive_temp(dir, key).map_err(|e| err(&e))?;
     let written = (|| {
         let mut copy = Connection::open(&temp).map_err(|e| err(&e))?;
-        // a cache: losing it to a crash costs a replay, so no fsync
+        // a cache: losing it to a crash costs a replay (a short file is
+        // never restored), so no fsync
         copy.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
             .map_err(|e| err(&e))?;
         {
@@ -423,7 +532,9 @@ fn store(conn: &Connection, dir: &Path, key: &str) -> std::result::Result<(), St
                 .map_err(|e| err(&e))?;
         }
         drop(copy);
-        std::fs::rename(&temp, dir.join(format!("{key}.{state}.sqlite"))).map_err(|e| err(&e))
+        let length = std::fs::metadata(&temp).map_err(|e| err(&e))?.len();
+        let name = format!("{key}.{state}.{length}.sqlite");
+        std::fs::rename(&temp, dir.join(name)).map_err(|e| err(&e))
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
@@ -431,29 +542,61 @@ fn store(conn: &Connection, dir: &Path, key: &str) -> std::result::Result<(), St
     written
 }
 
-/// Removes checkpoints no longer on the history's chain, and temporary
-/// files a killed build left an hour or more ago.
-fn evict(dir: &Path, kept: &[&str]) {
+/// A new empty file for a checkpoint being written, created exclusively:
+/// no other build (another process, thread, or container sharing the
+/// target directory) writes to it.
+fn exclusive_temp(dir: &Path, key: &str) -> std::io::Result<PathBuf> {
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    loop {
+        let path = dir.join(format!(
+            "{key}.{}-{nanos}-{}.tmp",
+            std::process::id(),
+            WRITES.fetch_add(1, Ordering::Relaxed)
+        ));
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(_) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Removes checkpoints the plan does not keep, but for the newest
+/// [`OFF_CHAIN`] others, and temporary files a killed build left an hour or
+/// more ago.
+fn evict(dir: &Path, plan: &Plan) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
+    let kept: Vec<&str> = plan
+        .kept
+        .iter()
+        .map(|&i| plan.keys[i - 1].as_str())
+        .collect();
     let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let mut others = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let stale = match parse_name(&name) {
-            Some((key, _)) => !kept.contains(&key),
-            None => {
-                name.ends_with(".tmp")
-                    && entry
-                        .metadata()
-                        .and_then(|m| m.modified())
-                        .is_ok_and(|t| t < hour_ago)
-            }
-        };
-        if stale {
+        let modified = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        match Checkpoint::parse(&name) {
+            Some(c) if kept.contains(&c.key) => {}
+            Some(_) => others.push((modified, entry.path())),
             // another build may have removed it first: nothing lost either way
-            let _ = std::fs::remove_file(entry.path());
+            None if name.ends_with(".tmp") && modified < hour_ago => {
+                let _ = std::fs::remove_file(entry.path());
+            }
+            None => {}
         }
+    }
+    others.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    for (_, path) in others.into_iter().skip(OFF_CHAIN) {
+        let _ = std::fs::remove_file(path);
     }
 }
 
@@ -476,49 +619,31 @@ mod tests {
             ("1_a.sql", "CREATE TABLE a (x);"),
             ("2_b.sql", "CREATE TABLE b (x);"),
         ]);
-        let (keys, usable) = chain(&set, "3.46.0");
-        assert_eq!(usable, 2);
-        let (other_sqlite, _) = chain(&set, "3.47.0");
+        let keys = Plan::of(&set, "sqlite 1").keys;
+        let other_sqlite = Plan::of(&set, "sqlite 2").keys;
         assert!(keys.iter().zip(&other_sqlite).all(|(a, b)| a != b));
         let (_b, renamed) = set_of(&[
             ("1_first.sql", "CREATE TABLE a (x);"),
             ("7_b.sql", "CREATE TABLE b (x);"),
         ]);
-        assert_eq!(chain(&renamed, "3.46.0").0, keys);
+        assert_eq!(Plan::of(&renamed, "sqlite 1").keys, keys);
         let (_c, edited) = set_of(&[
             ("1_a.sql", "CREATE TABLE a (y);"),
             ("2_b.sql", "CREATE TABLE b (x);"),
         ]);
-        let (edited, _) = chain(&edited, "3.46.0");
+        let edited = Plan::of(&edited, "sqlite 1").keys;
         assert!(edited[0] != keys[0] && edited[1] != keys[1]);
     }
 
     #[test]
-    fn a_dev_profile_section_for_sqlite_or_build_scripts_silences_the_hint() {
-        let root = tempfile::tempdir().expect("dir");
-        let crate_dir = root.path().join("app");
-        std::fs::create_dir(&crate_dir).expect("mkdir");
-        std::fs::write(crate_dir.join("Cargo.toml"), "[package]\nname = \"app\"\n").expect("write");
-        for (workspace, optimizes) in [
-            ("[workspace]\n", false),
-            (
-                "[profile.release.package.libsqlite3-sys]\nopt-level = 3\n",
-                false,
-            ),
-            (
-                "[profile.dev.package.libsqlite3-sys]\nopt-level = 3\n",
-                true,
-            ),
-            ("[ profile.dev.build-override ]\nopt-level = 3\n", true),
-            ("[profile.dev.package.\"*\"]\nopt-level = 1\n", true),
-        ] {
-            std::fs::write(root.path().join("Cargo.toml"), workspace).expect("write");
-            assert_eq!(
-                optimizes_sqlite(&crate_dir.join("migrations")),
-                optimizes,
-                "{workspace}"
-            );
-        }
+    fn the_fingerprint_names_the_sqlite_build_and_this_crate() {
+        let fingerprint = fingerprint(&sandbox().expect("sandbox")).expect("fingerprint");
+        assert!(
+            fingerprint.contains(env!("CARGO_PKG_VERSION")),
+            "{fingerprint}"
+        );
+        // the source id starts with the release date; compile options follow
+        assert!(fingerprint.contains("THREADSAFE="), "{fingerprint}");
     }
 
     #[test]
@@ -529,15 +654,78 @@ mod tests {
             ("pragma \"legacy_alter_table\" = 1;", false),
             ("PRAGMA case_sensitive_like = ON;", true),
             ("PRAGMA main.max_page_count(10);", true),
+            ("PRAGMA analysis_limit = 10;", true),
+            ("EXPLAIN PRAGMA case_sensitive_like = 1;", true),
+            ("EXPLAIN QUERY PLAN PRAGMA case_sensitive_like = 1;", true),
+            ("PRAGMA --.user_version\ncase_sensitive_like = 1;", true),
+            ("PRAGMA /* user_version */ case_sensitive_like = 1;", true),
+            ("PRAGMA;", true),
             ("CREATE TABLE pragma_like (x);", false),
+            ("SELECT 'PRAGMA case_sensitive_like = 1';", false),
         ] {
-            assert_eq!(leaves_connection_state(sql), ends, "{sql}");
+            assert_eq!(Seen::of(sql).connection_state, ends, "{sql}");
         }
         let (_d, set) = set_of(&[
             ("1_a.sql", "CREATE TABLE a (x);"),
             ("2_b.sql", "PRAGMA case_sensitive_like = ON;"),
             ("3_c.sql", "CREATE TABLE c (x);"),
         ]);
-        assert_eq!(chain(&set, "3.46.0").1, 1);
+        assert_eq!(Plan::of(&set, "").usable, 1);
+    }
+
+    #[test]
+    fn reading_the_counters_needs_the_replay_to_have_run_it() {
+        for (sql, reads) in [
+            ("INSERT INTO c (p) VALUES (last_insert_rowid());", true),
+            ("CREATE TABLE n AS SELECT total_changes() AS t;", true),
+            ("SELECT CHANGES ( );", true),
+            ("INSERT INTO v SELECT * FROM pragma_schema_version;", true),
+            ("CREATE TABLE changes (changes INTEGER);", false),
+            ("INSERT INTO changes (x) SELECT changes();", true),
+            ("CREATE INDEX i ON changes (x);", false),
+            ("INSERT INTO log VALUES ('changes()');", false),
+        ] {
+            assert_eq!(Seen::of(sql).counters, reads, "{sql}");
+        }
+        let (_e, set) = set_of(&[
+            ("1_a.sql", "CREATE TABLE a (x);"),
+            ("2_b.sql", "INSERT INTO a VALUES (last_insert_rowid());"),
+            ("3_c.sql", "CREATE TABLE c (x);"),
+        ]);
+        let plan = Plan::of(&set, "");
+        assert_eq!(plan.restorable(), 2..=3);
+    }
+
+    #[test]
+    fn checkpoints_are_kept_at_the_end_every_nth_and_before_repeatables() {
+        let (_f, set) = set_of(&[
+            ("V1__a.sql", "CREATE TABLE a (x);"),
+            ("V2__b.sql", "CREATE TABLE b (x);"),
+            ("V3__c.sql", "CREATE TABLE c (x);"),
+            ("V4__d.sql", "CREATE TABLE d (x);"),
+            ("V5__e.sql", "CREATE TABLE e (x);"),
+            ("R__v.sql", "CREATE VIEW IF NOT EXISTS v AS SELECT 1;"),
+            ("R__w.sql", "CREATE VIEW IF NOT EXISTS w AS SELECT 1;"),
+        ]);
+        let plan = Plan::of(&set, "").keep(&set, 2);
+        assert_eq!(plan.kept, [2, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn checkpoint_names_carry_state_and_length() {
+        let key = "ab".repeat(32);
+        let name = format!("{key}.10000001.4096.sqlite");
+        let c = Checkpoint::parse(&name).expect("valid");
+        assert_eq!((c.key, c.state, c.length), (key.as_str(), "10000001", 4096));
+        for bad in [
+            format!("{key}.1000000.4096.sqlite"),
+            format!("{key}.10000002.4096.sqlite"),
+            format!("{key}.10000001.sqlite"),
+            format!("{key}.10000001.x.sqlite"),
+            format!("{key}.10000001.4096.1.sqlite"),
+            format!("{key}.10000001.4096.tmp"),
+        ] {
+            assert!(Checkpoint::parse(&bad).is_none(), "{bad}");
+        }
     }
 }

@@ -38,6 +38,7 @@ pub mod flyway;
 pub mod format;
 pub mod lint;
 pub mod plan;
+pub mod profile;
 pub mod query;
 pub mod replay;
 pub mod rust_type;

@@ -44,7 +44,7 @@ fn script(rng: &mut Rng, serial: u64) -> String {
             "CREATE TABLE IF NOT EXISTS t{t} (id INTEGER PRIMARY KEY, a TEXT, p INTEGER REFERENCES t{t}(id));\n"
         )
     };
-    match rng.below(18) {
+    match rng.below(22) {
         0..=2 => ensure(t),
         3..=4 => format!(
             "{}ALTER TABLE t{t} ADD COLUMN c{serial} INTEGER NOT NULL DEFAULT {serial};",
@@ -81,7 +81,26 @@ fn script(rng: &mut Rng, serial: u64) -> String {
                 String::new()
             }
         ),
-        14 => "PRAGMA case_sensitive_like = ON;".into(),
+        // a pragma that stays with the connection, written three ways
+        14 => [
+            "PRAGMA case_sensitive_like = ON;",
+            "EXPLAIN PRAGMA case_sensitive_like = ON;",
+            "PRAGMA --.user_version\ncase_sensitive_like = ON;",
+        ][rng.below(3)]
+        .into(),
+        // the connection's counters and versions, which a restore resets
+        18 => format!(
+            "{}CREATE TABLE IF NOT EXISTS counted (at INTEGER, total INTEGER, version INTEGER);\n\
+             INSERT INTO counted SELECT last_insert_rowid(), total_changes(), schema_version FROM pragma_schema_version;",
+            ensure(t)
+        ),
+        // statistics whose sampling a connection setting limits
+        19 => format!(
+            "PRAGMA analysis_limit = {};\nCREATE TABLE IF NOT EXISTS big (a);\nCREATE INDEX IF NOT EXISTS big_a ON big (a);\n\
+             INSERT INTO big WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 300) SELECT v % 7 FROM n;",
+            rng.below(3) * 10
+        ),
+        20 => "ANALYZE;".into(),
         15 => format!("SELECT * FROM t{t};"), // fails unless t{t} exists
         16 => format!("{}DELETE FROM t{t} WHERE a LIKE 'ROW%';", ensure(t)),
         _ => format!(
@@ -222,7 +241,7 @@ fn the_cache_never_changes_a_result_over_random_edits() {
         write(&dir, &entries);
         let set = set(&dir);
         let plain = outcome(replay_database(&set));
-        hits += usize::from(cache.held_prefix(&set) > 0);
+        hits += usize::from(cache.held_prefix(&set).expect("held") > 0);
         let cached = outcome(replay_cached(&set, &cache));
         assert_eq!(cached, plain, "round {round}: {entries:#?}");
         // again, now that the whole history is cached
@@ -254,7 +273,7 @@ fn appending_a_migration_replays_only_it() {
     write(&dir, &entries);
     // how much of the history the cache holds, then a replay (which stores more)
     let replayed = |set: &MigrationSet| {
-        let held = cache.held_prefix(set);
+        let held = cache.held_prefix(set).expect("held");
         replay_cached(set, &cache).expect("replay");
         set.migrations.len() - held
     };
@@ -272,9 +291,70 @@ fn appending_a_migration_replays_only_it() {
     assert_eq!(replayed(&set(&dir)), 1);
     // nothing changed: nothing replayed
     assert_eq!(replayed(&set(&dir)), 0);
-    // old checkpoints went: the last two, and none of the superseded ones
+    // undoing the edit (switching back to a branch): the superseded
+    // checkpoint was kept
+    entries[40].sql = "ALTER TABLE t0 ADD COLUMN x TEXT;".into();
+    write(&dir, &entries);
+    assert_eq!(replayed(&set(&dir)), 0);
+}
+
+#[test]
+fn off_chain_checkpoints_are_bounded() {
+    let root = tempfile::tempdir().expect("dir");
+    let dir = root.path().join("migrations");
+    let cache = PrefixCache::new(root.path().join("cache"));
+    let mut entries = vec![Entry {
+        version: 1,
+        name: "base".into(),
+        sql: "CREATE TABLE t (id INTEGER PRIMARY KEY);".into(),
+    }];
+    for edit in 0..40 {
+        entries.truncate(1);
+        entries.push(Entry {
+            version: 2,
+            name: "edited".into(),
+            sql: format!("ALTER TABLE t ADD COLUMN c{edit} INTEGER;"),
+        });
+        write(&dir, &entries);
+        replay_cached(&set(&dir), &cache).expect("replay");
+    }
     let held = std::fs::read_dir(cache.dir()).expect("cache").count();
-    assert_eq!(held, 2);
+    // the two of this history, and the newest 16 others
+    assert_eq!(held, 18);
+}
+
+#[test]
+fn a_short_or_damaged_checkpoint_is_never_restored_into_a_result() {
+    let root = tempfile::tempdir().expect("dir");
+    let dir = root.path().join("migrations");
+    let cache = PrefixCache::new(root.path().join("cache")).every_nth(1);
+    let entries: Vec<Entry> = (0..6)
+        .map(|i| Entry {
+            version: i + 1,
+            name: format!("m{i}"),
+            sql: format!(
+                "CREATE TABLE t{i} (id INTEGER PRIMARY KEY);\nINSERT INTO t{i} DEFAULT VALUES;"
+            ),
+        })
+        .collect();
+    write(&dir, &entries);
+    let set = set(&dir);
+    let plain = outcome(replay_database(&set));
+    // what a crash can leave: files cut short, or overwritten with garbage
+    for damage in [
+        |path: &Path| std::fs::write(path, b"").expect("truncate"),
+        |path: &Path| {
+            let len = std::fs::metadata(path).expect("len").len();
+            let garbage: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            std::fs::write(path, garbage).expect("garbage");
+        },
+    ] {
+        replay_cached(&set, &cache).expect("fill the cache");
+        for entry in std::fs::read_dir(cache.dir()).expect("cache") {
+            damage(&entry.expect("entry").path());
+        }
+        assert_eq!(outcome(replay_cached(&set, &cache)), plain);
+    }
 }
 
 #[test]
@@ -325,5 +405,76 @@ fn replays_sharing_one_cache_at_once_agree() {
             .to_string_lossy()
             .into_owned();
         assert!(name.ends_with(".sqlite"), "{name}");
+    }
+}
+
+/// Each thing a backup does not carry, set by one migration and seen by
+/// the next one appended later (so that the replay restores in between).
+#[test]
+fn what_a_backup_does_not_carry_never_reaches_a_later_migration() {
+    let cases: [(&str, &str); 9] = [
+        (
+            "PRAGMA analysis_limit = 10;\nCREATE TABLE big (a);\nCREATE INDEX big_a ON big (a);\n\
+             INSERT INTO big WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 2000) SELECT v % 97 FROM n;",
+            "ANALYZE;",
+        ),
+        (
+            "CREATE TABLE p (id INTEGER PRIMARY KEY);\nINSERT INTO p VALUES (41);",
+            "CREATE TABLE c AS SELECT last_insert_rowid() AS at, total_changes() AS total, changes() AS n;",
+        ),
+        (
+            "CREATE TABLE w (a TEXT);\nINSERT INTO w VALUES ('row');\nEXPLAIN PRAGMA case_sensitive_like = ON;",
+            "DELETE FROM w WHERE a LIKE 'ROW';",
+        ),
+        (
+            "CREATE TABLE w (a TEXT);\nINSERT INTO w VALUES ('row');\nPRAGMA /* user_version */ case_sensitive_like = ON;",
+            "DELETE FROM w WHERE a LIKE 'ROW';",
+        ),
+        (
+            "PRAGMA foreign_keys = ON;\nCREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (p INTEGER REFERENCES p (id));",
+            "INSERT INTO c VALUES (7);",
+        ),
+        // (foreign_keys is a no-op inside a transaction)
+        (
+            "-- driftless:no-transaction\nPRAGMA foreign_keys = OFF;\nCREATE TABLE p (id INTEGER PRIMARY KEY);\nCREATE TABLE c (p INTEGER REFERENCES p (id));",
+            "INSERT INTO c VALUES (7);",
+        ),
+        (
+            "PRAGMA legacy_alter_table = ON;\nCREATE TABLE a (x);\nCREATE VIEW v AS SELECT x FROM a;",
+            "ALTER TABLE a RENAME TO b;",
+        ),
+        (
+            "CREATE TABLE a (x);\nCREATE TABLE b (x);\nDROP TABLE b;",
+            "CREATE TABLE v AS SELECT schema_version FROM pragma_schema_version;",
+        ),
+        (
+            "-- driftless:no-transaction\nCREATE TEMP TABLE scratch (x);\nINSERT INTO scratch VALUES (1);",
+            "CREATE TABLE kept AS SELECT * FROM scratch;",
+        ),
+    ];
+    for (first, then) in cases {
+        let root = tempfile::tempdir().expect("dir");
+        let dir = root.path().join("migrations");
+        let cache = PrefixCache::new(root.path().join("cache"));
+        let mut entries = vec![Entry {
+            version: 1,
+            name: "first".into(),
+            sql: first.into(),
+        }];
+        write(&dir, &entries);
+        replay_cached(&set(&dir), &cache).expect("first replay");
+        entries.push(Entry {
+            version: 2,
+            name: "then".into(),
+            sql: then.into(),
+        });
+        write(&dir, &entries);
+        let set = set(&dir);
+        let plain = outcome(replay_database(&set));
+        assert_eq!(
+            outcome(replay_cached(&set, &cache)),
+            plain,
+            "{first}\n-- then --\n{then}"
+        );
     }
 }

@@ -34,7 +34,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use driftless_migrations::discover::{checksum, hex};
-use driftless_migrations::cache::{PrefixCache, replay_cached, slow_replay_hint};
+use driftless_migrations::cache::{PrefixCache, replay_cached};
+use driftless_migrations::profile::slow_replay_hint;
 use driftless_migrations::replay::save;
 use driftless_migrations::{Error, Snapshot, discover};
 

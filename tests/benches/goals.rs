@@ -211,7 +211,7 @@ fn history_goals(rows: &mut Vec<Row>) {
     let mut p = history_app(
         "history-optimized",
         1000,
-        &format!("\n{}\n", driftless_migrations::cache::OPTIMIZE_SQLITE),
+        &format!("\n{}\n", driftless_migrations::profile::OPTIMIZE_SQLITE),
     );
     build(&mut p, "build");
     // interleaved, so that the machine's load weighs on each alike
