@@ -603,15 +603,7 @@ fn evict(dir: &Path, plan: &Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn set_of(files: &[(&str, &str)]) -> (tempfile::TempDir, MigrationSet) {
-        let dir = tempfile::tempdir().expect("dir");
-        for (name, sql) in files {
-            std::fs::write(dir.path().join(name), sql).expect("write");
-        }
-        let set = crate::discover(dir.path()).expect("discover");
-        (dir, set)
-    }
+    use crate::replay::tests::set_of;
 
     #[test]
     fn keys_change_with_sqlite_and_from_an_edit_on_and_not_with_a_name() {

@@ -398,11 +398,12 @@ pub fn trace(line: &str) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::discover::discover;
 
-    fn set_of(files: &[(&str, &str)]) -> (tempfile::TempDir, MigrationSet) {
+    /// A migration set of `files` (name, SQL) in a new temporary directory.
+    pub(crate) fn set_of(files: &[(&str, &str)]) -> (tempfile::TempDir, MigrationSet) {
         let dir = tempfile::tempdir().expect("dir");
         for (name, sql) in files {
             std::fs::write(dir.path().join(name), sql).expect("write");

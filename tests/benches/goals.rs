@@ -328,6 +328,26 @@ fn incremental_checks(apps: &mut [&mut Scratch]) -> Vec<Duration> {
     times.into_iter().map(median).collect()
 }
 
+/// A 100-table app: `deps` besides driftless, its build script, and
+/// `src/lib.rs` made of `head` and `table(i)` for each table.
+fn app(
+    name: &str,
+    deps: &str,
+    build_rs: &str,
+    head: &str,
+    table: impl Fn(usize) -> String,
+) -> Scratch {
+    let mut s = Scratch::locked("bench", name);
+    let m = manifest(&s.name, deps, "");
+    s.write("Cargo.toml", &m);
+    s.write("build.rs", build_rs);
+    let lib: String = std::iter::once(head.to_string())
+        .chain((1..=100).map(table))
+        .collect();
+    s.write("src/lib.rs", &lib);
+    s
+}
+
 fn hundred_tables(s: &mut Scratch) {
     for i in 1..=100 {
         s.write(
@@ -342,55 +362,39 @@ fn hundred_tables(s: &mut Scratch) {
 /// with `Selectable` and `check_for_backend`.
 fn check_goals(rows: &mut Vec<Row>) {
     eprintln!("bench: incremental cargo check of 100 tables (goal 3)");
-    let mut d = Scratch::locked("bench", "driftless-app");
-    let m = manifest(&d.name, "", "");
-    d.write("Cargo.toml", &m);
-    d.write(
-        "build.rs",
+    let model = |i: usize| {
+        format!(
+            "pub struct T{i} {{\n    pub id: i64,\n    pub name: String,\n    pub score: Option<i64>,\n    pub active: bool,\n}}\n\n"
+        )
+    };
+    let mut d = app(
+        "driftless-app",
+        "",
         "fn main() {\n    driftless::build::migrations(\"migrations\").run();\n}\n",
+        "use driftless::Model;\n\n",
+        |i| format!("#[derive(Model)]\n#[model(table = \"t{i}\")]\n{}", model(i)),
     );
     hundred_tables(&mut d);
-    let mut lib = String::from("use driftless::Model;\n\n");
-    for i in 1..=100 {
-        lib.push_str(&format!(
-            "#[derive(Model)]\n#[model(table = \"t{i}\")]\npub struct T{i} {{\n    pub id: i64,\n    pub name: String,\n    pub score: Option<i64>,\n    pub active: bool,\n}}\n\n"
-        ));
-    }
-    d.write("src/lib.rs", &lib);
-
-    let mut x = Scratch::locked("bench", "sqlx-app");
-    let m = manifest(
-        &x.name,
+    let mut x = app(
+        "sqlx-app",
         "sqlx = { version = \"0.8\", default-features = false, features = [\"sqlite\", \"macros\", \"migrate\", \"runtime-tokio\", \"json\"] }\n",
+        "fn main() {}\n",
         "",
+        |i| format!("#[derive(sqlx::FromRow)]\n{}", model(i)),
     );
-    x.write("Cargo.toml", &m);
-    x.write("build.rs", "fn main() {}\n");
-    let mut lib = String::new();
-    for i in 1..=100 {
-        lib.push_str(&format!(
-            "#[derive(sqlx::FromRow)]\npub struct T{i} {{\n    pub id: i64,\n    pub name: String,\n    pub score: Option<i64>,\n    pub active: bool,\n}}\n\n"
-        ));
-    }
-    x.write("src/lib.rs", &lib);
-
-    let mut z = Scratch::locked("bench", "diesel-app");
-    let m = manifest(
-        &z.name,
+    let mut z = app(
+        "diesel-app",
         "diesel = { version = \"2.3\", default-features = false, features = [\"sqlite\"] }\n",
-        "",
+        "fn main() {}\n",
+        "use diesel::prelude::*;\n\n",
+        |i| {
+            format!(
+                "diesel::table! {{\n    t{i} (id) {{\n        id -> BigInt,\n        name -> Text,\n        score -> Nullable<BigInt>,\n        active -> Bool,\n    }}\n}}\n\n\
+                 #[derive(Queryable, Selectable)]\n#[diesel(table_name = t{i})]\n#[diesel(check_for_backend(diesel::sqlite::Sqlite))]\n{}",
+                model(i)
+            )
+        },
     );
-    z.write("Cargo.toml", &m);
-    z.write("build.rs", "fn main() {}\n");
-    let mut lib = String::from("use diesel::prelude::*;\n\n");
-    for i in 1..=100 {
-        lib.push_str(&format!(
-            "diesel::table! {{\n    t{i} (id) {{\n        id -> BigInt,\n        name -> Text,\n        score -> Nullable<BigInt>,\n        active -> Bool,\n    }}\n}}\n\n\
-             #[derive(Queryable, Selectable)]\n#[diesel(table_name = t{i})]\n#[diesel(check_for_backend(diesel::sqlite::Sqlite))]\n\
-             pub struct T{i} {{\n    pub id: i64,\n    pub name: String,\n    pub score: Option<i64>,\n    pub active: bool,\n}}\n\n"
-        ));
-    }
-    z.write("src/lib.rs", &lib);
     let times = incremental_checks(&mut [&mut d, &mut x, &mut z]);
     let (driftless, sqlx, diesel) = (times[0], times[1], times[2]);
 
