@@ -131,7 +131,7 @@ fn replay_inner(set: &MigrationSet, mut hook: Option<Hook<'_>>) -> Result<(Conne
     for (index, m) in set.migrations.iter().enumerate() {
         run_migration(&conn, m)?;
         let Some(hook) = hook.as_mut() else { continue };
-        let after = read_schema(&conn, set)?;
+        let after = read_schema(&conn, set, &before)?;
         let step = Step {
             index,
             migration: m,
@@ -156,7 +156,7 @@ pub(crate) fn finish(
     set: &MigrationSet,
     started: std::time::Instant,
 ) -> Result<(Connection, Snapshot)> {
-    let schema = read_schema(&conn, set)?;
+    let schema = read_schema(&conn, set, &Schema::default())?;
     let snapshot = Snapshot {
         format: Snapshot::FORMAT,
         source: Source::of(set),
@@ -171,10 +171,10 @@ pub(crate) fn finish(
     Ok((conn, snapshot))
 }
 
-/// The schema of a replay in progress; a broken view names the migration
-/// that created it.
-fn read_schema(conn: &Connection, set: &MigrationSet) -> Result<Schema> {
-    Schema::read(conn).map_err(|e| match e {
+/// The schema of a replay in progress (`previous`: as it was before the
+/// last migration); a broken view names the migration that created it.
+fn read_schema(conn: &Connection, set: &MigrationSet, previous: &Schema) -> Result<Schema> {
+    Schema::read_after(conn, previous).map_err(|e| match e {
         Error::BrokenView { view, message, .. } => Error::BrokenView {
             created_in: creator_of(set, &view),
             view,

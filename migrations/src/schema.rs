@@ -1,5 +1,7 @@
 //! The schema a database holds, read from SQLite itself.
 
+use std::collections::HashMap;
+
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -235,7 +237,48 @@ impl Schema {
     /// assert!(t.columns[1].not_null);
     /// ```
     pub fn read(conn: &Connection) -> Result<Schema> {
+        Schema::read_after(conn, &Schema::default())
+    }
+
+    /// [`read`](Self::read), taking the columns and indexes of every table
+    /// whose definition and indexes are unchanged from `previous` (the
+    /// schema read from the same database before a migration ran) instead
+    /// of asking SQLite again: what a replay that reads the schema after
+    /// each migration needs to stay linear in a long history. Views are
+    /// always read again (their columns follow other tables).
+    ///
+    /// # Errors
+    /// As [`read`](Self::read).
+    ///
+    /// ```
+    /// let conn = rusqlite::Connection::open_in_memory().unwrap();
+    /// conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY);").unwrap();
+    /// let before = driftless_migrations::Schema::read(&conn).unwrap();
+    /// conn.execute_batch("ALTER TABLE t ADD COLUMN name TEXT; CREATE INDEX t_name ON t (name);").unwrap();
+    /// let after = driftless_migrations::Schema::read_after(&conn, &before).unwrap();
+    /// assert_eq!(after, driftless_migrations::Schema::read(&conn).unwrap());
+    /// assert_eq!(after.tables[0].columns.len(), 2);
+    /// ```
+    pub fn read_after(conn: &Connection, previous: &Schema) -> Result<Schema> {
         let mut schema = Schema::default();
+        // every object in one scan: sqlite_schema has no index on name
+        let mut scan = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema")?;
+        let objects: Vec<(String, String, String, Option<String>)> = scan
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let sql_of: HashMap<&str, &str> = objects
+            .iter()
+            .filter_map(|(_, name, _, sql)| Some((name.as_str(), sql.as_deref()?)))
+            .collect();
+        let object_sql = |name: &str| sql_of.get(name).map_or_else(String::new, |s| s.to_string());
+        let known: HashMap<&str, &Table> = previous
+            .tables
+            .iter()
+            .map(|t| (t.name.as_str(), t))
+            .collect();
+        let mut columns_of = conn.prepare(
+            "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
+        )?;
         let mut list = conn.prepare(
             "SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main' \
              AND type IN ('table', 'view', 'virtual') ORDER BY name",
@@ -253,8 +296,15 @@ impl Schema {
             if is_internal(&name) {
                 continue;
             }
-            let sql = object_sql(conn, &name)?;
-            let columns = match read_columns(conn, &name) {
+            let sql = object_sql(&name);
+            let unchanged = known
+                .get(name.as_str())
+                .filter(|t| kind != "view" && t.sql == sql);
+            let read = match unchanged {
+                Some(t) => Ok(t.columns.clone()),
+                None => read_columns(&mut columns_of, &name),
+            };
+            let columns = match read {
                 Err(Error::Sqlite(e)) if kind == "view" => {
                     return Err(Error::BrokenView {
                         view: name,
@@ -276,7 +326,40 @@ impl Schema {
                 });
             }
         }
-        schema.indexes = read_indexes(conn, &schema.tables)?;
+        // a table's indexes are as before when it and every index on it are
+        let mut index_sql: HashMap<&str, Vec<(&str, Option<&str>)>> = HashMap::new();
+        for (kind, name, on, sql) in &objects {
+            if kind == "index" {
+                index_sql
+                    .entry(on.as_str())
+                    .or_default()
+                    .push((name.as_str(), sql.as_deref()));
+            }
+        }
+        for found in index_sql.values_mut() {
+            found.sort_unstable();
+        }
+        let reusable = |table: &Table| -> Option<Vec<Index>> {
+            let before = known
+                .get(table.name.as_str())
+                .filter(|t| t.sql == table.sql)?;
+            let kept: Vec<Index> = previous
+                .indexes
+                .iter()
+                .filter(|i| i.table == before.name)
+                .cloned()
+                .collect();
+            let mut was: Vec<(&str, Option<&str>)> = kept
+                .iter()
+                .map(|i| (i.name.as_str(), i.sql.as_deref()))
+                .collect();
+            was.sort_unstable();
+            let now = index_sql
+                .get(table.name.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            (was == now).then_some(kept)
+        };
+        schema.indexes = read_indexes(conn, &schema.tables, object_sql, reusable)?;
         let mut triggers = conn.prepare(
             "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name",
         )?;
@@ -319,22 +402,9 @@ fn is_internal(name: &str) -> bool {
     name.starts_with("sqlite_") || name.starts_with(INTERNAL_PREFIX)
 }
 
-fn object_sql(conn: &Connection, name: &str) -> Result<String> {
-    let sql: Option<String> = conn
-        .query_row(
-            "SELECT sql FROM sqlite_schema WHERE name = ?1",
-            [name],
-            |r| r.get(0),
-        )
-        .ok()
-        .flatten();
-    Ok(sql.unwrap_or_default())
-}
-
-fn read_columns(conn: &Connection, table: &str) -> Result<Vec<Column>> {
-    let mut stmt = conn.prepare(
-        "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
-    )?;
+/// The columns of `table`, through `stmt`: `pragma_table_xinfo` as
+/// [`Schema::read`] prepares it.
+fn read_columns(stmt: &mut rusqlite::Statement<'_>, table: &str) -> Result<Vec<Column>> {
     let columns = stmt
         .query_map([table], |r| {
             let decl_type: String = r.get::<_, Option<String>>(1)?.unwrap_or_default();
@@ -357,11 +427,22 @@ fn read_columns(conn: &Connection, table: &str) -> Result<Vec<Column>> {
     Ok(columns)
 }
 
-fn read_indexes(conn: &Connection, tables: &[Table]) -> Result<Vec<Index>> {
+/// The indexes of `tables`: `reusable`'s when it has them for a table,
+/// else SQLite's.
+fn read_indexes(
+    conn: &Connection,
+    tables: &[Table],
+    object_sql: impl Fn(&str) -> String,
+    reusable: impl Fn(&Table) -> Option<Vec<Index>>,
+) -> Result<Vec<Index>> {
     let mut indexes = Vec::new();
     let mut list = conn.prepare("SELECT name, \"unique\" FROM pragma_index_list(?1)")?;
     let mut info = conn.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")?;
     for table in tables {
+        if let Some(kept) = reusable(table) {
+            indexes.extend(kept);
+            continue;
+        }
         let found: Vec<(String, bool)> = list
             .query_map([&table.name], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -371,7 +452,7 @@ fn read_indexes(conn: &Connection, tables: &[Table]) -> Result<Vec<Index>> {
                     Ok(r.get::<_, Option<String>>(0)?.unwrap_or_default())
                 })?
                 .collect::<rusqlite::Result<_>>()?;
-            let sql = object_sql(conn, &name)?;
+            let sql = object_sql(&name);
             indexes.push(Index {
                 name,
                 table: table.name.clone(),
@@ -394,6 +475,34 @@ pub(crate) mod tests {
         let conn = Connection::open_in_memory().expect("memory db");
         conn.execute_batch(sql).expect("sql");
         Schema::read(&conn).expect("read")
+    }
+
+    #[test]
+    fn reading_after_a_change_equals_reading_afresh() {
+        let conn = Connection::open_in_memory().expect("memory db");
+        let mut previous = Schema::default();
+        for step in [
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT UNIQUE)",
+            "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id))",
+            "CREATE VIEW v AS SELECT * FROM a",
+            "ALTER TABLE a ADD COLUMN y INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX a_y ON a (y)",
+            "DROP INDEX a_y",
+            "CREATE UNIQUE INDEX a_y ON a (y DESC, x)",
+            "ALTER TABLE a RENAME COLUMN y TO z",
+            "ALTER TABLE b RENAME TO c",
+            "ALTER TABLE c DROP COLUMN a_id",
+            "DROP TABLE c; CREATE TABLE c (id INTEGER PRIMARY KEY, w BLOB) STRICT",
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END",
+            "DROP VIEW v; CREATE VIEW v AS SELECT z FROM a",
+            "CREATE TABLE d (k TEXT PRIMARY KEY, u INTEGER, UNIQUE (u)) WITHOUT ROWID",
+            "DROP VIEW v; DROP TABLE a",
+        ] {
+            conn.execute_batch(step).expect(step);
+            let after = Schema::read_after(&conn, &previous).expect("read after");
+            assert_eq!(after, Schema::read(&conn).expect("read"), "after {step}");
+            previous = after;
+        }
     }
 
     #[test]
