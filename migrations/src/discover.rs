@@ -687,8 +687,18 @@ pub fn checksum(sql: &str) -> [u8; 32] {
 }
 
 /// Lowercase hex of bytes.
+///
+/// ```
+/// assert_eq!(driftless_migrations::discover::hex(&[0x00, 0x1f, 0xa0, 0xff]), "001fa0ff");
+/// ```
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 #[cfg(test)]
