@@ -270,7 +270,10 @@ impl Migrations {
                 break;
             }
             each(Event::Starting(m));
-            let applied = match apply(self, conn, m, options, seen) {
+            // the status holds under the lock only while nobody else
+            // committed, and the fast path needs the history table
+            let unchanged_since = (!status.applied.is_empty() || !report.ran.is_empty()).then_some(seen);
+            let applied = match apply(self, conn, m, options, unchanged_since) {
                 Ok(applied) => applied,
                 Err(e) => return Err(stopped(report, e)),
             };
@@ -554,19 +557,22 @@ fn under_write_lock<T>(
 /// Whether `m` is still to be applied, judged under the write lock: another
 /// migrator may have applied it (or a newer one, making it out of order,
 /// which the caller's next status check reports) while this one waited.
-/// When no other connection has committed since the caller's status was
-/// read at `seen` (SQLite's `data_version`), that status still holds.
+/// When the history table exists and no other connection has committed
+/// since the caller's status was read at `seen` (SQLite's `data_version`),
+/// that status still holds.
 fn still_pending(
     set: &Migrations,
     conn: &Connection,
     m: &Migration,
     options: &Options,
-    seen: i64,
+    seen: Option<i64>,
 ) -> Result<bool> {
-    history::ensure(conn)?;
-    if data_version(conn)? == seen {
+    if let Some(seen) = seen
+        && data_version(conn)? == seen
+    {
         return Ok(true);
     }
+    history::ensure(conn)?;
     let applied = history::read(conn)?;
     if m.repeatable {
         return Ok(!crate::status::is_applied(&applied, m));
@@ -589,7 +595,7 @@ fn apply(
     conn: &Connection,
     m: &Migration,
     options: &Options,
-    seen: i64,
+    seen: Option<i64>,
 ) -> Result<Option<Duration>> {
     let sql = m.up.sql();
     let path = m.up.location();
@@ -619,7 +625,7 @@ fn apply_outside_transaction(
     conn: &Connection,
     m: &Migration,
     options: &Options,
-    seen: i64,
+    seen: Option<i64>,
     path: &Path,
     sql: &str,
 ) -> Result<Option<Duration>> {
