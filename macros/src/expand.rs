@@ -71,6 +71,9 @@ fn check(parsed: &Input<'_>) -> syn::Result<Passed> {
     record_model(db.as_deref(), &model);
     let checked = check_model(&model, &loaded.snapshot.schema);
     let mut errors = Errors::default();
+    if parsed.derive == Derive::Model {
+        missing_features(parsed, &model, &mapped, &mut errors);
+    }
     for problem in &checked.problems {
         let text = problem.render(&loaded.snapshot);
         errors.push(match problem.site {
@@ -97,6 +100,35 @@ fn check(parsed: &Input<'_>) -> syn::Result<Passed> {
         checked,
         fallback: loaded.fallback,
     })
+}
+
+/// driftless's features this build has, as the runtime told the macros.
+const FEATURES: &[(&str, bool)] = &[
+    ("chrono", cfg!(feature = "chrono")),
+    ("time", cfg!(feature = "time")),
+    ("uuid", cfg!(feature = "uuid")),
+];
+
+/// A field of a chrono, time or uuid type compiles into rusqlite code only
+/// with driftless's feature of that name: without it, one error at the
+/// field that names the feature, instead of rusqlite's trait errors.
+fn missing_features(parsed: &Input<'_>, model: &ModelDef, mapped: &[usize], errors: &mut Errors) {
+    for (field, &i) in model.fields.iter().zip(mapped) {
+        let Some(feature) = field.ty.feature() else {
+            continue;
+        };
+        if field.json || FEATURES.iter().any(|&(f, on)| f == feature && on) {
+            continue;
+        }
+        errors.push(syn::Error::new_spanned(
+            parsed.fields[i].ty,
+            format!(
+                "`{}` needs driftless's `{feature}` feature, which is off\n\
+                 help: add `features = [\"{feature}\"]` to the `driftless` dependency in Cargo.toml",
+                field.ty.inner,
+            ),
+        ));
+    }
 }
 
 /// The engine's view of the struct, and for each of its fields the index of

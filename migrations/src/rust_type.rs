@@ -20,7 +20,7 @@ pub enum RustKind {
     Blob,
     /// chrono and time date/time types (stored as text).
     DateTime,
-    /// `uuid::Uuid` (text or blob).
+    /// `uuid::Uuid`: rusqlite and sqlx store it as 16 bytes, and read it only from those.
     Uuid,
     /// `serde_json::Value`, or any type under `#[model(json)]`.
     Json,
@@ -103,6 +103,37 @@ impl FieldType {
             optional,
         }
     }
+
+    /// The driftless feature without which rusqlite cannot convert the
+    /// type: `chrono`, `time` or `uuid` (a `serde_json::Value` goes through
+    /// driftless's own JSON code and needs none).
+    ///
+    /// ```
+    /// use driftless_migrations::FieldType;
+    /// assert_eq!(FieldType::parse("Option<chrono::NaiveDateTime>").feature(), Some("chrono"));
+    /// assert_eq!(FieldType::parse("DateTime<Utc>").feature(), Some("chrono"));
+    /// assert_eq!(FieldType::parse("time::OffsetDateTime").feature(), Some("time"));
+    /// assert_eq!(FieldType::parse("uuid::Uuid").feature(), Some("uuid"));
+    /// assert_eq!(FieldType::parse("String").feature(), None);
+    /// ```
+    pub fn feature(&self) -> Option<&'static str> {
+        match self.kind {
+            RustKind::Uuid => Some("uuid"),
+            RustKind::DateTime if is_chrono(&self.inner) => Some("chrono"),
+            RustKind::DateTime => Some("time"),
+            _ => None,
+        }
+    }
+}
+
+/// chrono's date/time types; every other [`RustKind::DateTime`] is time's.
+fn is_chrono(ty: &str) -> bool {
+    let path = split_generic(ty).map_or(ty, |(path, _)| path);
+    is_path(
+        path,
+        &["NaiveDate", "NaiveDateTime", "NaiveTime", "DateTime"],
+        &["chrono", "chrono::naive"],
+    )
 }
 
 /// Collapses the spaces `quote` puts between tokens, keeping one between words.
@@ -255,7 +286,9 @@ pub(crate) fn accepts(column: &Column, strict: bool, kind: RustKind) -> bool {
         return match column.decl_type.to_ascii_uppercase().as_str() {
             "INT" | "INTEGER" => matches!(kind, Integer | Bool),
             "REAL" => kind == Float,
-            "TEXT" => text_like,
+            // rusqlite and sqlx write a Uuid as its 16 bytes, which a STRICT
+            // TEXT column refuses (a TEXT column of another affinity keeps them)
+            "TEXT" => text_like && kind != Uuid,
             "BLOB" => matches!(kind, Blob | Uuid),
             _ => true, // ANY
         };
@@ -323,6 +356,46 @@ mod tests {
         ];
         for (ty, kind) in cases {
             assert_eq!(FieldType::parse(ty).kind, kind, "{ty}");
+        }
+    }
+
+    fn column(decl: &str) -> Column {
+        Column {
+            name: "c".into(),
+            decl_type: decl.into(),
+            affinity: Affinity::of(decl),
+            not_null: false,
+            default: None,
+            primary_key: 0,
+            hidden: crate::schema::Hidden::No,
+        }
+    }
+
+    #[test]
+    fn a_uuid_is_bytes() {
+        // rusqlite and sqlx write its 16 bytes: a STRICT TEXT column refuses them
+        assert!(!accepts(&column("TEXT"), true, RustKind::Uuid));
+        assert!(accepts(&column("BLOB"), true, RustKind::Uuid));
+        assert!(accepts(&column("BLOB"), false, RustKind::Uuid));
+        // an ordinary TEXT column stores the bytes as they are
+        assert!(accepts(&column("TEXT"), false, RustKind::Uuid));
+        assert!(!accepts(&column("INTEGER"), false, RustKind::Uuid));
+    }
+
+    #[test]
+    fn features_by_crate() {
+        let cases = [
+            ("chrono :: NaiveDate", Some("chrono")),
+            ("chrono :: naive :: NaiveTime", Some("chrono")),
+            ("DateTime < FixedOffset >", Some("chrono")),
+            ("time :: Date", Some("time")),
+            ("PrimitiveDateTime", Some("time")),
+            ("Option < uuid :: Uuid >", Some("uuid")),
+            ("serde_json :: Value", None),
+            ("i64", None),
+        ];
+        for (ty, feature) in cases {
+            assert_eq!(FieldType::parse(ty).feature(), feature, "{ty}");
         }
     }
 

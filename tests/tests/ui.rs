@@ -28,5 +28,6 @@ fn ui() {
     t.compile_fail("ui/check/*.rs");
     t.compile_fail("ui/embed/*.rs");
     t.compile_fail("ui/query/*.rs");
+    t.compile_fail("ui/features/*.rs");
     t.pass("ui/pass/*.rs");
 }
