@@ -3,22 +3,26 @@
 //! - every migration replays (and the files are well named, one version each);
 //! - every down migration restores the schema its up migration started from;
 //! - every migration file is committed to git;
-//! - lints: changes that lose data or break the build still running.
+//! - lints: changes that lose data or break the build still running;
+//! - the rehearsal: the history again on tables that hold rows, where a
+//!   migration that only an empty table lets through fails.
 
 use std::path::Path;
 use std::process::Command;
 
 use driftless_migrations::diff::{Sides, diff_sides};
 use driftless_migrations::error::display_path;
+use driftless_migrations::git::{self, Found};
 use driftless_migrations::lint::{SqliteVersion, lint};
 use driftless_migrations::profile::slow_replay_hint;
+use driftless_migrations::rehearse::{ALLOW, rehearse};
 use driftless_migrations::replay::{Next, Transaction, replay_steps, run_migration, run_script};
 use driftless_migrations::split::split;
 use driftless_migrations::{Migration, Schema, discover};
 use serde_json::json;
 
 use crate::Format;
-use crate::output::{CliResult, Outcome, Style};
+use crate::output::{CliError, CliResult, Outcome, Style};
 
 /// One finding of `check`.
 struct Finding {
@@ -33,10 +37,13 @@ struct Finding {
 pub fn run(
     dir: &Path,
     target: Option<SqliteVersion>,
+    base: Option<&str>,
     deny_warnings: bool,
     format: Format,
     style: &Style,
 ) -> CliResult {
+    // an explicit base that git cannot find is a usage error, before any work
+    let base = git::base(dir, base).map_err(CliError::Usage)?;
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     let set = match discover(dir) {
@@ -67,6 +74,10 @@ pub fn run(
         let started = std::time::Instant::now();
         replay_and_lint(set, target, &mut findings);
         notes.extend(slow_replay_hint(count, started.elapsed(), dir));
+        // a history that does not replay is not rehearsed: its error comes first
+        if !findings.iter().any(|f| f.code == "replay") {
+            rehearse_rows(set, &base, &mut findings, &mut notes);
+        }
     }
     for (file, tool) in code_migrations(dir) {
         findings.push(Finding {
@@ -212,6 +223,98 @@ fn replay_and_lint(
             message,
             help,
         });
+    }
+}
+
+/// The rehearsal on rows: a migration failing there (and not on empty
+/// tables) is an error when the git base lacks it (it has not been merged,
+/// so it can still be fixed) and a warning when the base has it (it may
+/// have run: the file stays as it is). Outside git every migration is new;
+/// in a checkout without a base, each is a warning, with a note.
+fn rehearse_rows(
+    set: &driftless_migrations::MigrationSet,
+    base: &Found,
+    findings: &mut Vec<Finding>,
+    notes: &mut Vec<String>,
+) {
+    let rehearsal = match rehearse(set) {
+        Ok(r) => r,
+        Err(e) => {
+            let (message, help) = message_and_help(&e);
+            findings.push(Finding {
+                error: true,
+                code: "rehearsal",
+                file: offending_file(&e).map(display_path).unwrap_or_default(),
+                line: None,
+                message: format!("with foreign keys on, as the migrator runs it: {message}"),
+                help,
+            });
+            return;
+        }
+    };
+    for f in &rehearsal.failures {
+        let m = &set.migrations[f.index];
+        let relative =
+            m.up.location()
+                .strip_prefix(&set.dir)
+                .map(|p| p.to_string_lossy().replace('\\', "/"));
+        let shipped = match base {
+            Found::Base(b) => relative
+                .is_ok_and(|r| b.has(&r))
+                .then_some(b.reference.as_str()),
+            Found::NotGit => None,
+            Found::NoBase(_) => Some(""),
+        };
+        let on = f
+            .table
+            .as_ref()
+            .map_or_else(String::new, |t| format!(" (table `{t}`)"));
+        let help = match shipped {
+            None => format!(
+                "{} (or, when no database can hold rows there yet, exempt the statement with `-- driftless:allow({ALLOW})`)",
+                f.help()
+            ),
+            Some(reference) => {
+                let held = f
+                    .table
+                    .as_ref()
+                    .map_or_else(|| "its tables hold".to_string(), |t| format!("`{t}` holds"));
+                let known = if reference.is_empty() {
+                    "if it has been deployed".to_string()
+                } else {
+                    format!("it is in `{reference}` already, so")
+                };
+                format!(
+                    "{known} leave the file as it is (databases that ran it have its checksum); a database where {held} rows before it cannot upgrade past it"
+                )
+            }
+        };
+        findings.push(Finding {
+            error: shipped.is_none(),
+            code: ALLOW,
+            file: m.up.file.to_string(),
+            line: Some(f.line),
+            message: format!(
+                "`{}` runs on empty tables but fails once they hold rows{on}: {}",
+                f.statement, f.message
+            ),
+            help: Some(help),
+        });
+    }
+    if let Found::NoBase(why) = base
+        && !rehearsal.failures.is_empty()
+    {
+        notes.push(format!(
+            "{ALLOW} findings are warnings, since git has no base to tell new migrations from merged ones ({why}): give `--base REF`"
+        ));
+    }
+    for n in &rehearsal.not_rehearsed {
+        notes.push(format!(
+            "table `{}` was not rehearsed with rows (no synthetic row fits it after {}: {}): later migrations ran on it empty",
+            n.table,
+            display_path(&n.after),
+            n.reason
+        ));
     }
 }
 

@@ -99,7 +99,7 @@ enum Command {
         #[arg(long, requires = "from_models")]
         features: Option<String>,
     },
-    /// The pre-deploy checklist: replay, down migrations, git, lints.
+    /// The pre-deploy checklist: replay, a rehearsal on rows, down migrations, git, lints.
     #[command(after_help = "Example:\n  driftless check --sqlite-version 3.31 --deny warnings")]
     Check {
         #[command(flatten)]
@@ -110,6 +110,11 @@ enum Command {
         /// `--deny warnings` turns every warning into an error.
         #[arg(long, value_parser = ["warnings"])]
         deny: Option<String>,
+        /// The git revision merged migrations are in (default: the upstream
+        /// branch, else main or master): a migration that fails on rows is
+        /// an error unless this revision has it.
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -269,8 +274,16 @@ fn main() -> ExitCode {
             dir,
             sqlite_version,
             deny,
+            base,
             format,
-        } => check::run(&dir.dir, sqlite_version, deny.is_some(), format, &style),
+        } => check::run(
+            &dir.dir,
+            sqlite_version,
+            base.as_deref(),
+            deny.is_some(),
+            format,
+            &style,
+        ),
         Command::Schema {
             dir,
             at,

@@ -19,8 +19,6 @@ pub enum LintKind {
     DropColumn,
     /// A table or column renamed: the previous build, still running during a deploy, breaks.
     Rename,
-    /// `ADD COLUMN ... NOT NULL` without a default: SQLite refuses it on a table with rows.
-    AddNotNullColumn,
     /// A table rebuild (drop and rename) without `PRAGMA foreign_key_check`.
     RebuildWithoutForeignKeyCheck,
     /// `CREATE UNIQUE INDEX` on a table that already has rows: fails on duplicates.
@@ -33,11 +31,10 @@ pub enum LintKind {
 
 impl LintKind {
     /// Every lint.
-    pub const ALL: [LintKind; 8] = [
+    pub const ALL: [LintKind; 7] = [
         LintKind::DropTable,
         LintKind::DropColumn,
         LintKind::Rename,
-        LintKind::AddNotNullColumn,
         LintKind::RebuildWithoutForeignKeyCheck,
         LintKind::UniqueIndexOnExistingTable,
         LintKind::NullablePrimaryKey,
@@ -54,7 +51,6 @@ impl LintKind {
             LintKind::DropTable => "drop-table",
             LintKind::DropColumn => "drop-column",
             LintKind::Rename => "rename",
-            LintKind::AddNotNullColumn => "add-not-null-column",
             LintKind::RebuildWithoutForeignKeyCheck => "rebuild-without-fk-check",
             LintKind::UniqueIndexOnExistingTable => "unique-index-on-existing-table",
             LintKind::NullablePrimaryKey => "nullable-primary-key",
@@ -204,6 +200,19 @@ fn allowances(gap: &str) -> Vec<String> {
     names
 }
 
+/// Whether statement `index` of `statements` (split from `sql`) is exempt
+/// from the check `name` by a `-- driftless:allow(name)` comment between it
+/// and the statement before it.
+pub(crate) fn exempt(sql: &str, statements: &[Statement<'_>], index: usize, name: &str) -> bool {
+    let start = index
+        .checked_sub(1)
+        .and_then(|p| statements.get(p))
+        .map_or(0, |p| p.offset + p.sql.len());
+    let end = statements.get(index).map_or(sql.len(), |s| s.offset);
+    sql.get(start..end)
+        .is_some_and(|gap| allowances(gap).iter().any(|n| n == name))
+}
+
 fn whole_file_allows(sql: &str, kind: LintKind) -> bool {
     allowances(sql).iter().any(|n| n == kind.name())
 }
@@ -294,18 +303,6 @@ fn statement_lints(
             if !table {
                 version_lint(target, SqliteVersion(3, 25), "RENAME COLUMN", stmt, out);
             }
-        }
-        if has(&["ADD"]) && has(&["NOT", "NULL"]) && !has(&["DEFAULT"]) {
-            out.push(Lint {
-                kind: LintKind::AddNotNullColumn,
-                line: stmt.at.line,
-                message: format!(
-                    "`{}` adds a NOT NULL column without a default",
-                    stmt.shown()
-                ),
-                help: "give it a DEFAULT, or add it nullable, fill it, and rebuild the table"
-                    .into(),
-            });
         }
     }
     // after a rebuild the index is recreated on rows that were already unique
@@ -415,24 +412,6 @@ mod tests {
             kinds(&format!("{rebuild}\nPRAGMA foreign_key_check;"), T, None),
             []
         );
-    }
-
-    #[test]
-    fn add_not_null_without_default_is_found_without_running_it() {
-        let lints = lint(
-            "ALTER TABLE t ADD COLUMN c TEXT NOT NULL;",
-            &schema(T),
-            &schema(T),
-            None,
-        );
-        assert_eq!(lints[0].kind, LintKind::AddNotNullColumn);
-        let ok = lint(
-            "ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT '';",
-            &schema(T),
-            &schema(T),
-            None,
-        );
-        assert!(ok.is_empty());
     }
 
     #[test]

@@ -64,15 +64,6 @@ fn lint_rename() {
 }
 
 #[test]
-fn lint_add_not_null_column() {
-    assert_lint(
-        "add-not-null-column",
-        "ALTER TABLE t ADD COLUMN c TEXT NOT NULL;\n",
-        1,
-    );
-}
-
-#[test]
 fn lint_rebuild_without_fk_check() {
     assert_lint(
         "rebuild-without-fk-check",
@@ -305,30 +296,6 @@ fn check_outside_git_notes_it() {
         .code(0)
         .out("note: not a git checkout")
         .out_lacks("uncommitted");
-}
-
-fn git(root: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=driftless tests",
-            "-c",
-            "user.email=tests@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(root)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run git (is it installed?)");
-    assert!(status.success(), "git {args:?} failed");
 }
 
 #[test]

@@ -259,3 +259,28 @@ pub const REVERSIBLE: [(&str, &str); 4] = [
     ),
     ("0002_create_b.down.sql", "DROP TABLE b;\n"),
 ];
+
+/// Runs git in `root` with a fixed identity and `main` as the first branch; it must succeed.
+pub fn git(root: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=driftless tests",
+            "-c",
+            "user.email=tests@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(root)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run git (is it installed?)");
+    assert!(status.success(), "git {args:?} failed");
+}

@@ -13,6 +13,7 @@ mod harness;
 mod check;
 mod diff;
 mod downgrade;
+mod fails_on_rows;
 mod from_models;
 mod help;
 mod new;

@@ -1,0 +1,192 @@
+//! What git says of a migration directory: the base a change is compared
+//! with. A migration the base already has may have run on databases
+//! (editing it would change history); one it lacks has not been merged,
+//! so no database should have seen it yet and it can still be fixed.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::Command;
+
+/// The commit a change is compared with, and the migration files it has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Base {
+    /// The reference it was found through, as given or chosen (`origin/main`).
+    pub reference: String,
+    /// The merge base of `HEAD` and that reference.
+    pub commit: String,
+    /// The files under the migration directory at that commit, relative to it.
+    files: HashSet<String>,
+}
+
+impl Base {
+    /// Whether the base has this file (a path relative to the migration
+    /// directory, `/`-separated).
+    pub fn has(&self, relative: &str) -> bool {
+        self.files.contains(relative)
+    }
+}
+
+/// What [`base`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// The base.
+    Base(Base),
+    /// The directory is not in a git checkout (or git does not run).
+    NotGit,
+    /// A checkout without the default base: no upstream, no `main` or
+    /// `master` (a shallow clone in CI, say); the text says what was tried.
+    NoBase(String),
+}
+
+/// The base of `dir`'s checkout: the merge base of `HEAD` and `reference`,
+/// or when none is given, of the branch's upstream, else (in a pull
+/// request on GitHub Actions) `origin/$GITHUB_BASE_REF`, else `main`,
+/// `master`, `origin/main` or `origin/master`, the first that exists.
+///
+/// # Errors
+/// A `reference` given that git cannot resolve, or with no merge base with
+/// `HEAD`: the text says which.
+///
+/// ```
+/// use driftless_migrations::git::{base, Found};
+/// let dir = tempfile::tempdir().unwrap();
+/// // outside a checkout there is no base
+/// assert!(matches!(base(dir.path(), None), Ok(Found::NotGit) | Ok(Found::NoBase(_))));
+/// ```
+pub fn base(dir: &Path, reference: Option<&str>) -> Result<Found, String> {
+    if git(dir, &["rev-parse", "--is-inside-work-tree"]).as_deref() != Some("true") {
+        return match reference {
+            Some(r) => Err(format!(
+                "`--base {r}`: {} is not in a git checkout",
+                crate::error::display_path(dir)
+            )),
+            None => Ok(Found::NotGit),
+        };
+    }
+    let candidates: Vec<String> = match reference {
+        Some(r) => vec![r.to_string()],
+        None => {
+            let mut c = Vec::new();
+            if let Some(upstream) = git(dir, &["rev-parse", "--abbrev-ref", "@{upstream}"]) {
+                c.push(upstream);
+            }
+            if let Ok(pr_base) = std::env::var("GITHUB_BASE_REF")
+                && !pr_base.is_empty()
+            {
+                c.push(format!("origin/{pr_base}"));
+                c.push(pr_base);
+            }
+            c.extend(["main", "master", "origin/main", "origin/master"].map(String::from));
+            c
+        }
+    };
+    for candidate in &candidates {
+        let Some(commit) = git(
+            dir,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{candidate}^{{commit}}"),
+            ],
+        ) else {
+            continue;
+        };
+        let Some(merge_base) = git(dir, &["merge-base", "HEAD", &commit]) else {
+            if reference.is_some() {
+                return Err(format!(
+                    "`--base {candidate}` has no common history with HEAD (is HEAD a commit yet?)"
+                ));
+            }
+            continue;
+        };
+        let listing = git(
+            dir,
+            &["ls-tree", "-r", "--name-only", &merge_base, "--", "."],
+        )
+        .unwrap_or_default();
+        return Ok(Found::Base(Base {
+            reference: candidate.clone(),
+            commit: merge_base,
+            files: listing.lines().map(str::to_string).collect(),
+        }));
+    }
+    match reference {
+        Some(r) => Err(format!("`--base {r}` is not a commit git knows here")),
+        None => Ok(Found::NoBase(format!(
+            "no upstream branch, and none of {} exists",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// Runs git in `dir`; its trimmed stdout when it succeeds.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .args(["-c", "core.quotepath=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(dir: &Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git runs")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn the_base_has_what_main_has() {
+        let repo = tempfile::tempdir().expect("dir");
+        let r = repo.path();
+        run(r, &["init", "-q", "-b", "main"]);
+        std::fs::create_dir(r.join("migrations")).expect("dir");
+        std::fs::write(r.join("migrations/0001_a.sql"), "SELECT 1;").expect("write");
+        run(r, &["add", "."]);
+        run(r, &["commit", "-q", "-m", "one"]);
+        run(r, &["checkout", "-q", "-b", "feature"]);
+        std::fs::write(r.join("migrations/0002_b.sql"), "SELECT 2;").expect("write");
+        run(r, &["add", "."]);
+        run(r, &["commit", "-q", "-m", "two"]);
+        let Ok(Found::Base(b)) = base(&r.join("migrations"), None) else {
+            panic!("no base");
+        };
+        assert_eq!(b.reference, "main");
+        assert!(b.has("0001_a.sql"));
+        assert!(!b.has("0002_b.sql"));
+        // the branch itself as the base: both are in it
+        let Ok(Found::Base(b)) = base(&r.join("migrations"), Some("feature")) else {
+            panic!("no base");
+        };
+        assert!(b.has("0002_b.sql"));
+        assert!(base(&r.join("migrations"), Some("nope")).is_err());
+    }
+
+    #[test]
+    fn a_checkout_without_main_has_no_base() {
+        let repo = tempfile::tempdir().expect("dir");
+        run(repo.path(), &["init", "-q", "-b", "trunk"]);
+        std::fs::write(repo.path().join("x"), "x").expect("write");
+        run(repo.path(), &["add", "."]);
+        run(repo.path(), &["commit", "-q", "-m", "x"]);
+        assert!(matches!(base(repo.path(), None), Ok(Found::NoBase(_))));
+    }
+}
