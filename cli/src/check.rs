@@ -12,7 +12,7 @@ use std::process::Command;
 
 use driftless_migrations::diff::{Sides, diff_sides};
 use driftless_migrations::error::display_path;
-use driftless_migrations::git::{self, Found};
+use driftless_migrations::git::{self, Found, Merged};
 use driftless_migrations::lint::{SqliteVersion, lint};
 use driftless_migrations::profile::slow_replay_hint;
 use driftless_migrations::rehearse::{ALLOW, rehearse};
@@ -254,22 +254,16 @@ fn rehearse_rows(
     };
     for f in &rehearsal.failures {
         let m = &set.migrations[f.index];
-        let relative =
-            m.up.location()
-                .strip_prefix(&set.dir)
-                .map(|p| p.to_string_lossy().replace('\\', "/"));
-        let shipped = match base {
-            Found::Base(b) => relative
-                .is_ok_and(|r| b.has(&r))
-                .then_some(b.reference.as_str()),
-            Found::NotGit => None,
-            Found::NoBase(_) => Some(""),
+        let shipped = match base.merged(&set.dir, m) {
+            Merged::No => None,
+            Merged::Yes(reference) => Some(reference),
+            Merged::Unknown => Some(String::new()),
         };
         let on = f
             .table
             .as_ref()
             .map_or_else(String::new, |t| format!(" (table `{t}`)"));
-        let help = match shipped {
+        let help = match &shipped {
             None => format!(
                 "{} (or, when no database can hold rows there yet, exempt the statement with `-- driftless:allow({ALLOW})`)",
                 f.help()

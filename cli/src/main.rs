@@ -4,6 +4,7 @@
 
 mod check;
 mod diff;
+mod dry_run;
 mod from_models;
 mod inspect;
 mod migrate;
@@ -151,7 +152,9 @@ enum Command {
         format: Format,
     },
     /// Apply pending migrations.
-    #[command(after_help = "Example:\n  driftless upgrade --db app.db --to 5 --backup")]
+    #[command(
+        after_help = "Examples:\n  driftless upgrade --db app.db --to 5 --backup\n  driftless upgrade --db app.db --dry-run"
+    )]
     Upgrade {
         #[command(flatten)]
         db: DbArgs,
@@ -159,11 +162,18 @@ enum Command {
         #[arg(long, value_parser = version)]
         to: Option<u64>,
         /// Back up the database first: to PATH, or beside it, timestamped.
-        #[arg(long, num_args = 0..=1, value_name = "PATH")]
+        #[arg(long, num_args = 0..=1, value_name = "PATH", conflicts_with = "dry_run")]
         backup: Option<Option<PathBuf>>,
         /// Apply pending migrations older than the newest applied one (a late merge).
         #[arg(long)]
         allow_out_of_order: bool,
+        /// Apply them to a copy of the database, with its rows, report each, and
+        /// discard the copy: the database is only read. Exit 1 if one would fail.
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run: text or JSON.
+        #[arg(long, value_enum, default_value_t = Format::Text, requires = "dry_run")]
+        format: Format,
     },
     /// Run down migrations until VERSION is the newest applied (0: all).
     #[command(after_help = "Example:\n  driftless downgrade --db app.db --to 3 --backup")]
@@ -299,8 +309,17 @@ fn main() -> ExitCode {
         Command::Upgrade {
             db,
             to,
+            allow_out_of_order,
+            dry_run: true,
+            format,
+            ..
+        } => dry_run::run(&db, to, allow_out_of_order, format, &style),
+        Command::Upgrade {
+            db,
+            to,
             backup,
             allow_out_of_order,
+            ..
         } => migrate::upgrade(&db, to, backup, allow_out_of_order, &style),
         Command::Downgrade {
             db,

@@ -156,6 +156,12 @@ pub enum Error {
         /// The command that writes the file from the migrations.
         regenerate: String,
     },
+    /// Migrations not yet merged that fail once their tables hold rows
+    /// (`.rehearse()` in a build script), each already explained.
+    FailsOnRows {
+        /// Each finding: the file, line, table, SQLite's message and the fix.
+        findings: Vec<String>,
+    },
     /// Several problems with the migration files, all found in one pass.
     Several(Vec<Error>),
     /// SQLite failed outside any one migration statement.
@@ -340,6 +346,14 @@ impl fmt::Display for Error {
                 "schema snapshot `{}`: {message}\nhelp: run `cargo clean -p` for this crate and build again",
                 display_path(path)
             ),
+            Error::FailsOnRows { findings } => {
+                let all = findings.join("\n");
+                write!(
+                    f,
+                    "{all}\nhelp: when no database can hold rows there yet, exempt the statement with `-- driftless:allow({})`",
+                    crate::rehearse::ALLOW
+                )
+            }
             Error::SchemaRs {
                 path,
                 dir,
@@ -527,6 +541,13 @@ mod tests {
                  help: write it in the directory's layout (`driftless new` does), or move it to a directory of its own",
             ),
             (
+                Error::FailsOnRows {
+                    findings: vec!["migration `m/0002_a.sql` fails at line 1 once its tables hold rows (table `t`), though it runs on empty ones: Cannot add a NOT NULL column with default value NULL".into()],
+                },
+                "migration `m/0002_a.sql` fails at line 1 once its tables hold rows (table `t`), though it runs on empty ones: Cannot add a NOT NULL column with default value NULL\n\
+                 help: when no database can hold rows there yet, exempt the statement with `-- driftless:allow(fails-on-rows)`",
+            ),
+            (
                 Error::Sqlite(rusqlite::Error::InvalidQuery),
                 "SQLite error: Query is not read-only",
             ),
@@ -547,7 +568,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 19, "a case for every variant");
+        assert_eq!(seen.len(), 20, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -572,6 +593,7 @@ mod tests {
             Error::ForeignMarkers { .. } => 16,
             Error::Several(_) => 17,
             Error::MixedLayouts { .. } => 18,
+            Error::FailsOnRows { .. } => 19,
         }
     }
 }

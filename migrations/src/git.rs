@@ -38,6 +38,47 @@ pub enum Found {
     NoBase(String),
 }
 
+/// Whether a migration is in the base, as [`Found::merged`] tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Merged {
+    /// The base lacks it (or there is no git): not merged, no database
+    /// should have run it.
+    No,
+    /// The base, found through this reference, has it.
+    Yes(String),
+    /// A checkout without a base: it cannot be told.
+    Unknown,
+}
+
+impl Found {
+    /// Whether the base has `m`, a migration of the set read from `dir`.
+    ///
+    /// ```
+    /// use driftless_migrations::git::{Found, Merged};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("0001_a.sql"), "SELECT 1;").unwrap();
+    /// let set = driftless_migrations::discover(dir.path()).unwrap();
+    /// assert_eq!(Found::NotGit.merged(&set.dir, &set.migrations[0]), Merged::No);
+    /// ```
+    pub fn merged(&self, dir: &Path, m: &crate::Migration) -> Merged {
+        match self {
+            Found::NotGit => Merged::No,
+            Found::NoBase(_) => Merged::Unknown,
+            Found::Base(b) => {
+                let relative =
+                    m.up.location()
+                        .strip_prefix(dir)
+                        .map(|p| p.to_string_lossy().replace('\\', "/"));
+                if relative.is_ok_and(|r| b.has(&r)) {
+                    Merged::Yes(b.reference.clone())
+                } else {
+                    Merged::No
+                }
+            }
+        }
+    }
+}
+
 /// The base of `dir`'s checkout: the merge base of `HEAD` and `reference`,
 /// or when none is given, of the branch's upstream, else (in a pull
 /// request on GitHub Actions) `origin/$GITHUB_BASE_REF`, else `main`,

@@ -185,9 +185,8 @@ struct Rows {
     filled: HashSet<String>,
     /// Tables no row fits, with their definition when that was found.
     unfillable: HashMap<String, String>,
-    /// `PRAGMA schema_version` and `total_changes()` after the last fill:
-    /// while neither moves, no table appeared and no row went away.
-    seen: Option<(i64, i64)>,
+    /// `total_changes()` after the last fill: while it stays, no row went away.
+    seen: Option<i64>,
 }
 
 impl Rows {
@@ -200,27 +199,28 @@ impl Rows {
         }
     }
 
-    fn counters(&self) -> Result<(i64, i64)> {
-        let version: i64 = self
+    fn total_changes(&self) -> Result<i64> {
+        Ok(self
             .conn
-            .pragma_query_value(None, "schema_version", |r| r.get(0))?;
-        let changes: i64 = self
-            .conn
-            .query_row("SELECT total_changes()", [], |r| r.get(0))?;
-        Ok((version, changes))
+            .query_row("SELECT total_changes()", [], |r| r.get(0))?)
     }
 
-    /// Puts rows in every table that has none, after `m` ran.
+    /// Puts rows in every table that has none, after `m` ran. A table
+    /// without rows appears only through CREATE TABLE (a rename keeps its
+    /// rows), and rows go away only through statements that change rows
+    /// (`total_changes()` moves): after any other migration, nothing to do.
     fn refill(&mut self, m: &Migration, found: &mut Rehearsal) -> Result<()> {
-        let now = self.counters()?;
-        let Some((version, changes)) = self.seen.replace(now) else {
-            return self.fill_empty(m, found, true);
-        };
-        if now == (version, changes) {
-            return Ok(());
+        let changes = self.total_changes()?;
+        let deleted = self.seen.is_none_or(|seen| seen != changes);
+        let created = split(&m.up.sql()).iter().any(|s| {
+            s.keywords.first().is_some_and(|k| k == "CREATE")
+                && s.keywords.iter().take(4).any(|k| k == "TABLE")
+        });
+        if deleted || created {
+            self.fill_empty(m, found, deleted)?;
         }
-        // rows went away only through statements that change rows
-        self.fill_empty(m, found, now.1 != changes)
+        self.seen = Some(self.total_changes()?);
+        Ok(())
     }
 
     fn fill_empty(&mut self, m: &Migration, found: &mut Rehearsal, all: bool) -> Result<()> {
@@ -245,7 +245,6 @@ impl Rows {
             empty.push(name);
         }
         if empty.is_empty() {
-            self.seen = Some(self.counters()?);
             return Ok(());
         }
         let unfilled = fill(&self.conn, &empty)?;
@@ -279,7 +278,6 @@ impl Rows {
                 self.filled.insert(key);
             }
         }
-        self.seen = Some(self.counters()?);
         Ok(())
     }
 }

@@ -36,6 +36,7 @@ use std::sync::Mutex;
 use driftless_migrations::discover::{checksum, hex};
 use driftless_migrations::cache::{PrefixCache, replay_cached};
 use driftless_migrations::profile::slow_replay_hint;
+use driftless_migrations::rehearse::rehearse;
 use driftless_migrations::replay::save;
 use driftless_migrations::{Error, Snapshot, discover};
 
@@ -50,6 +51,7 @@ pub fn migrations(dir: impl Into<PathBuf>) -> Replay {
         dir: dir.into(),
         db: None,
         sqlx: false,
+        rehearse: false,
         #[cfg(feature = "diesel")]
         diesel_schema: None,
     }
@@ -62,6 +64,7 @@ pub struct Replay {
     dir: PathBuf,
     db: Option<String>,
     sqlx: bool,
+    rehearse: bool,
     #[cfg(feature = "diesel")]
     diesel_schema: Option<PathBuf>,
 }
@@ -98,6 +101,25 @@ impl Replay {
     /// ```
     pub fn sqlx(mut self) -> Replay {
         self.sqlx = true;
+        self
+    }
+
+    /// Also rehearses the migrations on tables that hold rows, as
+    /// `driftless check` does: a migration that works on the empty tables
+    /// of the replay but fails once they hold rows (`ADD COLUMN ... NOT
+    /// NULL` without a default, a rebuild copying NULLs into a NOT NULL
+    /// column, ...) fails the build when git's base branch lacks it, and is
+    /// a warning when the base has it (it may have run: the file stays as
+    /// it is) or when the crate is not in a git checkout (a packaged crate
+    /// is built as published). It costs a second replay, from the first
+    /// migration, whenever one changes.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// driftless::build::migrations("migrations").rehearse().run();
+    /// ```
+    pub fn rehearse(mut self) -> Replay {
+        self.rehearse = true;
         self
     }
 
@@ -184,6 +206,9 @@ impl Replay {
                 println!("cargo:warning={line}");
             }
         }
+        if self.rehearse {
+            rehearse_rows(&set)?;
+        }
         #[cfg(feature = "diesel")]
         if let Some(file) = &self.diesel_schema {
             let path = root.join(file);
@@ -220,6 +245,45 @@ impl Replay {
             println!("cargo:rustc-env=SQLX_OFFLINE=false");
         }
         Ok(path)
+    }
+}
+
+/// [`Replay::rehearse`]: findings of migrations the git base lacks are the
+/// error; the others, and the tables no synthetic row fits, are warnings.
+fn rehearse_rows(set: &driftless_migrations::MigrationSet) -> Result<(), Error> {
+    use driftless_migrations::git::{Found, Merged, base};
+    let found = rehearse(set)?;
+    // outside git (a crate from a registry) nothing is new
+    let base = base(&set.dir, None).unwrap_or(Found::NotGit);
+    let mut errors = Vec::new();
+    for f in &found.failures {
+        let m = &set.migrations[f.index];
+        let on = f.table.as_ref().map_or_else(String::new, |t| format!(" (table `{t}`)"));
+        let text = format!(
+            "migration `{}` fails at line {} once its tables hold rows{on}, though it runs on empty ones: {}\n  statement: {}\nhelp: {}",
+            m.up.file, f.line, f.message, f.statement, f.help()
+        );
+        match base.merged(&set.dir, m) {
+            Merged::No if !matches!(base, Found::NotGit) => errors.push(text),
+            _ => {
+                for line in text.lines() {
+                    println!("cargo:warning={line}");
+                }
+            }
+        }
+    }
+    for n in &found.not_rehearsed {
+        println!(
+            "cargo:warning=table `{}` was not rehearsed with rows (no synthetic row fits it after {}: {})",
+            n.table,
+            n.after.display(),
+            n.reason
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::FailsOnRows { findings: errors })
     }
 }
 

@@ -166,6 +166,12 @@ pub enum Error {
         /// SQLite's error.
         source: rusqlite::Error,
     },
+    /// Another connection kept the database locked for longer than the
+    /// busy timeout while a dry run waited to copy it.
+    Locked {
+        /// How long it waited.
+        waited: std::time::Duration,
+    },
     /// SQLite failed outside any migration (opening, locking, reading the history).
     Sqlite(rusqlite::Error),
     /// An upgrade or downgrade failed after it had done something: the
@@ -393,6 +399,12 @@ impl fmt::Display for Error {
                 "could not back up the database to `{}`: {source}\nhelp: nothing was migrated; choose another backup path",
                 path.display()
             ),
+            Error::Locked { waited } => write!(
+                f,
+                "the database is locked by another connection: waited {:.1} s to copy it for the dry run\n\
+                 help: nothing was written; run it again when the other writer is done",
+                waited.as_secs_f64()
+            ),
             Error::Sqlite(e) => write!(f, "SQLite error: {e}"),
             Error::Stopped { report, error } => {
                 write!(f, "{error}")?;
@@ -596,6 +608,11 @@ mod tests {
                  help: nothing was migrated; choose another backup path".into(),
             ),
             (
+                Error::Locked { waited: std::time::Duration::from_millis(1500) },
+                "the database is locked by another connection: waited 1.5 s to copy it for the dry run\n\
+                 help: nothing was written; run it again when the other writer is done".into(),
+            ),
+            (
                 Error::Sqlite(rusqlite::Error::InvalidQuery),
                 "SQLite error: Query is not read-only".into(),
             ),
@@ -624,7 +641,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 18, "a case for every variant");
+        assert_eq!(seen.len(), 19, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -648,6 +665,7 @@ mod tests {
             Error::Sqlite(_) => 15,
             Error::Stopped { .. } => 16,
             Error::EmptyDown { .. } => 17,
+            Error::Locked { .. } => 18,
         }
     }
 }

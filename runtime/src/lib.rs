@@ -57,6 +57,7 @@ macro_rules! with_rusqlite {
 with_rusqlite! {
 mod adopt;
 pub mod build;
+mod dry_run;
 mod error;
 mod history;
 mod migrate;
@@ -73,6 +74,7 @@ pub use driftless_macros::{
 pub use driftless_migrations::Error as MigrationError;
 pub use driftless_migrations::Schema;
 pub use driftless_migrations::diff::{DiffKind, Difference, diff};
+pub use dry_run::{Copied, DryRun, IN_MEMORY_LIMIT, Rehearsed, StepOutcome};
 pub use error::{Error, Recorded, Result, Violation};
 pub use migrate::{Backup, Event, Options, Ran, Report, backup_to};
 pub use model::{Insert, Model};

@@ -278,7 +278,7 @@ impl Migrations {
                 Err(e) => return Err(stopped(report, e)),
             };
             skipped = applied.is_none().then_some(m.version);
-            if let Some(took) = applied {
+            if let Some(Effect { took, .. }) = applied {
                 let mut status = status;
                 status.pending.retain(|p| p.version != m.version);
                 known = Some((seen, status));
@@ -474,7 +474,7 @@ impl Migrations {
     /// The status, after waiting (up to the busy timeout) for no-transaction
     /// migrations another migrator is running to finish: they hold no lock
     /// to wait on, so their unfinished history row is polled instead.
-    fn settled_status(
+    pub(crate) fn settled_status(
         &self,
         conn: &Connection,
         options: &Options,
@@ -490,7 +490,7 @@ impl Migrations {
     }
 }
 
-fn check(status: &crate::status::Status, options: &Options) -> Result<()> {
+pub(crate) fn check(status: &crate::status::Status, options: &Options) -> Result<()> {
     if let Some(problem) = status.problem() {
         return Err(problem);
     }
@@ -588,15 +588,24 @@ fn data_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
 }
 
-/// Applies `m` if it is still pending under the write lock; returns how
-/// long it took, or `None` when another migrator was first.
-fn apply(
+/// What applying one migration did.
+pub(crate) struct Effect {
+    /// How long its script ran.
+    pub took: Duration,
+    /// The rows its statements inserted, updated or deleted (SQLite's
+    /// `total_changes()`, the history's own row left out).
+    pub rows: i64,
+}
+
+/// Applies `m` if it is still pending under the write lock; returns what
+/// it did, or `None` when another migrator was first.
+pub(crate) fn apply(
     set: &Migrations,
     conn: &Connection,
     m: &Migration,
     options: &Options,
     seen: Option<i64>,
-) -> Result<Option<Duration>> {
+) -> Result<Option<Effect>> {
     let sql = m.up.sql();
     let path = m.up.location();
     if m.no_transaction {
@@ -607,15 +616,21 @@ fn apply(
         if !still_pending(set, conn, m, options, seen)? {
             return Ok(None);
         }
+        let changes = total_changes(conn)?;
         let started = Instant::now();
         run_script(conn, path, &sql, Transaction::Caller)?;
         if fk_off {
             foreign_key_check(conn, m)?;
         }
         let took = started.elapsed();
+        let rows = total_changes(conn)? - changes;
         history::record(conn, m, millis(took))?;
-        Ok(Some(took))
+        Ok(Some(Effect { took, rows }))
     })
+}
+
+fn total_changes(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT total_changes()", [], |r| r.get(0))?)
 }
 
 /// A no-transaction migration is recorded as started (duration -1) under the
@@ -628,7 +643,7 @@ fn apply_outside_transaction(
     seen: Option<i64>,
     path: &Path,
     sql: &str,
-) -> Result<Option<Duration>> {
+) -> Result<Option<Effect>> {
     let claimed = under_write_lock(conn, m, false, || {
         if !still_pending(set, conn, m, options, seen)? {
             return Ok(None);
@@ -639,6 +654,7 @@ fn apply_outside_transaction(
     if claimed.is_none() {
         return Ok(None);
     }
+    let changes = total_changes(conn)?;
     let started = Instant::now();
     if let Err(e) = run_script(conn, path, sql, Transaction::None) {
         if !took_effect(&e, sql) {
@@ -655,8 +671,9 @@ fn apply_outside_transaction(
         });
     }
     let took = started.elapsed();
+    let rows = total_changes(conn)? - changes;
     history::finish(conn, m.version, millis(took))?;
-    Ok(Some(took))
+    Ok(Some(Effect { took, rows }))
 }
 
 /// Whether a failed no-transaction script ran any statement before failing.

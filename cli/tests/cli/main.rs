@@ -13,6 +13,7 @@ mod harness;
 mod check;
 mod diff;
 mod downgrade;
+mod dry_run;
 mod fails_on_rows;
 mod from_models;
 mod help;
