@@ -72,7 +72,7 @@ pub fn run(
     let count = set.as_ref().map_or(0, |s| s.migrations.len());
     if let Some(set) = &set {
         let started = std::time::Instant::now();
-        replay_and_lint(set, target, &mut findings);
+        replay_and_lint(set, target, &base, &mut findings);
         notes.extend(slow_replay_hint(count, started.elapsed(), dir));
         // a history that does not replay is not rehearsed: its error comes first
         if !findings.iter().any(|f| f.code == "replay") {
@@ -175,6 +175,7 @@ fn offending_file(e: &driftless_migrations::Error) -> Option<&Path> {
 fn replay_and_lint(
     set: &driftless_migrations::MigrationSet,
     target: Option<SqliteVersion>,
+    base: &Found,
     findings: &mut Vec<Finding>,
 ) {
     let replayed = replay_steps(set, |step| {
@@ -196,12 +197,23 @@ fn replay_and_lint(
         let Some(down) = &m.down else {
             return Ok(Next::Continue);
         };
+        // a merged migration's down is history an adopting project's check
+        // must not fail on: its findings are warnings
+        let merged = base.merged(&set.dir, m) != Merged::No;
+        if let Some(empty) = empty_down(m, down, merged) {
+            // nothing ran: the up migration's schema stands
+            findings.push(empty);
+            return Ok(Next::Continue);
+        }
         let found = down_restores(step.conn, m, down, step.before)?;
         if found.is_empty() {
             run_migration(step.conn, m)?;
             Ok(Next::Continue)
         } else {
-            findings.extend(found);
+            findings.extend(found.into_iter().map(|f| Finding {
+                error: !merged,
+                ..f
+            }));
             // the down migration left something else: start over from a clean replay
             Ok(Next::Replay)
         }
@@ -321,6 +333,33 @@ fn message_and_help(e: &driftless_migrations::Error) -> (String, Option<String>)
     }
 }
 
+/// A down migration without a statement for an up migration with some:
+/// `downgrade` refuses it, so say so before a deploy (an error, or a
+/// warning for a migration in the git base).
+fn empty_down(m: &Migration, down: &driftless_migrations::Script, merged: bool) -> Option<Finding> {
+    if !split(&down.sql()).is_empty() || split(&m.up.sql()).is_empty() {
+        return None;
+    }
+    let refused = driftless::Error::EmptyDown {
+        version: m.version,
+        file: down.file.to_string(),
+        layout: m.layout,
+    }
+    .to_string();
+    let (message, help) = match refused.split_once("\nhelp: ") {
+        Some((m, h)) => (m.to_string(), Some(h.to_string())),
+        None => (refused, None),
+    };
+    Some(Finding {
+        error: !merged,
+        code: "down",
+        file: down.file.to_string(),
+        line: None,
+        message,
+        help,
+    })
+}
+
 /// Runs the down script on the schema the up script left and compares the
 /// result with the schema before the up script.
 fn down_restores(
@@ -330,27 +369,6 @@ fn down_restores(
     before: &Schema,
 ) -> Result<Vec<Finding>, driftless_migrations::Error> {
     let file = down.file.to_string();
-    // `downgrade` refuses such a down migration: say so before a deploy
-    if split(&down.sql()).is_empty() && !split(&m.up.sql()).is_empty() {
-        let refused = driftless::Error::EmptyDown {
-            version: m.version,
-            file: file.clone(),
-            layout: m.layout,
-        }
-        .to_string();
-        let (message, help) = match refused.split_once("\nhelp: ") {
-            Some((m, h)) => (m.to_string(), Some(h.to_string())),
-            None => (refused, None),
-        };
-        return Ok(vec![Finding {
-            error: true,
-            code: "down",
-            file,
-            line: None,
-            message,
-            help,
-        }]);
-    }
     let mode = if m.no_transaction {
         Transaction::None
     } else {

@@ -396,7 +396,19 @@ fn dangling(conn: &Connection, path: &Path, sql: &str) -> Result<()> {
     let Some((table, parent)) = first else {
         return Ok(());
     };
-    let (at, statement) = last_statement(sql);
+    // the statement that removed the parent, else the script's end
+    let statements = split(sql);
+    let (at, statement) = statements
+        .iter()
+        .rev()
+        .find(|s| {
+            s.dropped_table()
+                .is_some_and(|t| t.eq_ignore_ascii_case(&parent))
+        })
+        .map_or_else(
+            || last_statement(sql),
+            |s| (s.at, s.first_line().to_string()),
+        );
     Err(Error::Statement {
         path: path.to_path_buf(),
         at,
@@ -416,8 +428,14 @@ fn last_statement(sql: &str) -> (crate::error::Position, String) {
     )
 }
 
-/// The table SQLite names in `... constraint failed: table.column`.
+/// The table SQLite names in `... constraint failed: table.column`, or
+/// the child table of a dangling foreign key (`rows of T point at ...`).
 fn named_in(message: &str) -> Option<String> {
+    if let Some((_, rest)) = message.split_once("rows of ")
+        && let Some((child, _)) = rest.split_once(" point at ")
+    {
+        return Some(child.to_string());
+    }
     let (_, rest) = message.split_once("constraint failed: ")?;
     let (table, _) = rest.split_once('.')?;
     (!table.is_empty() && !table.contains(' ')).then(|| table.to_string())

@@ -276,7 +276,7 @@ fn rehearse_rows(set: &driftless_migrations::MigrationSet) -> Result<(), Error> 
         println!(
             "cargo:warning=table `{}` was not rehearsed with rows (no synthetic row fits it after {}: {})",
             n.table,
-            n.after.display(),
+            driftless_migrations::error::display_path(&n.after),
             n.reason
         );
     }

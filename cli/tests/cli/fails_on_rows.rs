@@ -126,3 +126,28 @@ fn a_table_no_row_fits_is_noted() {
         .code(0)
         .out("note: table `odd` was not rehearsed with rows (no synthetic row fits it after migrations/0001_odd.sql: CHECK constraint failed: x * 0 = 1)");
 }
+
+/// The same rule for down migrations: an empty or wrong down of a merged
+/// migration is a warning (`downgrade` still refuses it), a new one an error.
+#[test]
+fn down_findings_of_merged_migrations_are_warnings() {
+    let p = Project::with(&[
+        ("0001_a.up.sql", "CREATE TABLE a (x);\n"),
+        ("0001_a.down.sql", "-- irreversible\n"),
+    ]);
+    let root = p.root.path();
+    git(root, &["init", "-q", "."]);
+    git(root, &["add", "migrations"]);
+    git(root, &["commit", "-q", "-m", "shipped"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    p.write("0002_b.up.sql", "CREATE TABLE b (x);\n");
+    p.write(
+        "0002_b.down.sql",
+        "CREATE TABLE stray (x);\nDROP TABLE b;\n",
+    );
+    p.cmd("check", &[])
+        .code(1)
+        .out("warning[down]: migrations/0001_a.down.sql: the down migration of 1")
+        .out("error[down]: migrations/0002_b.down.sql: does not restore the schema")
+        .out("1 error, ");
+}

@@ -147,12 +147,13 @@ pub fn check_schema_rs(
                 .columns
                 .iter()
                 .any(|c| c.sql_name().eq_ignore_ascii_case(&expected.sql_name));
-            // the implicit rowid is a key diesel may use, not a column to declare
-            if !declared && !expected.is_implicit_rowid() {
+            // diesel never reads a column the `table!` leaves out, and its
+            // inserts leave it to SQLite: only one no insert can do without counts
+            if !declared && expected.required {
                 push(
                     entry.line,
                     format!(
-                        "`table!` `{}` lacks column `{} -> {}`",
+                        "`table!` `{}` lacks column `{} -> {}`, which is NOT NULL without a default: every insert needs it",
                         entry.name,
                         expected.sql_name,
                         expected.printed_type()
@@ -523,11 +524,27 @@ diesel::table! {
             MIGRATIONS,
             "diesel::table! {\n    games (id) {\n        id -> BigInt,\n        name -> Text,\n    }\n}\n",
         );
+        // `winner` is nullable: diesel never reads it, and inserts leave it NULL
+        assert_eq!(
+            found,
+            ["0: no `table!` for table `players` (created by DIR/0003_players.sql)"]
+        );
+    }
+
+    #[test]
+    fn a_left_out_column_counts_only_when_inserts_need_it() {
+        let found = check(
+            &[(
+                "0001_t.sql",
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, made TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, \
+                 note TEXT, kind TEXT NOT NULL, twice INTEGER GENERATED ALWAYS AS (id * 2) NOT NULL);",
+            )],
+            "table! { t (id) { id -> Integer, } }",
+        );
         assert_eq!(
             found,
             [
-                "2: `table!` `games` lacks column `winner -> Nullable<Text>` (created by DIR/0002_winner.sql)",
-                "0: no `table!` for table `players` (created by DIR/0003_players.sql)",
+                "1: `table!` `t` lacks column `kind -> Text`, which is NOT NULL without a default: every insert needs it (created by DIR/0001_t.sql)"
             ]
         );
     }

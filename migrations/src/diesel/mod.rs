@@ -112,6 +112,9 @@ pub struct DieselColumn {
     /// The alias of the rowid (`INTEGER PRIMARY KEY` of a rowid table, or
     /// the implicit `rowid`): never NULL, whatever its declaration says.
     pub rowid: bool,
+    /// An insert must give it a value: NOT NULL, without a default, not
+    /// generated and not the rowid. A `table!` may leave out any other column.
+    pub required: bool,
 }
 
 impl DieselColumn {
@@ -175,11 +178,12 @@ fn infer_table(conn: &Connection, sql_name: String) -> rusqlite::Result<DieselTa
         )
         .unwrap_or(false);
     let mut stmt = conn.prepare(
-        "SELECT name, coalesce(type, ''), \"notnull\", pk FROM pragma_table_xinfo(?1) ORDER BY cid",
+        "SELECT name, coalesce(type, ''), \"notnull\", pk, dflt_value IS NULL AND hidden = 0 \
+         FROM pragma_table_xinfo(?1) ORDER BY cid",
     )?;
-    let raw: Vec<(String, String, bool, i64)> = stmt
+    let raw: Vec<(String, String, bool, i64, bool)> = stmt
         .query_map([&sql_name], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     // diesel keeps the key in column order, not in PRIMARY KEY (...) order
@@ -202,15 +206,18 @@ fn infer_table(conn: &Connection, sql_name: String) -> rusqlite::Result<DieselTa
             ty: Some("Integer"),
             nullable: false,
             rowid: true,
+            required: false,
         });
     }
     let single_integer_key = primary_key.len() == 1 && !without_rowid;
-    for (name, declared, not_null, pk) in raw {
+    for (name, declared, not_null, pk, no_default) in raw {
+        let rowid = single_integer_key && pk != 0 && declared.eq_ignore_ascii_case("INTEGER");
         columns.push(DieselColumn {
             rust_name: rust_name_of_column(&name, &rust_name),
             ty: sql_type(&declared),
             nullable: !not_null,
-            rowid: single_integer_key && pk != 0 && declared.eq_ignore_ascii_case("INTEGER"),
+            rowid,
+            required: not_null && no_default && !rowid,
             sql_name: name,
             declared,
         });
