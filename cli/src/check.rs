@@ -72,7 +72,9 @@ pub fn run(
     let count = set.as_ref().map_or(0, |s| s.migrations.len());
     if let Some(set) = &set {
         let started = std::time::Instant::now();
-        replay_and_lint(set, target, &base, &mut findings);
+        if let Some(snapshot) = replay_and_lint(set, target, &base, &mut findings) {
+            notes.extend(stand_ins(&snapshot.schema));
+        }
         notes.extend(slow_replay_hint(count, started.elapsed(), dir));
         // a history that does not replay is not rehearsed: its error comes first
         if !findings.iter().any(|f| f.code == "replay") {
@@ -177,7 +179,7 @@ fn replay_and_lint(
     target: Option<SqliteVersion>,
     base: &Found,
     findings: &mut Vec<Finding>,
-) {
+) -> Option<driftless_migrations::Snapshot> {
     let replayed = replay_steps(set, |step| {
         let m = step.migration;
         for l in lint(&m.up.sql(), step.before, step.after, target) {
@@ -218,24 +220,27 @@ fn replay_and_lint(
             Ok(Next::Replay)
         }
     });
-    if let Err(e) = replayed {
-        let file = match &e {
-            driftless_migrations::Error::BrokenView {
-                created_in: Some(file),
-                ..
-            } => Some(file.as_path()),
-            e => offending_file(e),
-        };
-        let (message, help) = message_and_help(&e);
-        findings.push(Finding {
-            error: true,
-            code: "replay",
-            file: file.map(display_path).unwrap_or_default(),
-            line: None,
-            message,
-            help,
-        });
-    }
+    let e = match replayed {
+        Ok((_, snapshot)) => return Some(snapshot),
+        Err(e) => e,
+    };
+    let file = match &e {
+        driftless_migrations::Error::BrokenView {
+            created_in: Some(file),
+            ..
+        } => Some(file.as_path()),
+        e => offending_file(e),
+    };
+    let (message, help) = message_and_help(&e);
+    findings.push(Finding {
+        error: true,
+        code: "replay",
+        file: file.map(display_path).unwrap_or_default(),
+        line: None,
+        message,
+        help,
+    });
+    None
 }
 
 /// The rehearsal on rows: a migration failing there (and not on empty
@@ -322,6 +327,24 @@ fn rehearse_rows(
             n.reason
         ));
     }
+}
+
+/// A note for each virtual table the replay made a stand-in of: its module
+/// is the app's, and what the module does is not checked.
+fn stand_ins(schema: &Schema) -> Vec<String> {
+    schema
+        .tables
+        .iter()
+        .filter_map(|t| {
+            let module = driftless_migrations::stand_in::module_of(&t.sql)?;
+            let columns: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+            Some(format!(
+                "virtual table `{}` uses module `{module}`, which driftless's SQLite lacks: it was replayed as a plain table of its columns ({}), so queries and models using it are checked by name only",
+                t.name,
+                columns.join(", ")
+            ))
+        })
+        .collect()
 }
 
 /// An engine error's text, cut at its `help:` line.

@@ -49,6 +49,7 @@ pub mod scan;
 pub mod schema;
 pub mod snapshot;
 pub mod split;
+pub mod stand_in;
 
 pub use check::{Checked, FieldDef, ModelDef, Problem, Site, check_model};
 pub use discover::{Layout, Migration, MigrationSet, Script, discover};

@@ -22,7 +22,7 @@ use rusqlite::Connection;
 
 use crate::discover::{Migration, MigrationSet};
 use crate::error::{Error, Result};
-use crate::replay::{Transaction, run_migration, run_script, sandbox, trace};
+use crate::replay::{Transaction, run_in_sandbox, run_migration, sandbox, trace};
 use crate::rows::{fill, has_rows, tables};
 use crate::scan::{Token, significant};
 use crate::split::{Statement, split};
@@ -349,7 +349,7 @@ fn apply(conn: &Connection, m: &Migration) -> std::result::Result<(), Failure> {
     let path = m.up.location();
     let fail = |e: Error| Failure::of(e, &sql);
     if m.no_transaction {
-        return run_script(conn, path, &sql, Transaction::None).map_err(fail);
+        return run_in_sandbox(conn, path, &sql, Transaction::None).map_err(fail);
     }
     let fk_off = split(&sql).iter().any(Statement::drops_or_renames_table);
     let sqlite = |e: rusqlite::Error| fail(Error::Sqlite(e));
@@ -359,7 +359,7 @@ fn apply(conn: &Connection, m: &Migration) -> std::result::Result<(), Failure> {
     }
     let result = (|| {
         conn.execute_batch("BEGIN").map_err(sqlite)?;
-        run_script(conn, path, &sql, Transaction::Caller).map_err(fail)?;
+        run_in_sandbox(conn, path, &sql, Transaction::Caller).map_err(fail)?;
         if fk_off {
             dangling(conn, path, &sql).map_err(fail)?;
         }

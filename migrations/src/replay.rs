@@ -260,7 +260,23 @@ pub fn run_migration(conn: &Connection, m: &Migration) -> Result<()> {
     } else {
         Transaction::Own
     };
-    run_script(conn, m.up.location(), &m.up.sql(), mode)
+    run_in_sandbox(conn, m.up.location(), &m.up.sql(), mode)
+}
+
+/// [`run_script`] in a sandbox: a virtual table of a module the sandbox
+/// lacks is created as its [stand-in](crate::stand_in), a plain table of
+/// the columns it names. Never on a real database, where the module is the
+/// app's to register.
+///
+/// # Errors
+/// As [`run_script`].
+pub(crate) fn run_in_sandbox(
+    conn: &Connection,
+    path: &Path,
+    sql: &str,
+    mode: Transaction,
+) -> Result<()> {
+    execute(conn, path, sql, mode, true)
 }
 
 /// Runs a script statement by statement, so that a failure names its line.
@@ -278,6 +294,16 @@ pub fn run_migration(conn: &Connection, m: &Migration) -> Result<()> {
 /// assert!(conn.prepare("SELECT x FROM a").is_err());
 /// ```
 pub fn run_script(conn: &Connection, path: &Path, sql: &str, mode: Transaction) -> Result<()> {
+    execute(conn, path, sql, mode, false)
+}
+
+fn execute(
+    conn: &Connection,
+    path: &Path,
+    sql: &str,
+    mode: Transaction,
+    sandbox: bool,
+) -> Result<()> {
     let statements = split(sql);
     for stmt in &statements {
         refuse_forbidden(path, stmt, mode != Transaction::None)?;
@@ -295,6 +321,18 @@ pub fn run_script(conn: &Connection, path: &Path, sql: &str, mode: Transaction) 
     };
     for stmt in &statements {
         if let Err(e) = conn.execute_batch(stmt.sql) {
+            let missing_module = sandbox && e.to_string().starts_with("no such module");
+            let stood_in = missing_module
+                && crate::stand_in::stand_in(stmt.sql).is_some_and(|(standin, module)| {
+                    trace(&format!(
+                        "stand-in for module {module} in {}",
+                        path.display()
+                    ));
+                    conn.execute_batch(&standin).is_ok()
+                });
+            if stood_in {
+                continue;
+            }
             abandon();
             return Err(statement_error(path, sql, stmt, e));
         }
@@ -600,6 +638,34 @@ pub(crate) mod tests {
         .expect_err("left open");
         assert!(err.to_string().contains("never committed"), "{err}");
         assert!(conn.is_autocommit());
+    }
+
+    /// sqlite-vec's `vec0` is the app's to register: the sandbox replays a
+    /// plain table of its columns, a real database still needs the module.
+    #[test]
+    fn a_virtual_table_of_a_missing_module_gets_a_stand_in_in_the_sandbox_only() {
+        let (_d, set) = set_of(&[
+            ("0001_a.sql", "CREATE TABLE memories (id TEXT PRIMARY KEY);"),
+            (
+                "0002_vec.sql",
+                "CREATE VIRTUAL TABLE memories_vec USING vec0(embedding float[3], +memory_id text);
+                 INSERT INTO memories_vec (memory_id) SELECT id FROM memories;",
+            ),
+        ]);
+        let snap = replay(&set).expect("replays");
+        let t = snap.schema.table("memories_vec").expect("stand-in");
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["embedding", "memory_id"]);
+        assert_eq!(crate::stand_in::module_of(&t.sql), Some("vec0"));
+        let real = Connection::open_in_memory().expect("memory");
+        let err = run_script(
+            &real,
+            Path::new("0002_vec.sql"),
+            &set.migrations[1].up.sql(),
+            Transaction::Own,
+        )
+        .expect_err("no module on a real database");
+        assert!(err.to_string().contains("no such module: vec0"), "{err}");
     }
 
     #[test]

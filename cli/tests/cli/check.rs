@@ -510,3 +510,15 @@ fn check_reports_a_view_a_later_migration_breaks() {
     assert_eq!(doc["findings"][0]["code"], "replay");
     assert_eq!(doc["findings"][0]["file"], "migrations/0001_a.sql");
 }
+
+#[test]
+fn a_virtual_table_of_a_module_driftless_lacks_is_noted() {
+    let p = Project::with(&[(
+        "0001_vec.sql",
+        "CREATE VIRTUAL TABLE IF NOT EXISTS memories_vec0 USING vec0(\n    status text,\n    embedding float[384] distance_metric=cosine,\n    +memory_id text\n);\n",
+    )]);
+    p.cmd("check", &[])
+        .code(0)
+        .out("note: virtual table `memories_vec0` uses module `vec0`, which driftless's SQLite lacks: it was replayed as a plain table of its columns (status, embedding, memory_id)")
+        .out("checked 1 migration in migrations: 0 errors, 0 warnings");
+}
