@@ -260,3 +260,28 @@ impl Scratch {
         fs::read_to_string(&self.trace).unwrap_or_default()
     }
 }
+
+/// Runs git in `root` with a fixed identity and `main` as the first branch; it must succeed.
+pub fn git(root: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=driftless tests",
+            "-c",
+            "user.email=tests@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(root)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run git (is it installed?)");
+    assert!(status.success(), "git {args:?} failed");
+}

@@ -2,46 +2,13 @@
 //! SQLite file, with its rows; the file itself never written.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use driftless::rusqlite::Connection;
-use driftless::{Error, Migrations, Options, StepOutcome};
+use driftless::{Error, Options, StepOutcome};
 
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn new(files: &[(&str, &str)]) -> Fixture {
-        let dir = tempfile::tempdir().expect("temp dir");
-        fs::create_dir(dir.path().join("migrations")).expect("mkdir");
-        for (name, sql) in files {
-            fs::write(dir.path().join("migrations").join(name), sql).expect("write");
-        }
-        Fixture { dir }
-    }
-
-    fn migrations(&self) -> Migrations {
-        Migrations::from_dir(self.dir.path().join("migrations")).expect("migrations")
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("app.db")
-    }
-
-    /// The database file's bytes, with its WAL and journal if any.
-    fn bytes(&self) -> Vec<Vec<u8>> {
-        ["", "-wal", "-journal"]
-            .iter()
-            .map(|suffix| {
-                let mut p = self.db().into_os_string();
-                p.push(suffix);
-                fs::read(Path::new(&p)).unwrap_or_default()
-            })
-            .collect()
-    }
-}
+mod common;
+use common::Fixture;
 
 const GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT);\n";
 
@@ -50,7 +17,7 @@ fn with_rows(pending: &[(&str, &str)]) -> (Fixture, Connection) {
     let mut files = vec![("0001_games.sql", GAMES)];
     files.extend_from_slice(pending);
     let f = Fixture::new(&files);
-    let mut conn = Connection::open(f.db()).expect("open");
+    let mut conn = Connection::open(f.db_path()).expect("open");
     f.migrations()
         .upgrade_to(&mut conn, 1)
         .expect("upgrade to 1");
@@ -102,7 +69,7 @@ fn a_migration_that_fails_on_the_real_rows_is_reported_and_nothing_is_written() 
         before,
         "the database file is byte for byte as it was"
     );
-    let conn = Connection::open(f.db()).expect("open");
+    let conn = Connection::open(f.db_path()).expect("open");
     let status = migrations.status(&conn).expect("status");
     assert_eq!(status.current, Some(1));
     assert_eq!(status.pending.len(), 3);
@@ -181,7 +148,7 @@ fn what_an_upgrade_would_refuse_is_refused() {
 #[test]
 fn a_database_locked_by_another_writer_is_a_clear_error() {
     let (f, conn) = with_rows(&[("0002_x.sql", "ALTER TABLE games ADD COLUMN x TEXT;\n")]);
-    let writer = Connection::open(f.db()).expect("second connection");
+    let writer = Connection::open(f.db_path()).expect("second connection");
     writer.execute_batch("BEGIN EXCLUSIVE;").expect("lock");
     let options = Options {
         busy_timeout: Duration::from_millis(300),

@@ -2,50 +2,14 @@
 //! disagreements, downgrade, verify, backup, rebuilds.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use driftless::Schema;
 use driftless::rusqlite::Connection;
 use driftless::{Backup, DiffKind, Error, Event, Migrations, Options};
 
-/// A database file and a migrations directory in a temp dir.
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn new(files: &[(&str, &str)]) -> Fixture {
-        let dir = tempfile::tempdir().expect("temp dir");
-        fs::create_dir(dir.path().join("migrations")).expect("mkdir");
-        let f = Fixture { dir };
-        for (name, sql) in files {
-            f.write(name, sql);
-        }
-        f
-    }
-
-    fn write(&self, name: &str, sql: &str) {
-        let path = self.dir.path().join("migrations").join(name);
-        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        fs::write(path, sql).expect("write migration");
-    }
-
-    fn remove(&self, name: &str) {
-        fs::remove_file(self.dir.path().join("migrations").join(name)).expect("remove");
-    }
-
-    fn migrations(&self) -> Migrations {
-        Migrations::from_dir(self.dir.path().join("migrations")).expect("migrations")
-    }
-
-    fn db_path(&self) -> PathBuf {
-        self.dir.path().join("app.db")
-    }
-
-    fn open(&self) -> Connection {
-        Connection::open(self.db_path()).expect("open db")
-    }
-}
+mod common;
+use common::Fixture;
 
 const GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);";
 const PLAYERS: &str = "CREATE TABLE players (id INTEGER PRIMARY KEY, game_id INTEGER NOT NULL REFERENCES games (id), name TEXT NOT NULL);";

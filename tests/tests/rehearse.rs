@@ -2,9 +2,7 @@
 //! new migration that works only on empty tables fails the build; one the
 //! git base already has, or any in a crate outside git, is a warning.
 
-use std::process::Command;
-
-use driftless_tests::Scratch;
+use driftless_tests::{Scratch, git};
 
 const BUILD_RS: &str =
     "fn main() {\n    driftless::build::migrations(\"migrations\").rehearse().run();\n}\n";
@@ -12,42 +10,19 @@ const BUILD_RS: &str =
 const GAMES: &str = "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
 const SCORE: &str = "ALTER TABLE games ADD COLUMN score INTEGER NOT NULL;\n";
 
-fn git(s: &Scratch, args: &[&str]) {
-    let ok = Command::new("git")
-        .args([
-            "-c",
-            "user.name=driftless tests",
-            "-c",
-            "user.email=tests@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(s.path())
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .output()
-        .expect("run git")
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
 #[test]
 fn a_new_migration_that_fails_on_rows_fails_the_build() {
     let mut s = Scratch::new("rehearse", Some(BUILD_RS));
     s.lib("");
     s.write("migrations/0001_games.sql", GAMES);
     s.write(".gitignore", "target\n");
-    git(&s, &["init", "-q", "."]);
-    git(&s, &["add", "."]);
-    git(&s, &["commit", "-q", "-m", "games"]);
+    git(s.path(), &["init", "-q", "."]);
+    git(s.path(), &["add", "."]);
+    git(s.path(), &["commit", "-q", "-m", "games"]);
     s.builds("a history that works on rows");
     assert_eq!(s.traced("rehearse "), 1, "{}", s.trace_text());
 
-    git(&s, &["checkout", "-q", "-b", "score"]);
+    git(s.path(), &["checkout", "-q", "-b", "score"]);
     s.write("migrations/0002_score.sql", SCORE);
     s.fails(
         "a NOT NULL column without a default, not merged",
@@ -60,10 +35,10 @@ fn a_new_migration_that_fails_on_rows_fails_the_build() {
     );
 
     // once main has it, it may have run: a warning, and the build goes on
-    git(&s, &["add", "."]);
-    git(&s, &["commit", "-q", "-m", "score"]);
-    git(&s, &["checkout", "-q", "main"]);
-    git(&s, &["merge", "-q", "score"]);
+    git(s.path(), &["add", "."]);
+    git(s.path(), &["commit", "-q", "-m", "score"]);
+    git(s.path(), &["checkout", "-q", "main"]);
+    git(s.path(), &["merge", "-q", "score"]);
     s.write("migrations/0002_score.sql", SCORE);
     let stderr = s.builds("a merged migration is a warning");
     assert!(

@@ -3,7 +3,7 @@
 
 // what every command's tests use, for `use crate::harness::*`
 pub use std::fs;
-pub use std::path::{Path, PathBuf};
+pub use std::path::PathBuf;
 pub use std::process::{Command, Stdio};
 
 pub use driftless::rusqlite::{Connection, params};
@@ -260,27 +260,4 @@ pub const REVERSIBLE: [(&str, &str); 4] = [
     ("0002_create_b.down.sql", "DROP TABLE b;\n"),
 ];
 
-/// Runs git in `root` with a fixed identity and `main` as the first branch; it must succeed.
-pub fn git(root: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=driftless tests",
-            "-c",
-            "user.email=tests@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(root)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run git (is it installed?)");
-    assert!(status.success(), "git {args:?} failed");
-}
+pub use driftless_tests::git;
