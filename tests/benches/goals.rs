@@ -1,4 +1,4 @@
-//! Issue 12's benchmark: each performance goal measured against its
+//! The goals benchmark (issues 12 and 17): each performance goal measured against its
 //! reference in one run, printed as one table (goal, reference, driftless,
 //! ratio, met).
 //!
@@ -561,7 +561,7 @@ fn main() {
     keyed.sort_by_key(|(goal, _)| *goal);
     let rows: Vec<Row> = keyed.into_iter().map(|(_, row)| row).collect();
     println!(
-        "\nissue 12's goals, one run of `cargo bench -p driftless-tests --bench goals` ({:.0} s): times are medians of {} runs; a ratio against a reference measured back to back is the median of the runs' ratios\n",
+        "\nthe goals of issues 12 and 17, one run of `cargo bench -p driftless-tests --bench goals` ({:.0} s): times are medians of {} runs; a ratio against a reference measured back to back is the median of the runs' ratios\n",
         started.elapsed().as_secs_f64(),
         runs()
     );
