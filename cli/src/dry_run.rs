@@ -121,7 +121,7 @@ fn print_step(step: &Rehearsed, style: &Style) {
     }
 }
 
-fn step_json(step: &Rehearsed) -> serde_json::Value {
+pub fn step_json(step: &Rehearsed) -> serde_json::Value {
     match &step.outcome {
         StepOutcome::Applied {
             took,
@@ -165,7 +165,7 @@ fn step_json(step: &Rehearsed) -> serde_json::Value {
 
 /// What failed: the statement's error without the migrator's note on what
 /// the database keeps (the copy keeps nothing).
-fn failure(e: &Error) -> String {
+pub fn failure(e: &Error) -> String {
     match e.root() {
         Error::Migration(inner) => inner.to_string(),
         other => other.to_string(),

@@ -5,6 +5,7 @@
 mod check;
 mod diff;
 mod dry_run;
+mod fleet;
 mod from_models;
 mod inspect;
 mod migrate;
@@ -52,7 +53,7 @@ pub enum SchemaFormat {
 }
 
 /// Where the migrations are.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Clone, Debug)]
 pub struct DirArg {
     /// The migrations directory.
     #[arg(long, default_value = "migrations")]
@@ -60,7 +61,7 @@ pub struct DirArg {
 }
 
 /// Where the migrations and the database are.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Clone, Debug)]
 pub struct DbArgs {
     /// The migrations directory.
     #[command(flatten)]
@@ -68,6 +69,37 @@ pub struct DbArgs {
     /// The SQLite database file.
     #[arg(long)]
     pub db: PathBuf,
+}
+
+/// Where the migrations and the databases are: one database, or a fleet
+/// (a glob, a list file, or both).
+#[derive(clap::Args, Debug)]
+pub struct FleetArgs {
+    /// The migrations directory.
+    #[command(flatten)]
+    pub dir: DirArg,
+    /// The SQLite database file, or a glob of many, quoted: 'tenants/*.db'.
+    #[arg(long, value_name = "FILE|GLOB", required_unless_present = "dbs")]
+    pub db: Option<PathBuf>,
+    /// A file listing databases, one path a line (blank lines and # comments skipped).
+    #[arg(long, value_name = "FILE")]
+    pub dbs: Option<PathBuf>,
+    /// With many databases: how many to work on at once (default: the cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+impl FleetArgs {
+    /// The one database named, when `--db` names one file (no glob, no list).
+    pub fn one(&self) -> Option<DbArgs> {
+        match (&self.db, &self.dbs) {
+            (Some(db), None) if !fleet::is_glob(db) => Some(DbArgs {
+                dir: self.dir.clone(),
+                db: db.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -135,11 +167,14 @@ enum Command {
         #[arg(long, conflicts_with = "format")]
         diesel: bool,
     },
-    /// Where the database stands: current version, pending, unknown, modified.
-    #[command(after_help = "Example:\n  driftless status --db app.db")]
+    /// Where the database stands: current version, pending, unknown, modified;
+    /// for many databases, how many are at each version and which drifted.
+    #[command(
+        after_help = "Examples:\n  driftless status --db app.db\n  driftless status --db 'tenants/*.db'"
+    )]
     Status {
         #[command(flatten)]
-        db: DbArgs,
+        db: FleetArgs,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -151,13 +186,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Apply pending migrations.
+    /// Apply pending migrations, to one database or to many in parallel.
     #[command(
-        after_help = "Examples:\n  driftless upgrade --db app.db --to 5 --backup\n  driftless upgrade --db app.db --dry-run"
+        after_help = "Examples:\n  driftless upgrade --db app.db --to 5 --backup\n  driftless upgrade --db app.db --dry-run\n  \
+driftless upgrade --db 'tenants/*.db' --canary 10 --jobs 8\n  driftless upgrade --dbs tenants.txt --keep-going --format json"
     )]
     Upgrade {
         #[command(flatten)]
-        db: DbArgs,
+        db: FleetArgs,
         /// Stop after this version.
         #[arg(long, value_parser = version)]
         to: Option<u64>,
@@ -171,9 +207,19 @@ enum Command {
         /// discard the copy: the database is only read. Exit 1 if one would fail.
         #[arg(long)]
         dry_run: bool,
-        /// With --dry-run: text or JSON.
-        #[arg(long, value_enum, default_value_t = Format::Text, requires = "dry_run")]
+        /// Text or JSON (with --dry-run, or with many databases).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// How long to wait for another writer before giving up on a database.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+        busy_timeout: f64,
+        /// With many databases: upgrade K first, and stop if any of them fails.
+        #[arg(long, value_name = "K")]
+        canary: Option<usize>,
+        /// With many databases: go on after a failure (by default the first
+        /// failure stops new work; databases already started finish).
+        #[arg(long)]
+        keep_going: bool,
     },
     /// Run down migrations until VERSION is the newest applied (0: all).
     #[command(after_help = "Example:\n  driftless downgrade --db app.db --to 3 --backup")]
@@ -205,13 +251,13 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Compare the database with the schema its applied migrations produce.
+    /// Compare the database (or each of many) with the schema its applied migrations produce.
     #[command(
-        after_help = "Example:\n  driftless diff --db app.db\n  driftless diff --db app.db --write keep_hand_patch"
+        after_help = "Example:\n  driftless diff --db app.db\n  driftless diff --db app.db --write keep_hand_patch\n  driftless diff --db 'tenants/*.db'"
     )]
     Diff {
         #[command(flatten)]
-        db: DbArgs,
+        db: FleetArgs,
         /// Save the database's changes as a new migration NAME and record it as applied.
         #[arg(long, value_name = "NAME")]
         write: Option<String>,
@@ -304,23 +350,35 @@ fn main() -> ExitCode {
             at,
             if diesel { SchemaFormat::Diesel } else { format },
         ),
-        Command::Status { db, format } => inspect::status(&db, format, &style),
+        Command::Status { db, format } => match db.one() {
+            Some(one) => inspect::status(&one, format, &style),
+            None => fleet::status(&db, format, &style),
+        },
         Command::History { db, format } => inspect::history(&db, format),
-        Command::Upgrade {
-            db,
-            to,
-            allow_out_of_order,
-            dry_run: true,
-            format,
-            ..
-        } => dry_run::run(&db, to, allow_out_of_order, format, &style),
         Command::Upgrade {
             db,
             to,
             backup,
             allow_out_of_order,
-            ..
-        } => migrate::upgrade(&db, to, backup, allow_out_of_order, &style),
+            dry_run,
+            format,
+            busy_timeout,
+            canary,
+            keep_going,
+        } => upgrade(
+            &db,
+            &fleet::Upgrade {
+                to,
+                backup,
+                allow_out_of_order,
+                dry_run,
+                format,
+                busy_timeout,
+                canary,
+                keep_going,
+            },
+            &style,
+        ),
         Command::Downgrade {
             db,
             to,
@@ -329,7 +387,13 @@ fn main() -> ExitCode {
         } => migrate::downgrade(&db, to, backup, yes, &style),
         Command::Stamp { db, version } => migrate::stamp(&db, version),
         Command::Adopt { db } => migrate::adopt(&db),
-        Command::Diff { db, write, format } => diff::run(&db, write.as_deref(), format, &style),
+        Command::Diff { db, write, format } => match (db.one(), write) {
+            (Some(one), write) => diff::run(&one, write.as_deref(), format, &style),
+            (None, None) => fleet::diff(&db, format, &style),
+            (None, Some(_)) => Err(output::CliError::Usage(
+                "--write saves one database's changes: give it one database with --db FILE".into(),
+            )),
+        },
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -338,6 +402,34 @@ fn main() -> ExitCode {
             eprintln!("{}", style.error(&e.to_string()));
             ExitCode::from(e.code())
         }
+    }
+}
+
+/// `upgrade`: one database or a fleet, for real or as a dry run.
+fn upgrade(db: &FleetArgs, how: &fleet::Upgrade, style: &Style) -> output::CliResult {
+    let Some(one) = db.one() else {
+        return fleet::upgrade(db, how, style);
+    };
+    if how.canary.is_some() || how.keep_going || db.jobs.is_some() {
+        return Err(output::CliError::Usage(
+            "--canary, --keep-going and --jobs are for many databases: give --db a glob or --dbs a list".into(),
+        ));
+    }
+    if how.dry_run {
+        dry_run::run(&one, how.to, how.allow_out_of_order, how.format, style)
+    } else if how.format == Format::Json {
+        Err(output::CliError::Usage(
+            "--format json is for --dry-run or many databases".into(),
+        ))
+    } else {
+        migrate::upgrade(
+            &one,
+            how.to,
+            how.backup.clone(),
+            how.allow_out_of_order,
+            how.busy_timeout()?,
+            style,
+        )
     }
 }
 

@@ -22,6 +22,7 @@ pub fn upgrade(
     to: Option<u64>,
     backup: Option<Option<PathBuf>>,
     allow_out_of_order: bool,
+    busy_timeout: Duration,
     style: &Style,
 ) -> CliResult {
     let migrations = migrations(&args.dir.dir)?;
@@ -35,7 +36,7 @@ pub fn upgrade(
     let options = Options {
         backup: backup_option(backup),
         allow_out_of_order,
-        ..Options::default()
+        busy_timeout,
     };
     if targets.is_empty() {
         // still let the migrator judge unknown or modified migrations

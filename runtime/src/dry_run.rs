@@ -215,16 +215,12 @@ impl Migrations {
     }
 }
 
+/// What a dry run waits for a lock to do.
+const COPY: &str = "copy it for the dry run";
+
 /// A busy database as [`Error::Locked`]; any other error as it is.
 fn locked(e: rusqlite::Error, started: Instant) -> Error {
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-            Error::Locked {
-                waited: started.elapsed(),
-            }
-        }
-        _ => Error::Sqlite(e),
-    }
+    Error::locked_or(e, started.elapsed(), COPY)
 }
 
 /// The main database's size in bytes.
@@ -302,6 +298,7 @@ fn copy_from(
                 if started.elapsed() >= timeout {
                     return Err(Error::Locked {
                         waited: started.elapsed(),
+                        to: COPY,
                     });
                 }
                 std::thread::sleep(Duration::from_millis(20));

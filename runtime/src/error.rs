@@ -167,10 +167,18 @@ pub enum Error {
         source: rusqlite::Error,
     },
     /// Another connection kept the database locked for longer than the
-    /// busy timeout while a dry run waited to copy it.
+    /// busy timeout while an upgrade waited to migrate it or a dry run
+    /// waited to copy it.
     Locked {
         /// How long it waited.
         waited: std::time::Duration,
+        /// What it waited to do: "migrate it", "copy it for the dry run".
+        to: &'static str,
+    },
+    /// A database of a fleet does not exist (see [`crate::fleet::Fleet::create_missing`]).
+    NoDatabase {
+        /// The file named.
+        path: PathBuf,
     },
     /// SQLite failed outside any migration (opening, locking, reading the history).
     Sqlite(rusqlite::Error),
@@ -187,6 +195,17 @@ pub enum Error {
 }
 
 impl Error {
+    /// SQLite's "database is locked" as [`Error::Locked`] (after waiting
+    /// `waited` to do `to`); any other error as [`Error::Sqlite`].
+    pub(crate) fn locked_or(e: rusqlite::Error, waited: std::time::Duration, to: &'static str) -> Error {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Error::Locked { waited, to }
+            }
+            _ => Error::Sqlite(e),
+        }
+    }
+
     /// The failure itself: the error inside [`Error::Stopped`], else this one.
     ///
     /// ```
@@ -399,11 +418,16 @@ impl fmt::Display for Error {
                 "could not back up the database to `{}`: {source}\nhelp: nothing was migrated; choose another backup path",
                 path.display()
             ),
-            Error::Locked { waited } => write!(
+            Error::Locked { waited, to } => write!(
                 f,
-                "the database is locked by another connection: waited {:.1} s to copy it for the dry run\n\
-                 help: nothing was written; run it again when the other writer is done",
+                "the database is locked by another connection: waited {:.1} s to {to}\n\
+                 help: it was left as it was; run it again when the other writer is done",
                 waited.as_secs_f64()
+            ),
+            Error::NoDatabase { path } => write!(
+                f,
+                "database `{}` does not exist\nhelp: nothing was created; fix the path, or leave it out of the list",
+                path.display()
             ),
             Error::Sqlite(e) => write!(f, "SQLite error: {e}"),
             Error::Stopped { report, error } => {
@@ -608,9 +632,14 @@ mod tests {
                  help: nothing was migrated; choose another backup path".into(),
             ),
             (
-                Error::Locked { waited: std::time::Duration::from_millis(1500) },
+                Error::Locked { waited: std::time::Duration::from_millis(1500), to: "copy it for the dry run" },
                 "the database is locked by another connection: waited 1.5 s to copy it for the dry run\n\
-                 help: nothing was written; run it again when the other writer is done".into(),
+                 help: it was left as it was; run it again when the other writer is done".into(),
+            ),
+            (
+                Error::NoDatabase { path: "tenants/t7.db".into() },
+                "database `tenants/t7.db` does not exist\n\
+                 help: nothing was created; fix the path, or leave it out of the list".into(),
             ),
             (
                 Error::Sqlite(rusqlite::Error::InvalidQuery),
@@ -641,7 +670,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 19, "a case for every variant");
+        assert_eq!(seen.len(), 20, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -666,6 +695,7 @@ mod tests {
             Error::Stopped { .. } => 16,
             Error::EmptyDown { .. } => 17,
             Error::Locked { .. } => 18,
+            Error::NoDatabase { .. } => 19,
         }
     }
 }

@@ -59,6 +59,7 @@ mod adopt;
 pub mod build;
 mod dry_run;
 mod error;
+pub mod fleet;
 mod history;
 mod migrate;
 mod model;

@@ -523,7 +523,9 @@ fn under_write_lock<T>(
         conn.pragma_update(None, "foreign_keys", false)?;
     }
     let result = (|| {
-        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let waiting = Instant::now();
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| Error::locked_or(e, waiting.elapsed(), "migrate it"))?;
         match body() {
             Ok(Some(value)) => {
                 // deferred constraints are checked here, after the migration's last statement

@@ -65,10 +65,15 @@ impl Migrations {
         // did shows up as differences, which is how `verify` helps decide a `stamp`
         let status = self.status(conn)?;
         let expected = self.schema_after(status.applied.iter().map(|a| a.version))?;
+        Ok((expected, self.live_schema(conn)?))
+    }
+
+    /// The live schema of `conn`, without migration tools' history tables.
+    pub(crate) fn live_schema(&self, conn: &Connection) -> Result<Schema> {
         let mut live = Schema::read(conn)?;
         live.tables
             .retain(|t| !Tool::ALL.iter().any(|tool| tool.history_table() == t.name));
-        Ok((expected, live))
+        Ok(live)
     }
 
     /// The schema these versions produce, replayed by the engine exactly as

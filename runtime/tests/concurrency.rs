@@ -29,6 +29,9 @@ const CHILD_WAIT: &str = "DRIFTLESS_CHILD_WAIT";
 const READY_MARKER: &str = "DRIFTLESS_CHILD_READY";
 /// What a child prints before the versions it ran.
 const RAN_MARKER: &str = "DRIFTLESS_CHILD_RAN=";
+/// When set to N, [`CHILD_DB`] is a directory and the child upgrades its N
+/// tenant databases as a fleet, two at a time.
+const CHILD_FLEET: &str = "DRIFTLESS_CHILD_FLEET";
 
 /// The two heavy tests measure time and load both cores: run them one at a
 /// time so that neither skews the other's timing.
@@ -46,6 +49,16 @@ fn child_upgrade() {
         return;
     };
     let migrations = Migrations::from_dir(&dir).expect("child: read the migration directory");
+    if let Some(n) = std::env::var(CHILD_FLEET).ok().and_then(|n| n.parse().ok()) {
+        let tally = migrations
+            .fleet()
+            .jobs(2)
+            .create_missing(true)
+            .upgrade(tenants(Path::new(&db), n), |_| {});
+        assert_eq!(tally.failed, 0, "child: a tenant failed");
+        println!("\n{RAN_MARKER}{}", tally.done);
+        return;
+    }
     let mut conn = Connection::open(&db).expect("child: open the database");
     if std::env::var_os(CHILD_WAIT).is_some() {
         // on a line of its own: libtest may have printed `test child_upgrade ... ` already
@@ -443,6 +456,78 @@ fn killed_in_the_middle_of_a_long_migration_leaves_a_consistent_database() {
     assert!(
         in_the_middle >= 5,
         "only {in_the_middle} of {RUNS} kills landed inside migration 3 (a child takes {full:?})"
+    );
+}
+
+/// The tenant databases of a fleet in `dir`.
+fn tenants(dir: &Path, n: usize) -> Vec<PathBuf> {
+    (0..n).map(|i| dir.join(format!("tenant-{i}.db"))).collect()
+}
+
+#[test]
+fn killed_during_a_fleet_upgrade_every_database_is_at_a_recorded_version() {
+    const RUNS: u32 = 6;
+    const TENANTS: usize = 6;
+    let _heavy = heavy();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = write_migrations(tmp.path(), &kill_migrations());
+    let migrations = Migrations::from_dir(&dir).expect("read migrations");
+    let fleet_child = |at: &Path, stdout: Stdio| {
+        std::fs::create_dir(at).expect("create the fleet's directory");
+        child_command(at, &dir)
+            .env(CHILD_FLEET, TENANTS.to_string())
+            .stdout(stdout)
+            .spawn()
+            .expect("start a child process")
+    };
+
+    // an uninterrupted fleet, to know how long a child takes
+    let t = Instant::now();
+    let output = fleet_child(&tmp.path().join("measure"), Stdio::piped())
+        .wait_with_output()
+        .expect("wait for the measuring child");
+    let full = t.elapsed();
+    assert_eq!(child_ran("measuring child", &output), [6]);
+
+    // how many tenants were caught between their first and their last migration
+    let mut partway = 0;
+    let mut histories: BTreeMap<usize, u32> = BTreeMap::new();
+    for i in 0..RUNS {
+        let at = tmp.path().join(format!("killed-{i}"));
+        let mut child = fleet_child(&at, Stdio::null());
+        thread::sleep(full.mul_f64((f64::from(i) + 0.5) / f64::from(RUNS)));
+        child.kill().expect("kill the child");
+        child.wait().expect("wait for the killed child");
+        let run = usize::try_from(i).expect("small");
+        for db in tenants(&at, TENANTS).iter().filter(|db| db.exists()) {
+            let conn = Connection::open(db).expect("open a killed tenant");
+            let applied = check_consistent(&conn, run);
+            *histories.entry(applied.len()).or_default() += 1;
+            if (1..4).contains(&applied.len()) {
+                partway += 1;
+            }
+        }
+        // the next fleet upgrade brings every tenant to the newest version
+        let tally =
+            migrations
+                .fleet()
+                .create_missing(true)
+                .upgrade(tenants(&at, TENANTS), |tenant| {
+                    assert!(
+                        matches!(tenant.outcome, driftless::fleet::Outcome::Done(_)),
+                        "run {i}: {tenant:?}"
+                    );
+                });
+        assert_eq!(tally.done, TENANTS);
+        for db in tenants(&at, TENANTS) {
+            let conn = Connection::open(&db).expect("open a tenant");
+            assert_eq!(check_consistent(&conn, run), [1, 2, 3, 4]);
+        }
+    }
+    eprintln!("killed a fleet {RUNS} times: tenants by history length {histories:?}");
+    assert!(
+        partway >= 2,
+        "only {partway} tenants were caught partway (a fleet takes {full:?}): {histories:?}"
     );
 }
 

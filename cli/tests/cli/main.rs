@@ -15,6 +15,7 @@ mod diff;
 mod downgrade;
 mod dry_run;
 mod fails_on_rows;
+mod fleet;
 mod from_models;
 mod help;
 mod new;
