@@ -34,11 +34,13 @@ pub enum Tool {
     Dbmate,
     /// Flyway (`flyway_schema_history`, with its CRC32 checksums).
     Flyway,
+    /// hiqlite's `Client::migrate` (`_migrations`, with the SHA-256 of each file).
+    Hiqlite,
 }
 
 impl Tool {
     /// Every tool `adopt` knows.
-    pub const ALL: [Tool; 8] = [
+    pub const ALL: [Tool; 9] = [
         Tool::Sqlx,
         Tool::Diesel,
         Tool::Refinery,
@@ -47,6 +49,7 @@ impl Tool {
         Tool::Goose,
         Tool::Dbmate,
         Tool::Flyway,
+        Tool::Hiqlite,
     ];
 
     /// The table the tool records its history in.
@@ -59,6 +62,7 @@ impl Tool {
             Tool::GolangMigrate | Tool::Dbmate => "schema_migrations",
             Tool::Goose => "goose_db_version",
             Tool::Flyway => "flyway_schema_history",
+            Tool::Hiqlite => "_migrations",
         }
     }
 }
@@ -74,6 +78,7 @@ impl std::fmt::Display for Tool {
             Tool::Goose => "goose",
             Tool::Dbmate => "dbmate",
             Tool::Flyway => "Flyway",
+            Tool::Hiqlite => "hiqlite",
         })
     }
 }
@@ -93,7 +98,7 @@ pub struct Adopted {
 }
 
 /// One applied migration as another tool recorded it.
-struct Foreign {
+pub(crate) struct Foreign {
     version: u64,
     name: Option<String>,
     checksum: Option<Vec<u8>>,
@@ -145,30 +150,55 @@ impl Migrations {
             });
         }
         let (tool, foreign) = read_foreign(conn, self)?;
-        for f in &foreign {
-            let m = self.get(f.version).ok_or_else(|| Error::AdoptMismatch {
+        let adopted = checked(self, tool, &foreign)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        history::ensure(&tx)?;
+        for (m, f) in adopted.iter().zip(&foreign) {
+            history::record(&tx, m, 0)?;
+            if let Some(at) = &f.applied_at {
+                history::set_applied_at(&tx, m.version, at)?;
+            }
+        }
+        tx.commit()?;
+        Ok(Adopted {
+            tool,
+            versions: adopted.iter().map(|m| m.version).collect(),
+        })
+    }
+}
+
+/// The migration file of each row another tool recorded, in its order,
+/// once every row matches one.
+pub(crate) fn checked<'a>(set: &'a Migrations, tool: Tool, foreign: &[Foreign]) -> Result<Vec<&'a Migration>> {
+    foreign
+        .iter()
+        .map(|f| {
+            let m = set.get(f.version).ok_or_else(|| Error::AdoptMismatch {
                 tool,
                 version: f.version,
                 reason: "no migration file has this version".into(),
             })?;
             matches(tool, f, m)?;
-        }
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        history::ensure(&tx)?;
-        let mut versions = Vec::new();
-        for f in &foreign {
-            let Some(m) = self.get(f.version) else {
-                continue;
-            };
-            history::record(&tx, m, 0)?;
-            if let Some(at) = &f.applied_at {
-                history::set_applied_at(&tx, m.version, at)?;
-            }
-            versions.push(m.version);
-        }
-        tx.commit()?;
-        Ok(Adopted { tool, versions })
-    }
+            Ok(m)
+        })
+        .collect()
+}
+
+/// The query of hiqlite's history, for [`hiqlite_row`].
+pub(crate) const HIQLITE_SELECT: &str = "SELECT id, name, hash FROM _migrations ORDER BY id";
+
+/// A row of hiqlite's history: its id is the version, its hash the hex SHA-256 of the file.
+pub(crate) fn hiqlite_row(id: i64, name: &str, hash: &str) -> Result<Foreign> {
+    Ok(Foreign {
+        version: version_from("_migrations", id)?,
+        name: Some(name.to_string()),
+        checksum: Some(unhex(hash).ok_or_else(|| Error::AdoptMismatch {
+            tool: Tool::Hiqlite,
+            version: u64::try_from(id).unwrap_or(0),
+            reason: format!("its hash `{hash}` is not hex"),
+        })?),
+        applied_at: None,
+    })
 }
 
 /// The rows of a tool's history, from a query of `version, name, checksum,
@@ -305,6 +335,16 @@ fn read_foreign(conn: &Connection, set: &Migrations) -> Result<(Tool, Vec<Foreig
     if table_exists(conn, "flyway_schema_history")? {
         return Ok((Tool::Flyway, flyway_rows(conn, set)?));
     }
+    if table_exists(conn, "_migrations")? {
+        let mut stmt = conn.prepare(HIQLITE_SELECT)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, hash) = row?;
+            out.push(hiqlite_row(id, &name, &hash)?);
+        }
+        return Ok((Tool::Hiqlite, out));
+    }
     if table_exists(conn, "schema_migrations")? {
         let has_dirty = conn
             .prepare("SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'dirty'")?
@@ -316,8 +356,8 @@ fn read_foreign(conn: &Connection, set: &Migrations) -> Result<(Tool, Vec<Foreig
         };
     }
     Err(Error::NothingToAdopt {
-        reason: "no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate or Flyway \
-                 history table in the database"
+        reason: "no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway or \
+                 hiqlite history table in the database"
             .into(),
     })
 }
@@ -562,7 +602,7 @@ fn matches(tool: Tool, f: &Foreign, m: &Migration) -> Result<()> {
         let texts = [m.up.raw.to_string(), sql.to_string(), sql.replace('\n', "\r\n")];
         let digest = |text: &str| -> Vec<u8> {
             match tool {
-                Tool::Prisma => Sha256::digest(text.as_bytes()).to_vec(),
+                Tool::Prisma | Tool::Hiqlite => Sha256::digest(text.as_bytes()).to_vec(),
                 Tool::Flyway => flyway_checksum(text).to_be_bytes().to_vec(),
                 _ => Sha384::digest(text.as_bytes()).to_vec(),
             }

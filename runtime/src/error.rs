@@ -182,6 +182,38 @@ pub enum Error {
     },
     /// SQLite failed outside any migration (opening, locking, reading the history).
     Sqlite(rusqlite::Error),
+    /// A migration failed on a database reached through an
+    /// [`Executor`](crate::executor::Executor) that does not say which
+    /// statement failed; nothing of it was kept.
+    Rejected {
+        /// Its version.
+        version: u64,
+        /// Its file.
+        file: String,
+        /// The database's message.
+        message: String,
+    },
+    /// An [`Executor`](crate::executor::Executor) failed outside any
+    /// migration (reading the history or the schema, recording).
+    Executor {
+        /// What the migrator was doing: "read the history".
+        doing: &'static str,
+        /// Its message.
+        message: String,
+    },
+    /// A migration marked to run outside a transaction, which an
+    /// [`Executor`](crate::executor::Executor) cannot do: every change is one transaction.
+    NeedsTransaction {
+        /// Its version.
+        version: u64,
+        /// Its file.
+        file: String,
+    },
+    /// The history table holds a row driftless did not write.
+    BadHistory {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// An upgrade or downgrade failed after it had done something: the
     /// migrations it ran before the failure stay applied (or undone), and
     /// the backup it took is where `report` says. [`Error::root`] is the
@@ -430,6 +462,27 @@ impl fmt::Display for Error {
                 path.display()
             ),
             Error::Sqlite(e) => write!(f, "SQLite error: {e}"),
+            Error::Rejected { version, file, message } => write!(
+                f,
+                "migration {version} ({file}) failed: {message}\n\
+                 nothing of it was kept: the database is as the previous migration left it"
+            ),
+            Error::Executor { doing, message } => write!(
+                f,
+                "could not {doing}: {message}\n\
+                 help: nothing was changed by it; check that the database (the cluster) is reachable and run it again"
+            ),
+            Error::NeedsTransaction { version, file } => write!(
+                f,
+                "migration {version} ({file}) is marked to run outside a transaction, which this database cannot do: \
+                 each change reaches it as one transaction\n\
+                 help: nothing was migrated; remove the `no-transaction` mark if the migration can run in a transaction"
+            ),
+            Error::BadHistory { reason } => write!(
+                f,
+                "the history table `_driftless_migrations` holds a row driftless did not write: {reason}\n\
+                 help: nothing was changed; correct the row by hand, or `stamp` the version the database is at"
+            ),
             Error::Stopped { report, error } => {
                 write!(f, "{error}")?;
                 if !report.ran.is_empty() {
@@ -646,6 +699,27 @@ mod tests {
                 "SQLite error: Query is not read-only".into(),
             ),
             (
+                Error::Rejected { version: 2, file: "migrations/0002_b.sql".into(), message: "no such table: gmes".into() },
+                "migration 2 (migrations/0002_b.sql) failed: no such table: gmes\n\
+                 nothing of it was kept: the database is as the previous migration left it".into(),
+            ),
+            (
+                Error::Executor { doing: "read the history", message: "Connect: connection refused".into() },
+                "could not read the history: Connect: connection refused\n\
+                 help: nothing was changed by it; check that the database (the cluster) is reachable and run it again".into(),
+            ),
+            (
+                Error::NeedsTransaction { version: 3, file: "migrations/0003_c.sql".into() },
+                "migration 3 (migrations/0003_c.sql) is marked to run outside a transaction, which this database cannot do: \
+                 each change reaches it as one transaction\n\
+                 help: nothing was migrated; remove the `no-transaction` mark if the migration can run in a transaction".into(),
+            ),
+            (
+                Error::BadHistory { reason: "its checksum is not what driftless writes".into() },
+                "the history table `_driftless_migrations` holds a row driftless did not write: its checksum is not what driftless writes\n\
+                 help: nothing was changed; correct the row by hand, or `stamp` the version the database is at".into(),
+            ),
+            (
                 Error::Stopped {
                     report: Report {
                         ran: vec![crate::Ran {
@@ -670,7 +744,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 20, "a case for every variant");
+        assert_eq!(seen.len(), 24, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -696,6 +770,10 @@ mod tests {
             Error::EmptyDown { .. } => 17,
             Error::Locked { .. } => 18,
             Error::NoDatabase { .. } => 19,
+            Error::Rejected { .. } => 20,
+            Error::Executor { .. } => 21,
+            Error::NeedsTransaction { .. } => 22,
+            Error::BadHistory { .. } => 23,
         }
     }
 }

@@ -3,7 +3,10 @@
 //! of the versions SQLite stores (signed) to driftless's (unsigned), here
 //! and in the history tables of the tools `adopt` takes over.
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
+
+use crate::executor::{Column, Kind};
 
 use crate::error::{Error, Recorded, Result};
 use driftless_migrations::Migration;
@@ -32,9 +35,6 @@ pub(crate) const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS _driftless_m
     duration_ms INTEGER NOT NULL,
     no_transaction INTEGER NOT NULL DEFAULT 0
 )";
-
-/// SQLite's clock, in the format the history records.
-pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// A row of the history table.
 ///
@@ -101,10 +101,7 @@ pub(crate) fn read(conn: &Connection) -> Result<Vec<Applied>> {
     if !table_exists(conn, HISTORY_TABLE)? {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare(
-        "SELECT version, name, checksum, applied_at, duration_ms, no_transaction \
-         FROM _driftless_migrations ORDER BY version",
-    )?;
+    let mut stmt = conn.prepare(SELECT)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -134,18 +131,92 @@ pub(crate) fn record(conn: &Connection, m: &Migration, duration_ms: i64) -> Resu
         forget(conn, m.version)?;
     }
     // cached: an upgrade records one row per migration
-    conn.prepare_cached(&format!(
-        "INSERT INTO _driftless_migrations (version, name, checksum, applied_at, duration_ms, no_transaction) \
-         VALUES (?1, ?2, ?3, {NOW}, ?4, ?5)"
-    ))?
-    .execute(rusqlite::params![
-            version_param(m.version),
-            m.name.as_ref(),
-            &m.checksum[..],
-            duration_ms,
-            m.no_transaction
-        ])?;
+    conn.prepare_cached(INSERT)?
+        .execute(rusqlite::params_from_iter(row(m, duration_ms)))?;
     Ok(())
+}
+
+/// The statement that records a migration, its parameters from [`row`].
+pub(crate) const INSERT: &str = "INSERT INTO _driftless_migrations \
+    (version, name, checksum, applied_at, duration_ms, no_transaction) \
+    VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?4, ?5)";
+
+/// The parameters of [`INSERT`] for `m`.
+pub(crate) fn row(m: &Migration, duration_ms: i64) -> Vec<Value> {
+    vec![
+        Value::Integer(version_param(m.version)),
+        Value::Text(m.name.to_string()),
+        Value::Blob(m.checksum.to_vec()),
+        Value::Integer(duration_ms),
+        Value::Integer(i64::from(m.no_transaction)),
+    ]
+}
+
+/// [`INSERT`] with the time as its sixth parameter, for databases that
+/// refuse SQLite's clock in writes (a replicated one: each node's clock
+/// would differ).
+pub(crate) const INSERT_AT: &str = "INSERT INTO _driftless_migrations \
+    (version, name, checksum, applied_at, duration_ms, no_transaction) \
+    VALUES (?1, ?2, ?3, ?6, ?4, ?5)";
+
+/// The parameters of [`INSERT_AT`] for `m`, applied now by this machine's clock.
+pub(crate) fn row_now(m: &Migration, duration_ms: i64) -> Result<Vec<Value>> {
+    // formatted by SQLite, as a file's rows are
+    let now: String = Connection::open_in_memory()?.query_row(
+        "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut row = row(m, duration_ms);
+    row.push(Value::Text(now));
+    Ok(row)
+}
+
+/// The query [`read`] runs, for executors: the columns [`from_values`] takes.
+pub(crate) const SELECT: &str = "SELECT version, name, checksum, applied_at, duration_ms, no_transaction \
+     FROM _driftless_migrations ORDER BY version";
+
+/// The columns of [`SELECT`].
+pub(crate) const COLUMNS: [Column; 6] = [
+    Column { name: "version", kind: Kind::Integer },
+    Column { name: "name", kind: Kind::Text },
+    Column { name: "checksum", kind: Kind::Blob },
+    Column { name: "applied_at", kind: Kind::Text },
+    Column { name: "duration_ms", kind: Kind::Integer },
+    Column { name: "no_transaction", kind: Kind::Integer },
+];
+
+/// A row of [`SELECT`] as an executor returned it.
+///
+/// # Errors
+/// A negative version, or a value of another type than the table's
+/// (the table was changed by hand), as [`Error::BadHistory`].
+pub(crate) fn from_values(values: Vec<Value>) -> Result<Applied> {
+    let bad = |what: &str| Error::BadHistory {
+        reason: format!("its {what} is not what driftless writes"),
+    };
+    let mut it = values.into_iter();
+    let mut next = || it.next().unwrap_or(Value::Null);
+    let (Value::Integer(version), Value::Text(name)) = (next(), next()) else {
+        return Err(bad("version or name"));
+    };
+    let checksum = match next() {
+        Value::Blob(b) => b,
+        _ => return Err(bad("checksum")),
+    };
+    let (Value::Text(applied_at), Value::Integer(duration_ms), Value::Integer(no_transaction)) =
+        (next(), next(), next())
+    else {
+        return Err(bad("applied_at, duration_ms or no_transaction"));
+    };
+    Ok(Applied {
+        version: version_from(HISTORY_TABLE, version)?,
+        name,
+        checksum,
+        applied_at,
+        duration_ms,
+        no_transaction: no_transaction != 0,
+    })
 }
 
 /// Forgets that `version` was applied; how many rows went (0 or 1).

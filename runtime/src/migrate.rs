@@ -16,7 +16,7 @@ use rusqlite::{Connection, MAIN_DB};
 use crate::error::{Error, Result, Violation};
 use crate::set::Migrations;
 use driftless_migrations::Migration;
-use crate::history;
+use crate::history::{self, Applied};
 
 /// Where to put a backup taken before migrating; see [`Options`].
 ///
@@ -355,43 +355,7 @@ impl Migrations {
         }
         conn.busy_timeout(options.busy_timeout)?;
         let status = self.settled_status(conn, options)?;
-        if !status.unknown.is_empty() || !status.unfinished.is_empty() {
-            return Err(status
-                .problem()
-                .unwrap_or(Error::UnknownVersion { version }));
-        }
-        let to_undo: Vec<&Migration> = status
-            .applied
-            .iter()
-            .rev()
-            // 0 is "none", even where a migration is numbered 0
-            .filter(|a| version == 0 || self.cmp_versions(a.version, version).is_gt())
-            .filter_map(|a| self.get(a.version))
-            // Flyway's undo leaves repeatable migrations alone
-            .filter(|m| !m.repeatable)
-            .collect();
-        if let Some(m) = to_undo.iter().find(|m| m.down.is_none()) {
-            return Err(Error::MissingDown {
-                version: m.version,
-                file: m.up.file.to_string(),
-                layout: m.layout,
-            });
-        }
-        // a down script with no statement would record the migration undone
-        // without undoing anything, and the next upgrade would fail on it
-        // (unless its up has no statement either: then it undoes exactly that)
-        for m in &to_undo {
-            if let Some(down) = &m.down
-                && split(&down.sql()).is_empty()
-                && !split(&m.up.sql()).is_empty()
-            {
-                return Err(Error::EmptyDown {
-                    version: m.version,
-                    file: down.file.to_string(),
-                    layout: m.layout,
-                });
-            }
-        }
+        let to_undo = self.to_undo(&status, version)?;
         let mut report = Report::default();
         if to_undo.is_empty() {
             return Ok(report);
@@ -442,26 +406,12 @@ impl Migrations {
         }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         history::ensure(&tx)?;
-        let recorded = history::read(&tx)?;
-        for a in &recorded {
-            // a repeatable migration's row stays: it says which text last ran
-            let forget = match self.get(a.version) {
-                None => true,
-                Some(m) => {
-                    !m.repeatable && (version == 0 || self.cmp_versions(a.version, version).is_gt())
-                }
-            };
-            if forget {
-                history::forget(&tx, a.version)?;
-            }
+        let (forget, record) = self.stamped(&history::read(&tx)?, version);
+        for v in forget {
+            history::forget(&tx, v)?;
         }
-        for m in self
-            .iter()
-            .filter(|m| version != 0 && self.cmp_versions(m.version, version).is_le())
-        {
-            if !recorded.iter().any(|a| a.version == m.version) {
-                history::record(&tx, m, 0)?;
-            }
+        for m in record {
+            history::record(&tx, m, 0)?;
         }
         // stamping past an unfinished no-transaction migration says it was finished by hand
         history::finish_up_to(&tx, version)?;
@@ -471,6 +421,72 @@ impl Migrations {
 }
 
 impl Migrations {
+    /// The migrations a downgrade to `version` undoes, newest first, once
+    /// it is sure every one of them can be: none unknown or unfinished,
+    /// each with a down script that has a statement.
+    pub(crate) fn to_undo(&self, status: &crate::status::Status, version: u64) -> Result<Vec<&Migration>> {
+        if !status.unknown.is_empty() || !status.unfinished.is_empty() {
+            return Err(status
+                .problem()
+                .unwrap_or(Error::UnknownVersion { version }));
+        }
+        let to_undo: Vec<&Migration> = status
+            .applied
+            .iter()
+            .rev()
+            // 0 is "none", even where a migration is numbered 0
+            .filter(|a| version == 0 || self.cmp_versions(a.version, version).is_gt())
+            .filter_map(|a| self.get(a.version))
+            // Flyway's undo leaves repeatable migrations alone
+            .filter(|m| !m.repeatable)
+            .collect();
+        if let Some(m) = to_undo.iter().find(|m| m.down.is_none()) {
+            return Err(Error::MissingDown {
+                version: m.version,
+                file: m.up.file.to_string(),
+                layout: m.layout,
+            });
+        }
+        // a down script with no statement would record the migration undone
+        // without undoing anything, and the next upgrade would fail on it
+        // (unless its up has no statement either: then it undoes exactly that)
+        for m in &to_undo {
+            if let Some(down) = &m.down
+                && split(&down.sql()).is_empty()
+                && !split(&m.up.sql()).is_empty()
+            {
+                return Err(Error::EmptyDown {
+                    version: m.version,
+                    file: down.file.to_string(),
+                    layout: m.layout,
+                });
+            }
+        }
+        Ok(to_undo)
+    }
+
+    /// What stamping `version` over `recorded` changes: the versions to
+    /// forget (unknown, or after it) and the migrations to record (up to it).
+    pub(crate) fn stamped(&self, recorded: &[Applied], version: u64) -> (Vec<u64>, Vec<&Migration>) {
+        let forget = recorded
+            .iter()
+            .filter(|a| match self.get(a.version) {
+                None => true,
+                // a repeatable migration's row stays: it says which text last ran
+                Some(m) => {
+                    !m.repeatable && (version == 0 || self.cmp_versions(a.version, version).is_gt())
+                }
+            })
+            .map(|a| a.version)
+            .collect();
+        let record = self
+            .iter()
+            .filter(|m| version != 0 && self.cmp_versions(m.version, version).is_le())
+            .filter(|m| !recorded.iter().any(|a| a.version == m.version))
+            .collect();
+        (forget, record)
+    }
+
     /// The status, after waiting (up to the busy timeout) for no-transaction
     /// migrations another migrator is running to finish: they hold no lock
     /// to wait on, so their unfinished history row is polled instead.
@@ -734,7 +750,7 @@ fn defensive<T>(
 
 /// `error`, with what the upgrade or downgrade did before it when it did
 /// anything (migrations that stay applied, a backup taken).
-fn stopped(report: Report, error: Error) -> Error {
+pub(crate) fn stopped(report: Report, error: Error) -> Error {
     if report.ran.is_empty() && report.backup.is_none() {
         error
     } else {
@@ -745,7 +761,7 @@ fn stopped(report: Report, error: Error) -> Error {
     }
 }
 
-fn millis(d: Duration) -> i64 {
+pub(crate) fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 

@@ -122,7 +122,11 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn status(&self, conn: &Connection) -> Result<Status> {
-        let applied = crate::history::read(conn)?;
+        Ok(self.status_from(crate::history::read(conn)?))
+    }
+
+    /// The status a history (oldest first) gives against these migrations.
+    pub(crate) fn status_from(&self, applied: Vec<Applied>) -> Status {
         let mut status = Status {
             current: self.newest(applied.iter().map(|a| a.version)),
             ..Status::default()
@@ -167,7 +171,7 @@ impl Migrations {
         }
         status.before_unfinished = status.unfinished.first().map_or(0, |u| self.before(u.version));
         status.applied = applied;
-        Ok(status)
+        status
     }
 }
 

@@ -70,10 +70,7 @@ impl Migrations {
 
     /// The live schema of `conn`, without migration tools' history tables.
     pub(crate) fn live_schema(&self, conn: &Connection) -> Result<Schema> {
-        let mut live = Schema::read(conn)?;
-        live.tables
-            .retain(|t| !Tool::ALL.iter().any(|tool| tool.history_table() == t.name));
-        Ok(live)
+        Ok(without_history_tables(Schema::read(conn)?))
     }
 
     /// The schema these versions produce, replayed by the engine exactly as
@@ -85,4 +82,11 @@ impl Migrations {
         };
         Ok(replay_database(&set)?.1.schema)
     }
+}
+
+/// A live schema without the history tables of the tools `adopt` knows.
+pub(crate) fn without_history_tables(mut live: Schema) -> Schema {
+    live.tables
+        .retain(|t| !Tool::ALL.iter().any(|tool| tool.history_table() == t.name));
+    live
 }

@@ -574,7 +574,7 @@ fn nothing_to_adopt_without_a_foreign_history() {
     let migrations = p.migrations();
     let result = migrations.adopt(&mut p.conn);
     assert!(
-        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate or Flyway history")),
+        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway or hiqlite history")),
         "{result:?}"
     );
     assert!(

@@ -77,7 +77,10 @@ fn adopt_without_a_foreign_history_exits_1() {
         .expect("sql");
     p.db_cmd("adopt", &[])
         .code(1)
-        .err("nothing to adopt: no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate or Flyway history table");
+        .err(
+            "nothing to adopt: no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway or \
+             hiqlite history table",
+        );
     let conn = p.conn();
     assert_eq!(tables(&conn), ["a"]);
     let history: i64 = conn
