@@ -276,6 +276,10 @@ pub fn git(root: &Path, args: &[&str]) {
         ])
         .args(args)
         .current_dir(root)
+        // fixed dates: the same commits get the same hashes in every run,
+        // so output that names them can be compared with a golden file
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE")

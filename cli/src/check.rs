@@ -21,29 +21,37 @@ use driftless_migrations::split::split;
 use driftless_migrations::{Migration, Schema, discover};
 use serde_json::json;
 
-use crate::Format;
+use crate::CheckFormat;
 use crate::output::{CliError, CliResult, Outcome, Style};
 
-/// One finding of `check`.
-struct Finding {
-    error: bool,
-    code: &'static str,
-    file: String,
-    line: Option<usize>,
-    message: String,
-    help: Option<String>,
+/// One finding of `check`: an error, or a warning that `--deny warnings`
+/// makes one, at a file (and line) of the migrations or of the code.
+pub struct Finding {
+    pub error: bool,
+    pub code: &'static str,
+    /// The file as shown: relative to the working directory when inside it.
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+    pub help: Option<String>,
 }
 
-pub fn run(
-    dir: &Path,
-    target: Option<SqliteVersion>,
-    base: Option<&str>,
-    deny_warnings: bool,
-    format: Format,
-    style: &Style,
-) -> CliResult {
+/// What `check` takes besides the directory.
+pub struct Options<'a> {
+    /// The oldest SQLite the migrations must run on.
+    pub target: Option<SqliteVersion>,
+    /// `--base REF`.
+    pub base: Option<&'a str>,
+    /// `--previous REF`.
+    pub previous: Option<&'a str>,
+    pub deny_warnings: bool,
+    pub format: CheckFormat,
+}
+
+pub fn run(dir: &Path, options: &Options<'_>, style: &Style) -> CliResult {
+    let target = options.target;
     // an explicit base that git cannot find is a usage error, before any work
-    let base = git::base(dir, base).map_err(CliError::Usage)?;
+    let base = git::base(dir, options.base).map_err(CliError::Usage)?;
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     let set = match discover(dir) {
@@ -57,9 +65,13 @@ pub fn run(
             };
             for e in &all {
                 let (message, help) = message_and_help(e);
+                let code = match e {
+                    driftless_migrations::Error::DuplicateVersion { .. } => "duplicate-version",
+                    _ => "files",
+                };
                 findings.push(Finding {
                     error: true,
-                    code: "files",
+                    code,
                     file: display_path(offending_file(e).unwrap_or(dir)),
                     line: None,
                     message,
@@ -70,6 +82,13 @@ pub fn run(
         }
     };
     let count = set.as_ref().map_or(0, |s| s.migrations.len());
+    match (&base, &set) {
+        (Found::Base(b), Some(set)) => crate::review::findings(dir, b, set, &mut findings, &mut notes),
+        (Found::NoBase(why), _) => notes.push(format!(
+            "the branch was not compared with the branch it merges into ({why}): give `--base REF` (in CI, fetch it: `git fetch origin main`)"
+        )),
+        _ => {}
+    }
     if let Some(set) = &set {
         let started = std::time::Instant::now();
         if let Some(snapshot) = replay_and_lint(set, target, &base, &mut findings) {
@@ -114,7 +133,12 @@ pub fn run(
         }
         Err(note) => notes.push(note),
     }
-    report(dir, &findings, &notes, count, format, deny_warnings, style)
+    if let Some(reference) = options.previous {
+        let previous = crate::previous::findings(dir, reference)?;
+        findings.extend(previous.findings);
+        notes.extend(previous.notes);
+    }
+    report(dir, &findings, &notes, count, options, style)
 }
 
 /// Migrations written in a programming language beside the SQL ones: goose's
@@ -475,6 +499,9 @@ fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
             s if s.starts_with('A') => {
                 "added but not committed: a deploy from git would not have it"
             }
+            s if s.contains('D') => {
+                "deleted, and the deletion is not committed: a deploy from git would still have it"
+            }
             _ => {
                 "changed since its last commit: a deploy from git would have the committed version"
             }
@@ -497,67 +524,88 @@ fn report(
     findings: &[Finding],
     notes: &[String],
     count: usize,
-    format: Format,
-    deny_warnings: bool,
+    options: &Options<'_>,
     style: &Style,
 ) -> CliResult {
-    let is_error = |f: &Finding| f.error || deny_warnings;
+    let is_error = |f: &Finding| f.error || options.deny_warnings;
     let errors = findings.iter().filter(|f| is_error(f)).count();
     let warnings = findings.len() - errors;
     if errors > 0 {
         crate::output::if_cut_short(1);
     }
-    if format == Format::Json {
-        let items: Vec<_> = findings
-            .iter()
-            .map(|f| {
-                json!({
-                    "level": if is_error(f) { "error" } else { "warning" },
-                    "code": f.code,
-                    "file": f.file,
-                    "line": f.line,
-                    "message": f.message,
-                    "help": f.help,
-                })
-            })
-            .collect();
-        let doc = json!({ "migrations": count, "errors": errors, "warnings": warnings, "findings": items, "notes": notes });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-    } else {
-        for f in findings {
-            let label = if is_error(f) {
-                style.error_label(&format!("error[{}]:", f.code))
-            } else {
-                style.warning(&format!("warning[{}]:", f.code))
-            };
-            let at = match f.line {
-                Some(line) => format!("{}:{line}", f.file),
-                None => f.file.clone(),
-            };
-            println!("{label} {at}: {}", f.message);
-            if let Some(help) = &f.help {
-                println!("  help: {help}");
-            }
-        }
-        for n in notes {
-            println!("note: {n}");
-        }
-        let summary = format!(
-            "checked {} in {}: {}, {}",
-            plural(count, "migration"),
-            display_path(dir),
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        );
-        if errors == 0 {
-            println!("{}", style.good(&summary));
-        } else {
-            println!("{}", style.bold(&summary));
-        }
+    let summary = format!(
+        "checked {} in {}: {}, {}",
+        plural(count, "migration"),
+        display_path(dir),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+    match options.format {
+        CheckFormat::Github => crate::ci::github(findings, notes, is_error, &summary),
+        CheckFormat::Sarif => println!("{}", crate::ci::sarif(findings, notes, is_error)),
+        CheckFormat::Json => json_report(findings, notes, count, is_error),
+        CheckFormat::Text => text_report(findings, notes, is_error, &summary, errors, style),
     }
     Ok(if errors == 0 {
         Outcome::Clean
     } else {
         Outcome::Problems
     })
+}
+
+fn json_report(
+    findings: &[Finding],
+    notes: &[String],
+    count: usize,
+    is_error: impl Fn(&Finding) -> bool,
+) {
+    let errors = findings.iter().filter(|f| is_error(f)).count();
+    let items: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "level": if is_error(f) { "error" } else { "warning" },
+                "code": f.code,
+                "file": f.file,
+                "line": f.line,
+                "message": f.message,
+                "help": f.help,
+            })
+        })
+        .collect();
+    let doc = json!({ "migrations": count, "errors": errors, "warnings": findings.len() - errors, "findings": items, "notes": notes });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+}
+
+fn text_report(
+    findings: &[Finding],
+    notes: &[String],
+    is_error: impl Fn(&Finding) -> bool,
+    summary: &str,
+    errors: usize,
+    style: &Style,
+) {
+    for f in findings {
+        let label = if is_error(f) {
+            style.error_label(&format!("error[{}]:", f.code))
+        } else {
+            style.warning(&format!("warning[{}]:", f.code))
+        };
+        let at = match f.line {
+            Some(line) => format!("{}:{line}", f.file),
+            None => f.file.clone(),
+        };
+        println!("{label} {at}: {}", f.message);
+        if let Some(help) = &f.help {
+            println!("  help: {help}");
+        }
+    }
+    for n in notes {
+        println!("note: {n}");
+    }
+    if errors == 0 {
+        println!("{}", style.good(summary));
+    } else {
+        println!("{}", style.bold(summary));
+    }
 }

@@ -29,7 +29,7 @@ pub struct Options {
 }
 
 pub fn run(dir: &Path, name: &str, options: &Options) -> CliResult {
-    let crate_dir = crate_dir(dir)?;
+    let crate_dir = crate_dir(dir, "--from-models reads the models of a crate")?;
     let models = read_models(&crate_dir, options.features.as_deref())?;
     let set = discover(dir)?;
     let snapshot = replay(&set)?;
@@ -80,9 +80,10 @@ fn print_sql(planned: &Planned) {
     println!("-- down\n{}", planned.down.trim_end());
 }
 
-/// The crate whose models to read: the nearest directory with a
-/// `Cargo.toml` at or above the migrations directory.
-fn crate_dir(dir: &Path) -> Result<PathBuf, CliError> {
+/// The crate of a migrations directory: the nearest directory with a
+/// `Cargo.toml` at or above it. `needs` says why a crate is needed, for
+/// the error when there is none (`--from-models reads the models of a crate`).
+pub(crate) fn crate_dir(dir: &Path, needs: &str) -> Result<PathBuf, CliError> {
     let start = std::fs::canonicalize(dir)
         .or_else(|_| std::env::current_dir())
         .map_err(|e| {
@@ -94,7 +95,7 @@ fn crate_dir(dir: &Path) -> Result<PathBuf, CliError> {
         .map(Path::to_path_buf)
         .ok_or_else(|| {
             CliError::Usage(format!(
-                "no Cargo.toml at or above `{}`: --from-models reads the models of a crate",
+                "no Cargo.toml at or above `{}`: {needs}",
                 dir.display()
             ))
         })

@@ -3,6 +3,7 @@
 //! (`driftless-migrations`) and the runtime migrator (`driftless`).
 
 mod check;
+mod ci;
 mod diff;
 mod dry_run;
 mod fleet;
@@ -11,6 +12,9 @@ mod inspect;
 mod migrate;
 mod new;
 mod output;
+mod previous;
+mod review;
+mod squash;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -39,6 +43,19 @@ pub enum Format {
     Text,
     /// For machines.
     Json,
+}
+
+/// Output format of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// For people: aligned, coloured on a terminal.
+    Text,
+    /// For machines.
+    Json,
+    /// GitHub Actions workflow commands: annotations at file and line.
+    Github,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps).
+    Sarif,
 }
 
 /// Output format of `schema`.
@@ -133,7 +150,9 @@ enum Command {
         features: Option<String>,
     },
     /// The pre-deploy checklist: replay, a rehearsal on rows, down migrations, git, lints.
-    #[command(after_help = "Example:\n  driftless check --sqlite-version 3.31 --deny warnings")]
+    #[command(
+        after_help = "Examples:\n  driftless check --sqlite-version 3.31 --deny warnings\n  driftless check --base origin/main --format github\n  driftless check --previous v1.4.0"
+    )]
     Check {
         #[command(flatten)]
         dir: DirArg,
@@ -143,13 +162,30 @@ enum Command {
         /// `--deny warnings` turns every warning into an error.
         #[arg(long, value_parser = ["warnings"])]
         deny: Option<String>,
-        /// The git revision merged migrations are in (default: the upstream
-        /// branch, else main or master): a migration that fails on rows is
-        /// an error unless this revision has it.
+        /// The git revision this branch merges into (default: the upstream
+        /// branch, else main or master): its migrations may have run, so
+        /// editing, deleting or renumbering one is an error, and so is a new
+        /// one that sorts before its newest.
         #[arg(long, value_name = "REF")]
         base: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Also build the crate's code as it was at REF (the release still
+        /// running) against today's migrations, and report what it reads
+        /// that they drop or change.
+        #[arg(long, value_name = "REF")]
+        previous: Option<String>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Replace every migration up to a version with one baseline migration.
+    #[command(
+        after_help = "Example:\n  driftless squash --to 100\n\nA new database runs the baseline, then what follows; a database past the\nversion keeps its history; one part-way through is refused."
+    )]
+    Squash {
+        #[command(flatten)]
+        dir: DirArg,
+        /// The last migration the baseline replaces.
+        #[arg(long, value_parser = version)]
+        to: u64,
     },
     /// Print the schema the migrations produce.
     #[command(
@@ -331,15 +367,20 @@ fn main() -> ExitCode {
             sqlite_version,
             deny,
             base,
+            previous,
             format,
         } => check::run(
             &dir.dir,
-            sqlite_version,
-            base.as_deref(),
-            deny.is_some(),
-            format,
+            &check::Options {
+                target: sqlite_version,
+                base: base.as_deref(),
+                previous: previous.as_deref(),
+                deny_warnings: deny.is_some(),
+                format,
+            },
             &style,
         ),
+        Command::Squash { dir, to } => squash::run(&dir.dir, to),
         Command::Schema {
             dir,
             at,

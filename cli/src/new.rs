@@ -66,18 +66,7 @@ pub fn create(
             dir.display()
         )));
     }
-    // derived versions (Flyway's dotted and repeatable ones) are no sequence
-    let newest = existing
-        .iter()
-        .map(|m| m.version)
-        .filter(|v| *v < flyway::DERIVED)
-        .max();
-    // versions below a million are sequence numbers; anything else is a timestamp
-    let sequential = newest.is_some_and(|v| v < 1_000_000);
-    let now = utc_now();
-    // a timestamp after every existing version, even one dated in the future
-    // (a clock that ran ahead, a hand-written date): a lower one would sort before it
-    let stamp = newest.map_or(now.stamp(), |v| now.stamp().max(v + 1));
+    let prefix = Numbering::of(&existing).next(layout);
     let text = |sql: &str, empty: &str| {
         if sql.is_empty() {
             format!("-- {name}: {empty}\n")
@@ -90,11 +79,6 @@ pub fn create(
     let mut written = Vec::new();
     match layout {
         Layout::Diesel => {
-            let prefix = if stamp == now.stamp() {
-                now.diesel()
-            } else {
-                diesel_prefix(stamp)
-            };
             let folder = dir.join(format!("{prefix}_{name}"));
             std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
             written.push(write(&folder.join("up.sql"), &up_text)?);
@@ -109,68 +93,171 @@ pub fn create(
             };
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
             written.push(write(
-                &dir.join(format!("{stamp}_{name}.sql")),
+                &dir.join(format!("{prefix}_{name}.sql")),
                 &format!("{up_marker}\n{up_text}\n{down_marker}\n{down_text}"),
             )?);
         }
         Layout::Prisma => {
             // Prisma names folders by the UTC time, YYYYMMDDHHMMSS
-            let folder = dir.join(format!("{stamp}_{name}"));
+            let folder = dir.join(format!("{prefix}_{name}"));
             std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
             written.push(write(&folder.join("migration.sql"), &up_text)?);
         }
         Layout::Refinery | Layout::Flyway => {
-            // the next whole version after the highest first part: V2.3 → V3
-            let major = existing
-                .iter()
-                .filter(|m| !m.repeatable)
-                .filter_map(|m| {
-                    let file = m.file_name();
-                    let (version, _) = file.get(1..)?.split_once("__")?;
-                    flyway::Version::parse(version).map(|v| v.major())
-                })
-                .max();
-            let version = major.map_or(1, |v| v + 1);
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-            written.push(write(
-                &dir.join(format!("V{version}__{name}.sql")),
-                &up_text,
-            )?);
+            written.push(write(&dir.join(format!("{prefix}__{name}.sql")), &up_text)?);
             if reversible {
                 // Flyway's undo script (refinery's layout was refused above)
                 written.push(write(
-                    &dir.join(format!("U{version}__{name}.sql")),
+                    &dir.join(format!("U{}__{name}.sql", &prefix[1..])),
                     &down_text,
                 )?);
             }
         }
         Layout::Simple | Layout::Reversible => {
-            let version = if sequential {
-                let width = existing
-                    .iter()
-                    .map(|m| m.file_name().split('_').next().map_or(0, str::len))
-                    .max()
-                    .unwrap_or(4);
-                format!("{:0width$}", newest.map_or(1, |v| v + 1))
-            } else {
-                stamp.to_string()
-            };
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
             if layout == Layout::Reversible {
                 written.push(write(
-                    &dir.join(format!("{version}_{name}.up.sql")),
+                    &dir.join(format!("{prefix}_{name}.up.sql")),
                     &up_text,
                 )?);
                 written.push(write(
-                    &dir.join(format!("{version}_{name}.down.sql")),
+                    &dir.join(format!("{prefix}_{name}.down.sql")),
                     &down_text,
                 )?);
             } else {
-                written.push(write(&dir.join(format!("{version}_{name}.sql")), &up_text)?);
+                written.push(write(&dir.join(format!("{prefix}_{name}.sql")), &up_text)?);
             }
         }
     }
     Ok(written)
+}
+
+/// How a directory numbers its next migration: after every version it has,
+/// in its layout's form (`0008`, `20261203114500`, `2026-12-03-114500`,
+/// `V4`).
+pub struct Numbering {
+    /// The highest sequence number or timestamp; Flyway's derived versions
+    /// (dotted and repeatable ones) are no sequence.
+    newest: Option<u64>,
+    /// Flyway's and refinery's highest first part: after V2.3 comes V3.
+    major: Option<u64>,
+    /// The digits of a sequence number, `0001`'s 4.
+    width: usize,
+    now: Utc,
+}
+
+impl Numbering {
+    /// The numbering after `existing`, at the clock's time.
+    pub fn of(existing: &[driftless_migrations::Migration]) -> Numbering {
+        Numbering {
+            newest: existing
+                .iter()
+                .map(|m| m.version)
+                .filter(|v| *v < flyway::DERIVED)
+                .max(),
+            major: existing
+                .iter()
+                .filter(|m| !m.repeatable && matches!(m.layout, Layout::Refinery | Layout::Flyway))
+                .filter_map(|m| flyway::Version::parse(version_text(m)?).map(|v| v.major()))
+                .max(),
+            width: existing
+                .iter()
+                .filter_map(version_text)
+                .map(str::len)
+                .max()
+                .unwrap_or(4),
+            now: utc_now(),
+        }
+    }
+
+    /// The next version as a file name of `layout` starts with it; the one
+    /// after it comes next.
+    pub fn next(&mut self, layout: Layout) -> String {
+        // versions below a million are sequence numbers; anything else is a timestamp
+        let sequential = self.newest.is_some_and(|v| v < 1_000_000);
+        // a timestamp after every existing version, even one dated in the future
+        // (a clock that ran ahead, a hand-written date): a lower one would sort before it
+        let now = self.now.stamp();
+        let stamp = self.newest.map_or(now, |v| now.max(v + 1));
+        match layout {
+            Layout::Refinery | Layout::Flyway => {
+                let major = self.major.map_or(1, |v| v + 1);
+                self.major = Some(major);
+                self.newest = Some(self.newest.map_or(major, |v| v.max(major)));
+                return format!("V{major}");
+            }
+            Layout::Simple | Layout::Reversible if sequential => {
+                let next = self.newest.map_or(1, |v| v + 1);
+                self.newest = Some(next);
+                return format!("{next:0width$}", width = self.width);
+            }
+            _ => {}
+        }
+        self.newest = Some(stamp);
+        match layout {
+            Layout::Diesel if stamp == now => self.now.diesel(),
+            Layout::Diesel => diesel_prefix(stamp),
+            _ => stamp.to_string(),
+        }
+    }
+}
+
+/// The version as `m`'s file name writes it: `0005` of `0005_b.sql`,
+/// `2024-01-01-120000` of a diesel folder, `1_1` of `V1_1__b.sql`.
+fn version_text(m: &driftless_migrations::Migration) -> Option<&str> {
+    let file = m.up.location();
+    let name = match m.layout {
+        Layout::Diesel | Layout::Prisma => file.parent()?.file_name()?,
+        _ => file.file_name()?,
+    }
+    .to_str()?;
+    match m.layout {
+        Layout::Refinery | Layout::Flyway => Some(name.get(1..)?.split_once("__")?.0),
+        _ => Some(name.split_once('_')?.0),
+    }
+}
+
+/// The files to rename so that `moving` (a branch's new migrations, in
+/// order) come after `existing` (the base's), numbered as `driftless new`
+/// numbers: `(old name, new name)`, a down script beside its up script.
+pub fn renumbering(
+    existing: &[driftless_migrations::Migration],
+    moving: &[&driftless_migrations::Migration],
+) -> Vec<(String, String)> {
+    let mut numbering = Numbering::of(existing);
+    let mut renames = Vec::new();
+    for m in moving {
+        let Some(old) = version_text(m) else {
+            continue;
+        };
+        let next = numbering.next(m.layout);
+        // Flyway's `V`/`U` letter stays; the number after it changes
+        let number = next.trim_start_matches('V');
+        let mut files = vec![m.file_name()];
+        if let Some(down) = &m.down
+            && !matches!(m.layout, Layout::Diesel | Layout::Goose | Layout::Dbmate)
+            && let Some(name) = down.location().file_name()
+        {
+            files.push(name.to_string_lossy().into_owned());
+        }
+        for file in files {
+            let (letter, rest) = match m.layout {
+                Layout::Refinery | Layout::Flyway => {
+                    file.split_at_checked(1).unwrap_or(("", &file))
+                }
+                _ => ("", file.as_str()),
+            };
+            let Some(rest) = rest.strip_prefix(old) else {
+                continue;
+            };
+            let new = format!("{letter}{number}{rest}");
+            if new != file {
+                renames.push((file, new));
+            }
+        }
+    }
+    renames
 }
 
 /// `20990101000001` → `2099-01-01-000001`, diesel's folder prefix for a

@@ -5,7 +5,9 @@
 //! preparing, reading nullability and parameter uses per query).
 //!
 //! `cargo bench -p driftless-migrations` prints the median of each over a
-//! number of runs, for a crate of 100 tables built by 200 migrations.
+//! number of runs, for a crate of 100 tables built by 200 migrations; then
+//! the replay of a 1,000-migration history before and after `driftless
+//! squash` folds it into one baseline.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -125,5 +127,66 @@ fn main() {
     println!(
         "  replay / snapshot load      {:>10.1}x",
         replay_t.as_secs_f64() / load_t.as_secs_f64()
+    );
+    squashed();
+}
+
+/// A 1,000-migration history (100 tables, each created and then altered
+/// nine times) replayed as it is and as one baseline.
+fn squashed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut version = 0;
+    for t in 0..TABLES {
+        version += 1;
+        let create = format!("CREATE TABLE h{t} (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n");
+        std::fs::write(
+            dir.path().join(format!("{version:04}_create_h{t}.sql")),
+            create,
+        )
+        .expect("write");
+        for c in 0..9 {
+            version += 1;
+            let alter = match c {
+                4 => format!("CREATE INDEX h{t}_c3 ON h{t} (c3);\n"),
+                _ => format!("ALTER TABLE h{t} ADD COLUMN c{c} TEXT;\n"),
+            };
+            std::fs::write(
+                dir.path().join(format!("{version:04}_alter_h{t}_{c}.sql")),
+                alter,
+            )
+            .expect("write");
+        }
+    }
+    let history = discover(dir.path()).expect("discover");
+    let baseline = driftless_migrations::squash::baseline(&history, "bench").expect("baseline");
+    let squashed_dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        squashed_dir
+            .path()
+            .join(format!("{version:04}_squashed.sql")),
+        baseline,
+    )
+    .expect("write");
+    let squashed = discover(squashed_dir.path()).expect("discover");
+    assert_eq!(
+        replay(&history).expect("replay").schema,
+        replay(&squashed).expect("replay").schema,
+        "the baseline replays to the same schema"
+    );
+    let before = median(|| {
+        black_box(replay(&history).expect("replay"));
+    });
+    let after = median(|| {
+        black_box(replay(&squashed).expect("replay"));
+    });
+    println!(
+        "{} migrations squashed into 1, median of {RUNS} runs:",
+        history.migrations.len()
+    );
+    println!("  replay of the history       {:>10.2?}", before);
+    println!("  replay of the baseline      {:>10.2?}", after);
+    println!(
+        "  history / baseline          {:>10.1}x",
+        before.as_secs_f64() / after.as_secs_f64()
     );
 }

@@ -293,6 +293,29 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
         _ => return Err(Error::Several(problems)),
     }
     let mut migrations: Vec<Migration> = ups.into_values().collect();
+    sort(&mut migrations);
+    Ok(MigrationSet {
+        dir: dir.to_path_buf(),
+        migrations,
+    })
+}
+
+/// Puts migrations in the order their tool runs them: by version, except
+/// where the tool compares text (diesel, Prisma, dbmate) or Flyway's
+/// dotted versions. [`discover()`] returns a set in this order; sort a
+/// merged list (a branch's migrations with its base's) with it too.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("V1_10__b.sql"), "SELECT 1;").unwrap();
+/// std::fs::write(dir.path().join("V1_9__a.sql"), "SELECT 1;").unwrap();
+/// let mut all = driftless_migrations::discover(dir.path()).unwrap().migrations;
+/// all.reverse();
+/// driftless_migrations::discover::sort(&mut all);
+/// assert_eq!(all[0].name, "a");
+/// ```
+pub fn sort(migrations: &mut [Migration]) {
+    migrations.sort_by_key(|m| m.version);
     // diesel orders its folders by version as text (diesel_migrations'
     // `MigrationVersion` derives `Ord` on the string: the folder name before
     // the first `_`, dashes removed), so `2024-03-13_170000_x` (version
@@ -313,10 +336,6 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
     if migrations.iter().any(|m| m.layout == Layout::Flyway) {
         migrations.sort_by_cached_key(flyway_order);
     }
-    Ok(MigrationSet {
-        dir: dir.to_path_buf(),
-        migrations,
-    })
 }
 
 /// A diesel migration's version as diesel compares it: the text of its

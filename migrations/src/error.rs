@@ -162,6 +162,14 @@ pub enum Error {
         /// Each finding: the file, line, table, SQLite's message and the fix.
         findings: Vec<String>,
     },
+    /// A squash of a virtual table whose module driftless's SQLite lacks:
+    /// the replay made a stand-in, so its statement cannot be written back.
+    Unsquashable {
+        /// The virtual table.
+        table: String,
+        /// Its module.
+        module: String,
+    },
     /// Several problems with the migration files, all found in one pass.
     Several(Vec<Error>),
     /// SQLite failed outside any one migration statement.
@@ -345,6 +353,11 @@ impl fmt::Display for Error {
                 f,
                 "schema snapshot `{}`: {message}\nhelp: run `cargo clean -p` for this crate and build again",
                 display_path(path)
+            ),
+            Error::Unsquashable { table, module } => write!(
+                f,
+                "virtual table `{table}` uses module `{module}`, which driftless's SQLite lacks, so a baseline cannot recreate it\n\
+                 help: squash to a version before the migration that creates it"
             ),
             Error::FailsOnRows { findings } => {
                 let all = findings.join("\n");
@@ -541,6 +554,14 @@ mod tests {
                  help: write it in the directory's layout (`driftless new` does), or move it to a directory of its own",
             ),
             (
+                Error::Unsquashable {
+                    table: "docs".into(),
+                    module: "vec0".into(),
+                },
+                "virtual table `docs` uses module `vec0`, which driftless's SQLite lacks, so a baseline cannot recreate it\n\
+                 help: squash to a version before the migration that creates it",
+            ),
+            (
                 Error::FailsOnRows {
                     findings: vec!["migration `m/0002_a.sql` fails at line 1 once its tables hold rows (table `t`), though it runs on empty ones: Cannot add a NOT NULL column with default value NULL".into()],
                 },
@@ -568,7 +589,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 20, "a case for every variant");
+        assert_eq!(seen.len(), 21, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -594,6 +615,7 @@ mod tests {
             Error::Several(_) => 17,
             Error::MixedLayouts { .. } => 18,
             Error::FailsOnRows { .. } => 19,
+            Error::Unsquashable { .. } => 20,
         }
     }
 }

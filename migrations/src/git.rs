@@ -14,6 +14,9 @@ pub struct Base {
     pub reference: String,
     /// The merge base of `HEAD` and that reference.
     pub commit: String,
+    /// The commit the reference names: its tip, which may have moved on
+    /// since this branch forked.
+    pub tip: String,
     /// The files under the migration directory at that commit, relative to it.
     files: HashSet<String>,
 }
@@ -149,6 +152,7 @@ pub fn base(dir: &Path, reference: Option<&str>) -> Result<Found, String> {
         return Ok(Found::Base(Base {
             reference: candidate.clone(),
             commit: merge_base,
+            tip: commit,
             files: listing.lines().map(str::to_string).collect(),
         }));
     }
@@ -162,6 +166,87 @@ pub fn base(dir: &Path, reference: Option<&str>) -> Result<Found, String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
+    }
+}
+
+/// The migrations `dir` held at `commit`, read by the one resolver
+/// ([`crate::discover()`]) from a copy of that commit's tree; `Ok(None)`
+/// when the directory did not exist then. The copy is removed before this
+/// returns: the scripts' paths name files that are gone, so use
+/// [`crate::Migration::file_name`] and the checksums.
+///
+/// # Errors
+/// git failing to copy the tree, or the old files not reading as
+/// migrations (the text says which).
+pub fn migrations_at(dir: &Path, commit: &str) -> Result<Option<crate::MigrationSet>, String> {
+    let Some(tree) = git(
+        dir,
+        &["rev-parse", "--verify", "--quiet", &format!("{commit}:./")],
+    ) else {
+        return Ok(None);
+    };
+    let top = git(dir, &["rev-parse", "--show-toplevel"])
+        .ok_or_else(|| "git cannot find the checkout's top directory".to_string())?;
+    let scratch = Scratch::new()?;
+    let index = scratch.0.join("index");
+    let files = scratch.0.join("files");
+    // a throwaway index: the checkout's own index and files stay untouched
+    let copy = |args: &[&str], cwd: &Path| {
+        Command::new("git")
+            .args(args)
+            .env("GIT_INDEX_FILE", &index)
+            .current_dir(cwd)
+            .output()
+            .map_err(|e| format!("git did not run: {e}"))
+            .and_then(|out| {
+                out.status.success().then_some(()).ok_or_else(|| {
+                    format!(
+                        "`git {}` failed: {}",
+                        args.join(" "),
+                        String::from_utf8_lossy(&out.stderr).trim()
+                    )
+                })
+            })
+    };
+    copy(&["read-tree", &tree], dir)?;
+    let prefix = format!("{}/", files.display());
+    copy(
+        &["checkout-index", "--all", &format!("--prefix={prefix}")],
+        Path::new(&top),
+    )?;
+    if !files.is_dir() {
+        return Ok(None);
+    }
+    crate::discover(&files).map(Some).map_err(|e| {
+        let short = commit.get(..7).unwrap_or(commit);
+        format!("the migrations at {short} do not read as migrations: {e}")
+    })
+}
+
+/// A directory under the system's temporary directory, removed on drop.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch, String> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "driftless-base-{}-{nanos}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path)
+            .map_err(|e| format!("cannot make a temporary directory {}: {e}", path.display()))?;
+        Ok(Scratch(path))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -25,6 +25,7 @@
 //! assert!(check_model(&model, &snapshot.schema).problems.is_empty());
 //! ```
 
+pub mod branch;
 pub mod cache;
 pub mod check;
 mod compat;
@@ -49,6 +50,7 @@ pub mod scan;
 pub mod schema;
 pub mod snapshot;
 pub mod split;
+pub mod squash;
 pub mod stand_in;
 
 pub use check::{Checked, FieldDef, ModelDef, Problem, Site, check_model};

@@ -61,6 +61,17 @@ pub enum Error {
         /// The migrations the database records and this build lacks.
         unknown: Vec<Recorded>,
     },
+    /// The database is part-way through the history a baseline replaces
+    /// (`driftless squash`): this build can start a new database from the
+    /// baseline or go on from one past it, not finish the replaced ones.
+    BelowBaseline {
+        /// The newest version the database records.
+        current: u64,
+        /// The baseline's file.
+        baseline: String,
+        /// The baseline's version: the last one it replaces.
+        version: u64,
+    },
     /// Applied migrations whose files changed since.
     Modified {
         /// Each changed migration.
@@ -229,7 +240,11 @@ pub enum Error {
 impl Error {
     /// SQLite's "database is locked" as [`Error::Locked`] (after waiting
     /// `waited` to do `to`); any other error as [`Error::Sqlite`].
-    pub(crate) fn locked_or(e: rusqlite::Error, waited: std::time::Duration, to: &'static str) -> Error {
+    pub(crate) fn locked_or(
+        e: rusqlite::Error,
+        waited: std::time::Duration,
+        to: &'static str,
+    ) -> Error {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Error::Locked { waited, to }
@@ -297,6 +312,15 @@ impl fmt::Display for Error {
                      help: or, after checking `verify` shows what they changed, `stamp` the newest version this build has"
                 )
             }
+            Error::BelowBaseline {
+                current,
+                baseline,
+                version,
+            } => write!(
+                f,
+                "the database is at version {current}, part-way through the migrations `{baseline}` replaces (up to version {version}): this build starts new databases from it and goes on from databases past it, but cannot finish the ones it replaced\n\
+                 help: upgrade this database to version {version} with a build from before the squash (the commit before the one that added `{baseline}`), then deploy this one"
+            ),
             Error::Modified { modified } => {
                 writeln!(f, "applied migrations were changed after they ran:")?;
                 for c in modified {
@@ -375,8 +399,12 @@ impl fmt::Display for Error {
                     Layout::Goose => "add a `-- +goose Down` section to it",
                     Layout::Dbmate => "add a `-- migrate:down` section to it",
                     Layout::Diesel => "add its `down.sql`",
-                    Layout::Refinery | Layout::Flyway => "add its Flyway undo file `U<version>__<name>.sql`",
-                    Layout::Prisma => "Prisma migrations have no down: undo it with a new migration",
+                    Layout::Refinery | Layout::Flyway => {
+                        "add its Flyway undo file `U<version>__<name>.sql`"
+                    }
+                    Layout::Prisma => {
+                        "Prisma migrations have no down: undo it with a new migration"
+                    }
                     _ => "add its down file (`<version>_<name>.down.sql`, beside `.up.sql`)",
                 };
                 write!(
@@ -416,7 +444,9 @@ impl fmt::Display for Error {
                     "migration {version} ({file}) left rows that violate foreign keys, so it was rolled back:"
                 )?;
                 for v in violations.iter().take(10) {
-                    let row = v.rowid.map_or("a row".to_string(), |r| format!("rowid {r}"));
+                    let row = v
+                        .rowid
+                        .map_or("a row".to_string(), |r| format!("rowid {r}"));
                     writeln!(f, "  {} {row} references a missing {}", v.table, v.parent)?;
                 }
                 write!(
@@ -462,7 +492,11 @@ impl fmt::Display for Error {
                 path.display()
             ),
             Error::Sqlite(e) => write!(f, "SQLite error: {e}"),
-            Error::Rejected { version, file, message } => write!(
+            Error::Rejected {
+                version,
+                file,
+                message,
+            } => write!(
                 f,
                 "migration {version} ({file}) failed: {message}\n\
                  nothing of it was kept: the database is as the previous migration left it"
@@ -569,6 +603,11 @@ mod tests {
                 "the database records migrations this build does not have:\n  6 add_hosts (applied 2026-11-20T09:14:02Z)\n\
                  help: deploy the build whose migrations/ has them (was a migration applied but never committed?),\n\
                  help: or, after checking `verify` shows what they changed, `stamp` the newest version this build has".into(),
+            ),
+            (
+                Error::BelowBaseline { current: 57, baseline: "migrations/0100_squashed.sql".into(), version: 100 },
+                "the database is at version 57, part-way through the migrations `migrations/0100_squashed.sql` replaces (up to version 100): this build starts new databases from it and goes on from databases past it, but cannot finish the ones it replaced\n\
+                 help: upgrade this database to version 100 with a build from before the squash (the commit before the one that added `migrations/0100_squashed.sql`), then deploy this one".into(),
             ),
             (
                 Error::Modified {
@@ -744,7 +783,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 24, "a case for every variant");
+        assert_eq!(seen.len(), 25, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -774,6 +813,7 @@ mod tests {
             Error::Executor { .. } => 21,
             Error::NeedsTransaction { .. } => 22,
             Error::BadHistory { .. } => 23,
+            Error::BelowBaseline { .. } => 24,
         }
     }
 }

@@ -63,6 +63,10 @@ pub struct Status {
     /// The version before the first unfinished migration (0: none): what to
     /// `stamp` after undoing it by hand.
     pub before_unfinished: u64,
+    /// A database part-way through the migrations a baseline replaces
+    /// (`driftless squash`): the baseline's version, which this build
+    /// cannot bring it to.
+    pub below_baseline: Option<u64>,
 }
 
 impl Status {
@@ -85,6 +89,17 @@ impl Status {
             return Some(Error::Unfinished {
                 migration: u.recorded(),
                 previous: self.before_unfinished,
+            });
+        }
+        if let Some(version) = self.below_baseline {
+            return Some(Error::BelowBaseline {
+                current: self.current.unwrap_or(0),
+                baseline: self
+                    .pending
+                    .iter()
+                    .find(|p| p.version == version)
+                    .map_or_else(String::new, |p| p.file.clone()),
+                version,
             });
         }
         if !self.unknown.is_empty() {
@@ -131,11 +146,28 @@ impl Migrations {
             current: self.newest(applied.iter().map(|a| a.version)),
             ..Status::default()
         };
+        // a baseline (`driftless squash`) vouches for the history it replaced
+        let baseline = self.iter().next().and_then(|m| {
+            driftless_migrations::squash::replaced(&m.up.sql()).map(|listed| (m, listed))
+        });
+        let listed = |a: &Applied| {
+            baseline
+                .as_ref()
+                .and_then(|(_, listed)| listed.iter().find(|r| r.version == a.version))
+        };
         for a in &applied {
-            match self.get(a.version) {
-                None => status.unknown.push(a.clone()),
+            match (self.get(a.version), listed(a)) {
+                // as the replaced migration ran
+                (_, Some(r)) if a.checksum == r.checksum => {}
+                (None, Some(r)) => status.modified.push(Changed {
+                    version: a.version,
+                    file: r.file.clone(),
+                    checksum_applied: hex(&a.checksum),
+                    checksum_now: hex(&r.checksum),
+                }),
+                (None, None) => status.unknown.push(a.clone()),
                 // a repeatable migration whose file changed is due again, below
-                Some(m) if a.checksum != m.checksum && !m.repeatable => {
+                (Some(m), _) if a.checksum != m.checksum && !m.repeatable => {
                     status.modified.push(Changed {
                         version: m.version,
                         file: m.up.file.to_string(),
@@ -143,7 +175,7 @@ impl Migrations {
                         checksum_now: m.checksum_hex(),
                     })
                 }
-                Some(_) => {}
+                (Some(_), _) => {}
             }
             if a.duration_ms < 0 {
                 status.unfinished.push(a.clone());
@@ -169,7 +201,16 @@ impl Migrations {
                 status.pending.push(entry);
             }
         }
-        status.before_unfinished = status.unfinished.first().map_or(0, |u| self.before(u.version));
+        if let Some((b, _)) = &baseline
+            && !applied.is_empty()
+            && !by_version.contains_key(&b.version)
+        {
+            status.below_baseline = Some(b.version);
+        }
+        status.before_unfinished = status
+            .unfinished
+            .first()
+            .map_or(0, |u| self.before(u.version));
         status.applied = applied;
         status
     }

@@ -313,20 +313,22 @@ fn check_warns_about_uncommitted_migrations() {
     // not a migration: an untracked README is none of check's business
     p.write("README.md", "notes\n");
     let run = p.cmd("check", &[]);
-    run.code(0)
+    // the edit of a migration `main` has is also an error of its own
+    run.code(1)
         .out_lacks("README.md")
+        .out("error[edited-after-merge]: migrations/0002_create_b.sql:1:")
         .out("warning[uncommitted]: migrations/0002_create_b.sql:")
         .out("changed since its last commit")
         .out("warning[uncommitted]: migrations/0003_create_c.sql:")
         .out("not tracked by git")
         .out_lacks("0001_create_a.sql")
         .out_lacks("not a git checkout")
-        .out("checked 3 migrations in migrations: 0 errors, 2 warnings");
+        .out("checked 3 migrations in migrations: 1 error, 2 warnings");
     p.cmd("check", &["--deny", "warnings"])
         .code(1)
         .out("error[uncommitted]")
-        .out("2 errors, 0 warnings");
-    let doc = p.cmd("check", &["--format", "json"]).code(0).json();
+        .out("3 errors, 0 warnings");
+    let doc = p.cmd("check", &["--format", "json"]).code(1).json();
     let files: Vec<&str> = doc["findings"]
         .as_array()
         .expect("findings")
@@ -399,7 +401,7 @@ fn check_lists_every_broken_file() {
     assert_eq!(doc["errors"], 2, "{doc:#}");
     p.cmd("check", &[])
         .code(1)
-        .out("error[files]: migrations/0001_a.sql")
+        .out("error[duplicate-version]: migrations/0001_a.sql")
         .out("error[files]: migrations/schema.sql");
 }
 
@@ -427,11 +429,16 @@ fn check_names_the_file_that_breaks_discovery() {
     for (files, offending) in cases {
         let p = Project::with(files);
         let doc = p.cmd("check", &["--format", "json"]).code(1).json();
-        assert_eq!(doc["findings"][0]["code"], "files", "{doc:#}");
+        let code = if offending.ends_with("0001_a.sql") {
+            "duplicate-version"
+        } else {
+            "files"
+        };
+        assert_eq!(doc["findings"][0]["code"], code, "{doc:#}");
         assert_eq!(doc["findings"][0]["file"], offending, "{doc:#}");
         p.cmd("check", &[])
             .code(1)
-            .out(&format!("error[files]: {offending}: "));
+            .out(&format!("error[{code}]: {offending}: "));
     }
 }
 
@@ -483,7 +490,7 @@ fn check_json_on_broken_files() {
     ]);
     let doc = p.cmd("check", &["--format", "json"]).code(1).json();
     assert_eq!(doc["errors"], 1);
-    assert_eq!(doc["findings"][0]["code"], "files");
+    assert_eq!(doc["findings"][0]["code"], "duplicate-version");
     let message = doc["findings"][0]["message"].as_str().expect("message");
     assert!(message.contains("0001_a.sql") && message.contains("0001_b.sql"));
 }

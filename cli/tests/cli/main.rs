@@ -10,6 +10,7 @@
 
 mod harness;
 
+mod branch;
 mod check;
 mod diff;
 mod downgrade;
@@ -19,7 +20,9 @@ mod fleet;
 mod from_models;
 mod help;
 mod new;
+mod previous;
 mod schema;
+mod squash;
 mod stamp_adopt;
 mod status;
 mod upgrade;

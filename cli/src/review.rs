@@ -1,0 +1,184 @@
+//! `driftless check --base REF`: what a branch does to the history of the
+//! branch it merges into. Production may have run every migration the base
+//! has, so editing, deleting or renumbering one is an error, and a new
+//! migration must come after the base's newest, at a version no other
+//! branch took first.
+
+use std::path::Path;
+
+use driftless_migrations::branch::{Kind, review};
+use driftless_migrations::error::display_path;
+use driftless_migrations::git::{Base, migrations_at};
+use driftless_migrations::{Migration, MigrationSet};
+
+use crate::check::Finding;
+use crate::new::renumbering;
+
+/// The findings of comparing `head`, read from `dir`, with the base; a
+/// note when the base's migrations cannot be read.
+pub fn findings(
+    dir: &Path,
+    base: &Base,
+    head: &MigrationSet,
+    findings: &mut Vec<Finding>,
+    notes: &mut Vec<String>,
+) {
+    let short = |c: &str| c.get(..7).unwrap_or(c).to_string();
+    let mut read = |commit: &str| match migrations_at(dir, commit) {
+        Ok(set) => Some(set.unwrap_or_else(|| MigrationSet {
+            dir: dir.to_path_buf(),
+            migrations: Vec::new(),
+        })),
+        Err(why) => {
+            notes.push(format!(
+                "the branch was not compared with `{}`: {why}",
+                base.reference
+            ));
+            None
+        }
+    };
+    let Some(merged) = read(&base.commit) else {
+        return;
+    };
+    let tip = if base.tip == base.commit {
+        None
+    } else {
+        match read(&base.tip) {
+            Some(tip) => Some(tip),
+            None => return,
+        }
+    };
+    let tip = tip.as_ref().unwrap_or(&merged);
+    let found = review(&merged, tip, head);
+    let reference = &base.reference;
+    let fork = short(&base.commit);
+    // a base migration's file as it would be here
+    let base_file = |m: &Migration| {
+        let relative =
+            m.up.location()
+                .strip_prefix(&merged.dir)
+                .ok()
+                .or_else(|| m.up.location().strip_prefix(&tip.dir).ok());
+        match relative {
+            Some(r) => display_path(&dir.join(r)),
+            None => m.file_name(),
+        }
+    };
+    let restore = |m: &Migration| {
+        let file = match m.layout {
+            driftless_migrations::Layout::Diesel | driftless_migrations::Layout::Prisma => {
+                display_path(&dir.join(m.file_name()))
+            }
+            _ => base_file(m),
+        };
+        format!("git checkout {fork} -- {file}")
+    };
+    let plan = renumbering(&tip.migrations, &found.renumber);
+    let rename_help = || {
+        let renames: Vec<String> = plan
+            .iter()
+            .map(|(old, new)| format!("`{old}` to `{new}`"))
+            .collect();
+        let newest = found.newest.map_or_else(
+            || format!("`{reference}`'s migrations"),
+            |m| format!("`{}`, the newest of `{reference}`", m.file_name()),
+        );
+        format!(
+            "renumber this branch's migrations to follow {newest}: rename {} (the numbers `driftless new` gives next); nothing has run them yet, so they can still change",
+            renames.join(", ")
+        )
+    };
+    for f in &found.findings {
+        let name = f.base.file_name();
+        let mut line = None;
+        let (file, message, help) = match (f.kind, f.head) {
+            (Kind::Edited, Some(h)) => (
+                {
+                    line = first_difference(&f.base.up.sql(), &h.up.sql());
+                    h.up.file.to_string()
+                },
+                format!(
+                    "changed since `{reference}` merged it (at {fork}): databases that ran the old text keep it, `status` calls them modified, and what the change adds never reaches them"
+                ),
+                format!(
+                    "restore it (`{}`) and write the change as a new migration (`driftless new`)",
+                    restore(f.base)
+                ),
+            ),
+            (Kind::Deleted, _) => (
+                base_file(f.base),
+                format!(
+                    "is in `{reference}` (at {fork}) but deleted on this branch: databases that ran it record version {} that this build does not have, and the migrator refuses them",
+                    f.base.version
+                ),
+                format!(
+                    "restore it (`{}`); to undo what it did, write a new migration",
+                    restore(f.base)
+                ),
+            ),
+            (Kind::Renumbered, Some(h)) => (
+                h.up.file.to_string(),
+                format!(
+                    "is `{name}` of `{reference}` (at {fork}) under another version: databases that ran it as version {} would run it again as version {}",
+                    f.base.version, h.version
+                ),
+                format!("give it back its name, `{name}`"),
+            ),
+            (Kind::Renamed, Some(h)) => (
+                h.up.file.to_string(),
+                format!(
+                    "is `{name}` of `{reference}` (at {fork}), renamed: its version and text are unchanged, so databases that ran it still accept it, but their history keeps the old name"
+                ),
+                format!("keep the name `{reference}` has, `{name}`"),
+            ),
+            (Kind::NonLinear, Some(h)) => (
+                h.up.file.to_string(),
+                format!(
+                    "is new on this branch but sorts before `{name}`, the newest migration of `{reference}`: a database already past it refuses it as out of order, or runs it in an order no replay checked"
+                ),
+                rename_help(),
+            ),
+            (Kind::Duplicate, Some(h)) => (
+                h.up.file.to_string(),
+                format!(
+                    "has version {}, and so has `{name}`, which `{reference}` gained after this branch forked (at {fork}): merged, the directory has two migrations of one version",
+                    h.version
+                ),
+                rename_help(),
+            ),
+            (_, None) => continue,
+        };
+        findings.push(Finding {
+            error: f.kind != Kind::Renamed,
+            code: f.kind.code(),
+            file,
+            line,
+            message,
+            help: Some(help),
+        });
+    }
+}
+
+/// The first line where two texts differ (1-based).
+fn first_difference(old: &str, new: &str) -> Option<usize> {
+    let mut old_lines = old.lines();
+    let mut new_lines = new.lines();
+    let mut line = 1;
+    loop {
+        match (old_lines.next(), new_lines.next()) {
+            (None, None) => return None,
+            (a, b) if a == b => line += 1,
+            _ => return Some(line),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn first_difference() {
+        assert_eq!(super::first_difference("a\nb\n", "a\nc\n"), Some(2));
+        assert_eq!(super::first_difference("a\n", "a\nb\n"), Some(2));
+        assert_eq!(super::first_difference("a\n", "a\n"), None);
+    }
+}
