@@ -39,11 +39,23 @@ fn in_repository(prefix: &str, file: &str) -> String {
     joined
 }
 
-/// The text of a finding with its help.
+/// Whether the finding is at a file of another revision (`v1.4:src/models.rs`,
+/// from `--previous`): no file of the checkout to annotate, so its place
+/// goes into the message.
+fn elsewhere(f: &Finding) -> bool {
+    f.file.contains(':') && !Path::new(&f.file).is_absolute()
+}
+
+/// The text of a finding with its help (and its place, when [`elsewhere`]).
 fn text(f: &Finding) -> String {
+    let at = match (elsewhere(f), f.line) {
+        (true, Some(line)) => format!("{}:{line}: ", f.file),
+        (true, None) => format!("{}: ", f.file),
+        (false, _) => String::new(),
+    };
     match &f.help {
-        Some(help) => format!("{}\nhelp: {help}", f.message),
-        None => f.message.clone(),
+        Some(help) => format!("{at}{}\nhelp: {help}", f.message),
+        None => format!("{at}{}", f.message),
     }
 }
 
@@ -62,7 +74,7 @@ pub fn github(
             property(&format!("driftless {}", f.code))
         )];
         let file = in_repository(&prefix, &f.file);
-        if !file.is_empty() {
+        if !file.is_empty() && !elsewhere(f) {
             properties.insert(0, format!("file={}", property(&file)));
             if let Some(line) = f.line {
                 properties.insert(1, format!("line={line}"));
@@ -114,12 +126,17 @@ pub fn sarif(
             if let Some(line) = f.line {
                 location["physicalLocation"]["region"] = json!({ "startLine": line });
             }
+            let locations = if f.file.is_empty() || elsewhere(f) {
+                Vec::new()
+            } else {
+                vec![location]
+            };
             json!({
                 "ruleId": f.code,
                 "ruleIndex": rules[f.code],
                 "level": if is_error(f) { "error" } else { "warning" },
                 "message": { "text": text(f) },
-                "locations": [location],
+                "locations": locations,
             })
         })
         .collect();
@@ -159,6 +176,29 @@ mod tests {
         assert_eq!(in_repository("a/b/", "../../m/x.sql"), "m/x.sql");
         assert_eq!(in_repository("m/", "./0001_a.sql"), "m/0001_a.sql");
         assert_eq!(in_repository("", "v1:src/lib.rs"), "v1:src/lib.rs");
+    }
+
+    #[test]
+    fn a_file_of_another_revision_goes_into_the_message() {
+        let f = Finding {
+            error: true,
+            code: "previous",
+            file: "v1:src/lib.rs".into(),
+            line: Some(8),
+            message: "table `games` has no column `score`".into(),
+            help: None,
+        };
+        assert!(elsewhere(&f));
+        assert_eq!(
+            text(&f),
+            "v1:src/lib.rs:8: table `games` has no column `score`"
+        );
+        let log: serde_json::Value =
+            serde_json::from_str(&sarif(&[f], &[], |_| true)).expect("json");
+        assert_eq!(
+            log["runs"][0]["results"][0]["locations"],
+            serde_json::json!([])
+        );
     }
 
     #[test]

@@ -516,6 +516,7 @@ fn kind(e: &Error) -> &'static str {
         Error::Modified { .. } => "modified",
         Error::Unfinished { .. } | Error::PartlyApplied { .. } => "unfinished",
         Error::OutOfOrder { .. } => "out-of-order",
+        Error::BelowBaseline { .. } => "below-baseline",
         Error::Backup { .. } | Error::BackupExists { .. } => "backup",
         Error::Sqlite(e)
             if matches!(
