@@ -90,6 +90,7 @@ pub fn run(dir: &Path, options: &Options<'_>, style: &Style) -> CliResult {
         _ => {}
     }
     if let Some(set) = &set {
+        findings.extend(crate::squash::findings(set));
         let started = std::time::Instant::now();
         if let Some(snapshot) = replay_and_lint(set, target, &base, &mut findings) {
             notes.extend(stand_ins(&snapshot.schema));

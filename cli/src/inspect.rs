@@ -111,7 +111,10 @@ fn print_status(args: &DbArgs, migrations: &driftless::Migrations, status: &Stat
         None => "none applied".to_string(),
         Some(v) => match migrations.get(v) {
             Some(m) => format!("{} ({})", migrations.label(v), m.up.file),
-            None => format!("{v} (not in {})", args.dir.dir.display()),
+            None => match migrations.replaced_by(v) {
+                Some(b) => format!("{} (replaced by {})", migrations.label(v), b.up.file),
+                None => format!("{v} (not in {})", args.dir.dir.display()),
+            },
         },
     };
     let rows = vec![
@@ -140,7 +143,9 @@ pub fn history(args: &DbArgs, format: Format) -> CliResult {
     let status = migrations.status(&conn)?;
     let note = |version: u64, no_transaction: bool, duration: i64| -> String {
         let mut notes = Vec::new();
-        if migrations.get(version).is_none() {
+        if let Some(b) = migrations.replaced_by(version) {
+            notes.push(format!("replaced by {}", b.up.file));
+        } else if migrations.get(version).is_none() {
             notes.push(format!("not in {}", args.dir.dir.display()));
         }
         if status.modified.iter().any(|c| c.version == version) {

@@ -50,6 +50,9 @@ pub fn findings(
     };
     let tip = tip.as_ref().unwrap_or(&merged);
     let found = review(&merged, tip, head);
+    if let Some(f) = baseline_differs(&merged, head, &base.reference) {
+        findings.push(f);
+    }
     let reference = &base.reference;
     let fork = short(&base.commit);
     // a base migration's file as it would be here
@@ -64,19 +67,37 @@ pub fn findings(
             None => m.file_name(),
         }
     };
+    let from_tip = |m: &Migration| tip.dir != merged.dir && m.up.location().starts_with(&tip.dir);
+    // the commit a base migration is read from: the fork, or the base's tip
+    let at = |m: &Migration| {
+        if from_tip(m) {
+            short(&base.tip)
+        } else {
+            fork.clone()
+        }
+    };
     let restore = |m: &Migration| {
-        let file = match m.layout {
+        let mut files = match m.layout {
             driftless_migrations::Layout::Diesel | driftless_migrations::Layout::Prisma => {
-                display_path(&dir.join(m.file_name()))
+                vec![display_path(&dir.join(m.file_name()))]
             }
-            _ => base_file(m),
+            _ => vec![base_file(m)],
         };
-        format!("git checkout {fork} -- {file}")
+        // a reversible pair comes back whole
+        if let Some(down) = &m.down
+            && m.layout == driftless_migrations::Layout::Reversible
+            && let Ok(r) = down.location().strip_prefix(&merged.dir)
+        {
+            files.push(display_path(&dir.join(r)));
+        }
+        format!("git checkout {} -- {}", at(m), files.join(" "))
     };
     let plan = renumbering(&tip.migrations, &found.renumber);
     let rename_help = || {
+        // the newest first, so that no rename lands on a file still to move
         let renames: Vec<String> = plan
             .iter()
+            .rev()
             .map(|(old, new)| format!("`{old}` to `{new}`"))
             .collect();
         let newest = found.newest.map_or_else(
@@ -84,8 +105,13 @@ pub fn findings(
             |m| format!("`{}`, the newest of `{reference}`", m.file_name()),
         );
         format!(
-            "renumber this branch's migrations to follow {newest}: rename {} (the numbers `driftless new` gives next); nothing has run them yet, so they can still change",
-            renames.join(", ")
+            "renumber this branch's migrations to follow {newest}: rename {}{} (the numbers `driftless new` gives next); nothing has run them yet, so they can still change",
+            renames.join(", "),
+            if renames.len() > 1 {
+                ", in this order"
+            } else {
+                ""
+            },
         )
     };
     for f in &found.findings {
@@ -98,7 +124,8 @@ pub fn findings(
                     h.up.file.to_string()
                 },
                 format!(
-                    "changed since `{reference}` merged it (at {fork}): databases that ran the old text keep it, `status` calls them modified, and what the change adds never reaches them"
+                    "changed since `{reference}` merged it (at {}): databases that ran the old text keep it, `status` calls them modified, and what the change adds never reaches them",
+                    at(f.base)
                 ),
                 format!(
                     "restore it (`{}`) and write the change as a new migration (`driftless new`)",
@@ -109,7 +136,7 @@ pub fn findings(
                 base_file(f.base),
                 format!(
                     "is in `{reference}` (at {fork}) but deleted on this branch: databases that ran it record version {} that this build does not have, and the migrator refuses them",
-                    f.base.version
+                    label(f.base)
                 ),
                 format!(
                     "restore it (`{}`); to undo what it did, write a new migration",
@@ -120,7 +147,8 @@ pub fn findings(
                 h.up.file.to_string(),
                 format!(
                     "is `{name}` of `{reference}` (at {fork}) under another version: databases that ran it as version {} would run it again as version {}",
-                    f.base.version, h.version
+                    label(f.base),
+                    label(h)
                 ),
                 format!("give it back its name, `{name}`"),
             ),
@@ -142,7 +170,7 @@ pub fn findings(
                 h.up.file.to_string(),
                 format!(
                     "has version {}, and so has `{name}`, which `{reference}` gained after this branch forked (at {fork}): merged, the directory has two migrations of one version",
-                    h.version
+                    label(h)
                 ),
                 rename_help(),
             ),
@@ -157,6 +185,85 @@ pub fn findings(
             help: Some(help),
         });
     }
+}
+
+/// A baseline of the branch (`driftless squash`) that replaces merged
+/// migrations but replays to another schema than they do: new databases
+/// would get it, old ones keep theirs, and the build checks the code
+/// against the new one. Its header vouches for those migrations, so it
+/// must be what they produce.
+fn baseline_differs(
+    merged: &MigrationSet,
+    head: &MigrationSet,
+    reference: &str,
+) -> Option<Finding> {
+    let b = head.migrations.first()?;
+    let listed = driftless_migrations::squash::replaced(&b.up.sql())?;
+    let replaced: Vec<Migration> = merged
+        .migrations
+        .iter()
+        .filter(|m| {
+            listed
+                .iter()
+                .any(|r| r.version == m.version && r.checksum == m.checksum)
+        })
+        .cloned()
+        .collect();
+    if replaced.is_empty() {
+        return None;
+    }
+    let replay = |migrations: Vec<Migration>| {
+        driftless_migrations::replay(&MigrationSet {
+            dir: head.dir.clone(),
+            migrations,
+        })
+        .ok()
+        .map(|s| s.schema)
+    };
+    let (Some(before), Some(after)) = (replay(replaced), replay(vec![b.clone()])) else {
+        return None;
+    };
+    let sides = driftless_migrations::diff::Sides {
+        expected: "the replaced migrations",
+        live: "the baseline",
+        created: "the replaced migrations create it",
+        not_created: "the replaced migrations do not create it",
+    };
+    let differences = driftless_migrations::diff::diff_sides(&before, &after, &sides);
+    if differences.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = differences.iter().map(|d| d.description.clone()).collect();
+    Some(Finding {
+        error: true,
+        code: "baseline",
+        file: b.up.file.to_string(),
+        line: None,
+        message: format!(
+            "replays to another schema than the migrations of `{reference}` it replaces: {}",
+            listed.join("; ")
+        ),
+        help: Some(format!(
+            "new databases would get this schema and existing ones keep theirs: write the baseline again with `driftless squash --to {}` from the migrations as `{reference}` has them, and put any change in a new migration",
+            label(b)
+        )),
+    })
+}
+
+/// A version as the migration's file writes it: `1.2` for `V1_2__b.sql`.
+pub fn label(m: &Migration) -> String {
+    use driftless_migrations::Layout;
+    if matches!(m.layout, Layout::Flyway | Layout::Refinery) {
+        let file = m.file_name();
+        if let Some(v) = file
+            .get(1..)
+            .and_then(|r| r.split_once("__"))
+            .and_then(|(v, _)| driftless_migrations::flyway::Version::parse(v))
+        {
+            return v.to_string();
+        }
+    }
+    m.version.to_string()
 }
 
 /// The first line where two texts differ (1-based).

@@ -13,6 +13,49 @@ use driftless_migrations::error::display_path;
 use driftless_migrations::{Layout, Migration, MigrationSet, discover, replay, squash};
 
 use crate::output::{CliError, CliResult, Outcome};
+use crate::review::label;
+
+/// What `check` says of a squashed directory: a baseline must come first,
+/// and no migration after it may take a version it replaces (databases
+/// past the baseline count that version as run, and never run it).
+pub fn findings(set: &MigrationSet) -> Vec<crate::check::Finding> {
+    let mut found = Vec::new();
+    let mut listed: Vec<squash::Replaced> = Vec::new();
+    for (i, m) in set.migrations.iter().enumerate() {
+        let Some(replaced) = squash::replaced(&m.up.sql()) else {
+            if listed.iter().any(|r| r.version == m.version) {
+                found.push(crate::check::Finding {
+                    error: true,
+                    code: "baseline",
+                    file: m.up.file.to_string(),
+                    line: None,
+                    message: format!(
+                        "has version {}, which `{}` replaces: databases past the baseline count it as run and never run it",
+                        label(m),
+                        set.migrations[0].file_name()
+                    ),
+                    help: Some("give it the next version (`driftless new` names it)".into()),
+                });
+            }
+            continue;
+        };
+        if i > 0 {
+            found.push(crate::check::Finding {
+                error: true,
+                code: "baseline",
+                file: m.up.file.to_string(),
+                line: None,
+                message: format!(
+                    "is a baseline (`driftless squash`), but `{}` runs before it: a baseline must be the first migration",
+                    set.migrations[0].file_name()
+                ),
+                help: Some("give the migrations before it versions after it, or squash them into it".into()),
+            });
+        }
+        listed = replaced;
+    }
+    found
+}
 
 pub fn run(dir: &Path, to: u64) -> CliResult {
     let set = discover(dir)?;
@@ -33,6 +76,7 @@ pub fn run(dir: &Path, to: u64) -> CliResult {
         .collect();
     let last = &set.migrations[at];
     let (first, count) = (&replaced[0], replaced.len());
+    let to = label(last);
     let note = format!(
         "Replaces {count} migration{}, {} to {}: `driftless squash --to {to}` wrote it.\n\
          A new database runs this, then the migrations after it. A database past version {to}\n\

@@ -143,28 +143,57 @@ pub fn review<'a>(
         .iter()
         .filter(|h| !h.repeatable && !in_merged.contains_key(&h.version))
         .filter(|h| !moved.contains(&h.version))
+        // merged into the base since the fork (a squash merge of an
+        // earlier pull request, a cherry-pick): no longer new
+        .filter(|h| {
+            in_tip
+                .get(&h.version)
+                .is_none_or(|t| t.checksum != h.checksum)
+        })
         .collect();
     review.newest = newest([tip, merged]);
     let mut misplaced = false;
     for h in &new {
-        if let Some(other) = in_tip.get(&h.version) {
-            review.findings.push(Finding {
-                kind: Kind::Duplicate,
-                head: Some(h),
-                base: other,
-            });
-            misplaced = true;
-        } else if let Some(newest) = review.newest
-            && sorts_before(h, newest)
-        {
-            review.findings.push(Finding {
-                kind: Kind::NonLinear,
-                head: Some(h),
-                base: newest,
-            });
-            misplaced = true;
+        match in_tip.get(&h.version) {
+            // the base has it, under its name, with other text
+            Some(other) if other.file_name() == h.file_name() => {
+                review.findings.push(Finding {
+                    kind: Kind::Edited,
+                    head: Some(h),
+                    base: other,
+                });
+            }
+            Some(other) => {
+                review.findings.push(Finding {
+                    kind: Kind::Duplicate,
+                    head: Some(h),
+                    base: other,
+                });
+                misplaced = true;
+            }
+            None => {
+                if let Some(newest) = review.newest
+                    && sorts_before(h, newest)
+                {
+                    review.findings.push(Finding {
+                        kind: Kind::NonLinear,
+                        head: Some(h),
+                        base: newest,
+                    });
+                    misplaced = true;
+                }
+            }
         }
     }
+    // what the base already has stays; the rest moves after its newest
+    let new: Vec<&Migration> = new
+        .into_iter()
+        .filter(|h| {
+            in_tip
+                .get(&h.version)
+                .is_none_or(|t| t.file_name() != h.file_name())
+        })
+        .collect();
     if misplaced {
         review.renumber = new;
     }
@@ -269,6 +298,29 @@ mod tests {
             r.newest.map(Migration::file_name).as_deref(),
             Some("0003_more.sql")
         );
+    }
+
+    #[test]
+    fn a_migration_the_base_took_since_the_fork_is_merged() {
+        // an earlier pull request of the branch, squash-merged into main
+        let (_a, merged) = set(&[("0001_a.sql", "SELECT 1;")]);
+        let (_b, tip) = set(&[("0001_a.sql", "SELECT 1;"), ("0002_b.sql", "SELECT 2;")]);
+        let (_c, head) = set(&[
+            ("0001_a.sql", "SELECT 1;"),
+            ("0002_b.sql", "SELECT 2;"),
+            ("0003_c.sql", "SELECT 3;"),
+        ]);
+        let r = review(&merged, &tip, &head);
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        // and edited on the branch after that merge
+        let (_d, head) = set(&[
+            ("0001_a.sql", "SELECT 1;"),
+            ("0002_b.sql", "SELECT 22;"),
+            ("0003_c.sql", "SELECT 3;"),
+        ]);
+        let r = review(&merged, &tip, &head);
+        assert_eq!(kinds(&r), [(Kind::Edited, "0002_b.sql".to_string())]);
+        assert!(r.renumber.is_empty());
     }
 
     #[test]

@@ -83,9 +83,11 @@ impl Found {
 }
 
 /// The base of `dir`'s checkout: the merge base of `HEAD` and `reference`,
-/// or when none is given, of the branch's upstream, else (in a pull
-/// request on GitHub Actions) `origin/$GITHUB_BASE_REF`, else `main`,
-/// `master`, `origin/main` or `origin/master`, the first that exists.
+/// or when none is given, of the branch's upstream (unless that is the
+/// branch's own copy on the remote, as `git push -u` makes it), else (in a
+/// pull request on GitHub Actions) `origin/$GITHUB_BASE_REF`, else the
+/// remote's default branch (`origin/HEAD`), `main`, `master`,
+/// `origin/main` or `origin/master`, the first that exists.
 ///
 /// # Errors
 /// A `reference` given that git cannot resolve, or with no merge base with
@@ -111,8 +113,21 @@ pub fn base(dir: &Path, reference: Option<&str>) -> Result<Found, String> {
         Some(r) => vec![r.to_string()],
         None => {
             let mut c = Vec::new();
+            // the remote's default branch, as the clone recorded it
+            let default = git(dir, &["rev-parse", "--abbrev-ref", "origin/HEAD"])
+                .filter(|d| d != "origin/HEAD");
             if let Some(upstream) = git(dir, &["rev-parse", "--abbrev-ref", "@{upstream}"]) {
-                c.push(upstream);
+                // a branch pushed with `-u` tracks its own copy, which is no base
+                let branch = git(dir, &["symbolic-ref", "--short", "-q", "HEAD"]);
+                let own_copy = branch.as_deref().is_some_and(|b| {
+                    upstream.split_once('/').is_some_and(|(_, name)| name == b)
+                        && default
+                            .as_deref()
+                            .map_or(!matches!(b, "main" | "master"), |d| d != upstream)
+                });
+                if !own_copy {
+                    c.push(upstream);
+                }
             }
             if let Ok(pr_base) = std::env::var("GITHUB_BASE_REF")
                 && !pr_base.is_empty()
@@ -120,6 +135,7 @@ pub fn base(dir: &Path, reference: Option<&str>) -> Result<Found, String> {
                 c.push(format!("origin/{pr_base}"));
                 c.push(pr_base);
             }
+            c.extend(default);
             c.extend(["main", "master", "origin/main", "origin/master"].map(String::from));
             c
         }
@@ -138,8 +154,15 @@ pub fn base(dir: &Path, reference: Option<&str>) -> Result<Found, String> {
         };
         let Some(merge_base) = git(dir, &["merge-base", "HEAD", &commit]) else {
             if reference.is_some() {
+                let shallow =
+                    git(dir, &["rev-parse", "--is-shallow-repository"]).as_deref() == Some("true");
+                let help = if shallow {
+                    "this is a shallow clone: fetch the history (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)"
+                } else {
+                    "is HEAD a commit yet?"
+                };
                 return Err(format!(
-                    "`--base {candidate}` has no common history with HEAD (is HEAD a commit yet?)"
+                    "`--base {candidate}` has no common history with HEAD\nhelp: {help}"
                 ));
             }
             continue;
@@ -304,6 +327,41 @@ mod tests {
         };
         assert!(b.has("0002_b.sql"));
         assert!(base(&r.join("migrations"), Some("nope")).is_err());
+    }
+
+    #[test]
+    fn a_branch_pushed_with_its_own_upstream_is_compared_with_main() {
+        let root = tempfile::tempdir().expect("dir");
+        let remote = root.path().join("remote.git");
+        let r = root.path().join("work");
+        run(
+            root.path(),
+            &["init", "-q", "--bare", "-b", "main", "remote.git"],
+        );
+        run(
+            root.path(),
+            &["clone", "-q", &remote.to_string_lossy(), "work"],
+        );
+        std::fs::write(r.join("0001_a.sql"), "SELECT 1;").expect("write");
+        run(&r, &["add", "."]);
+        run(&r, &["commit", "-q", "-m", "one"]);
+        run(&r, &["push", "-q", "origin", "main"]);
+        run(&r, &["checkout", "-q", "-b", "feat"]);
+        std::fs::write(r.join("0002_b.sql"), "SELECT 2;").expect("write");
+        run(&r, &["add", "."]);
+        run(&r, &["commit", "-q", "-m", "two"]);
+        run(&r, &["push", "-q", "-u", "origin", "feat"]);
+        let Ok(Found::Base(b)) = base(&r, None) else {
+            panic!("no base");
+        };
+        assert_ne!(b.reference, "origin/feat");
+        assert!(!b.has("0002_b.sql"), "{}", b.reference);
+        // on main, its upstream is the base
+        run(&r, &["checkout", "-q", "main"]);
+        let Ok(Found::Base(b)) = base(&r, None) else {
+            panic!("no base");
+        };
+        assert_eq!(b.reference, "origin/main");
     }
 
     #[test]

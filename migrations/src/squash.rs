@@ -25,6 +25,12 @@ use crate::{Migration, MigrationSet};
 /// The first line of every baseline.
 pub const MARKER: &str = "-- driftless:baseline";
 
+/// A header line naming a replaced migration: version, checksum, file.
+const REPLACES: &str = "-- replaces ";
+
+/// The same for a replaced baseline (a directory squashed twice).
+const REPLACES_BASELINE: &str = "-- replaces-baseline ";
+
 /// A migration a baseline replaces, as its header records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Replaced {
@@ -34,6 +40,9 @@ pub struct Replaced {
     pub checksum: [u8; 32],
     /// Its file name (the folder's, for diesel and Prisma).
     pub file: String,
+    /// Whether it was a baseline itself (a directory squashed twice): a
+    /// database that recorded it never ran what it replaced.
+    pub baseline: bool,
 }
 
 /// The migrations `m` replaces when it is a baseline, oldest first.
@@ -55,11 +64,14 @@ pub fn replaced(sql: &str) -> Option<Vec<Replaced>> {
     }
     let mut all = Vec::new();
     for line in lines {
-        let Some(rest) = line.strip_prefix("-- replaces ") else {
-            if line.starts_with("--") {
-                continue;
-            }
-            break;
+        let (rest, baseline) = match (
+            line.strip_prefix(REPLACES),
+            line.strip_prefix(REPLACES_BASELINE),
+        ) {
+            (Some(rest), _) => (rest, false),
+            (_, Some(rest)) => (rest, true),
+            _ if line.starts_with("--") => continue,
+            _ => break,
         };
         let mut parts = rest.splitn(3, ' ');
         let (Some(version), Some(sum), Some(file)) = (parts.next(), parts.next(), parts.next())
@@ -73,6 +85,7 @@ pub fn replaced(sql: &str) -> Option<Vec<Replaced>> {
             version,
             checksum,
             file: file.trim().to_string(),
+            baseline,
         });
     }
     Some(all)
@@ -111,8 +124,13 @@ pub fn baseline(set: &MigrationSet, note: &str) -> Result<String> {
         out.push_str(&format!("-- {line}\n"));
     }
     for r in replaced_by(&set.migrations) {
+        let prefix = if r.baseline {
+            REPLACES_BASELINE
+        } else {
+            REPLACES
+        };
         out.push_str(&format!(
-            "-- replaces {} {} {}\n",
+            "{prefix}{} {} {}\n",
             r.version,
             hex(&r.checksum),
             r.file
@@ -123,35 +141,58 @@ pub fn baseline(set: &MigrationSet, note: &str) -> Result<String> {
          -- migrations left them; foreign keys are checked when the transaction ends\n\
          PRAGMA defer_foreign_keys = ON;\n\n",
     );
-    out.push_str(&dump(&conn)?);
+    // goose splits its files at semicolons unless told a statement spans them
+    let goose = set
+        .migrations
+        .iter()
+        .any(|m| m.layout == crate::Layout::Goose);
+    out.push_str(&dump(&conn, goose)?);
     Ok(out)
 }
 
-/// What a baseline of `migrations` replaces: each of them, and for a
-/// baseline among them, what it replaced in turn.
+/// What a baseline of `migrations` replaces, in history order: each of
+/// them, and before a baseline among them, what it replaced in turn (its
+/// last version then has two checksums, the original's and the baseline's,
+/// each accepted).
 pub fn replaced_by(migrations: &[Migration]) -> Vec<Replaced> {
     let mut all = Vec::new();
     for m in migrations.iter().filter(|m| !m.repeatable) {
-        if let Some(earlier) = replaced(&m.up.sql()) {
-            all.extend(earlier.into_iter().filter(|r| r.version != m.version));
-        }
+        let earlier = replaced(&m.up.sql());
+        let baseline = earlier.is_some();
+        all.extend(earlier.unwrap_or_default());
         all.push(Replaced {
             version: m.version,
             checksum: m.checksum,
             file: m.file_name(),
+            baseline,
         });
     }
     all
 }
 
+/// The entries a database must have recorded to stand past the baseline
+/// that lists `listed`, given whether it recorded each (`recorded`): those
+/// after the last replaced baseline it recorded, baselines left out. Empty
+/// when it has them all.
+pub fn missing(listed: &[Replaced], recorded: impl Fn(&Replaced) -> bool) -> Vec<&Replaced> {
+    let start = listed
+        .iter()
+        .rposition(|r| r.baseline && recorded(r))
+        .map_or(0, |i| i + 1);
+    listed[start..]
+        .iter()
+        .filter(|r| !r.baseline && !recorded(r))
+        .collect()
+}
+
 /// Tables (with their rows), then indexes, views and triggers, in the
 /// order the migrations made them. Shadow tables of virtual tables and
 /// SQLite's own are left to SQLite; `sqlite_sequence` keeps its counters.
-fn dump(conn: &Connection) -> Result<String> {
+fn dump(conn: &Connection, goose: bool) -> Result<String> {
     let mut stmt = conn.prepare(
         "SELECT s.type, s.name, s.sql FROM sqlite_schema s \
          LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
-         WHERE s.sql IS NOT NULL AND s.name NOT LIKE 'sqlite_%' \
+         WHERE s.sql IS NOT NULL AND substr(s.name, 1, 7) <> 'sqlite_' \
          AND coalesce(l.type, '') != 'shadow' ORDER BY s.rowid",
     )?;
     let objects: Vec<(String, String, String)> = stmt
@@ -164,6 +205,10 @@ fn dump(conn: &Connection) -> Result<String> {
         if kind == "table" {
             tables.push_str(&format!("{sql};\n\n"));
             rows.push_str(&inserts(conn, name)?);
+        } else if goose && kind == "trigger" {
+            rest.push_str(&format!(
+                "-- +goose StatementBegin\n{sql};\n-- +goose StatementEnd\n\n"
+            ));
         } else {
             rest.push_str(&format!("{sql};\n\n"));
         }
@@ -305,10 +350,45 @@ mod tests {
             ("0003_squashed.sql", &text),
             ("0004_x.sql", "CREATE TABLE x (id INTEGER);\n"),
         ]);
-        let versions: Vec<u64> = replaced_by(&again.migrations)
+        let listed = replaced_by(&again.migrations);
+        let versions: Vec<(u64, bool)> = listed.iter().map(|r| (r.version, r.baseline)).collect();
+        // version 3 twice: as it first ran, and as the first baseline
+        assert_eq!(
+            versions,
+            [(1, false), (2, false), (3, false), (3, true), (4, false)]
+        );
+        // a database from the first baseline lacks 1..3 and needs only 4
+        let from_baseline = |r: &Replaced| r.baseline || r.version == 4;
+        assert!(missing(&listed, from_baseline).is_empty());
+        // one that ran 1, 3 and 4 but not 2 lacks 2
+        let gap: Vec<u64> = missing(&listed, |r: &Replaced| !r.baseline && r.version != 2)
             .iter()
             .map(|r| r.version)
             .collect();
-        assert_eq!(versions, [1, 2, 3, 4]);
+        assert_eq!(gap, [2]);
+    }
+
+    #[test]
+    fn a_goose_baseline_keeps_its_triggers_whole() {
+        let (_a, set) = set(&[(
+            "20240101000000_t.sql",
+            "-- +goose Up\nCREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER);\nCREATE TABLE sqliteusers (id INTEGER);\n\
+             -- +goose StatementBegin\nCREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET n = 1; UPDATE t SET n = 2; END;\n-- +goose StatementEnd\n",
+        )]);
+        let text = baseline(&set, "squashed").expect("baseline");
+        assert!(
+            text.contains("-- +goose StatementBegin\nCREATE TRIGGER tr"),
+            "{text}"
+        );
+        // `sqlite_` is a prefix, not a pattern: this table is the app's
+        assert!(text.contains("CREATE TABLE sqliteusers"), "{text}");
+        let (_b, again) = self::set(&[(
+            "20240101000000_squashed.sql",
+            &format!("-- +goose Up\n{text}"),
+        )]);
+        assert_eq!(
+            crate::replay(&set).expect("replay").schema,
+            crate::replay(&again).expect("replay").schema
+        );
     }
 }

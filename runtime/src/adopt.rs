@@ -5,10 +5,9 @@ use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::error::{Error, Result};
+use crate::history::{self, table_exists, version_from};
 use crate::set::Migrations;
 use driftless_migrations::{Migration, flyway};
-use crate::history::{self, table_exists, version_from};
-
 
 /// A migration tool whose history [`Migrations::adopt`] takes over.
 ///
@@ -169,7 +168,11 @@ impl Migrations {
 
 /// The migration file of each row another tool recorded, in its order,
 /// once every row matches one.
-pub(crate) fn checked<'a>(set: &'a Migrations, tool: Tool, foreign: &[Foreign]) -> Result<Vec<&'a Migration>> {
+pub(crate) fn checked<'a>(
+    set: &'a Migrations,
+    tool: Tool,
+    foreign: &[Foreign],
+) -> Result<Vec<&'a Migration>> {
     foreign
         .iter()
         .map(|f| {
@@ -310,7 +313,11 @@ fn read_foreign(conn: &Connection, set: &Migrations) -> Result<(Tool, Vec<Foreig
              WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -337,7 +344,13 @@ fn read_foreign(conn: &Connection, set: &Migrations) -> Result<(Tool, Vec<Foreig
     }
     if table_exists(conn, "_migrations")? {
         let mut stmt = conn.prepare(HIQLITE_SELECT)?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, name, hash) = row?;
@@ -366,9 +379,11 @@ fn read_foreign(conn: &Connection, set: &Migrations) -> Result<(Tool, Vec<Foreig
 /// migration to it failed part-way (`dirty`); every version up to it ran.
 fn golang_migrate_rows(conn: &Connection, set: &Migrations) -> Result<Vec<Foreign>> {
     let row: Option<(i64, bool)> = conn
-        .query_row("SELECT version, dirty FROM schema_migrations LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT version, dirty FROM schema_migrations LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let Some((stored, dirty)) = row else {
         return Ok(Vec::new());
@@ -405,7 +420,11 @@ fn goose_rows(conn: &Connection) -> Result<Vec<Foreign>> {
         "SELECT version_id, is_applied, CAST(tstamp AS TEXT) FROM goose_db_version ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, Option<String>>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, bool>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
     })?;
     let mut latest: Vec<(u64, bool, Option<String>)> = Vec::new();
     for row in rows {
@@ -488,9 +507,9 @@ fn flyway_rows(conn: &Connection, set: &Migrations) -> Result<Vec<Foreign>> {
         }
         let Some(text) = &row.version else {
             // a repeatable migration, known by its description
-            let found = set.iter().find(|m| {
-                m.repeatable && simple(&m.name) == simple(&row.description)
-            });
+            let found = set
+                .iter()
+                .find(|m| m.repeatable && simple(&m.name) == simple(&row.description));
             let Some(m) = found else {
                 return Err(mismatch(
                     0,
@@ -512,9 +531,9 @@ fn flyway_rows(conn: &Connection, set: &Migrations) -> Result<Vec<Foreign>> {
         match row.kind.as_str() {
             "BASELINE" | "SQL_BASELINE" => {
                 for m in set.iter().filter(|m| !m.repeatable) {
-                    let up_to = set.get(id).map_or(m.version <= id, |_| {
-                        set.cmp_versions(m.version, id).is_le()
-                    });
+                    let up_to = set
+                        .get(id)
+                        .map_or(m.version <= id, |_| set.cmp_versions(m.version, id).is_le());
                     if up_to && !applied.iter().any(|f| f.version == m.version) {
                         applied.push(Foreign::version(m.version));
                     }
@@ -524,8 +543,8 @@ fn flyway_rows(conn: &Connection, set: &Migrations) -> Result<Vec<Foreign>> {
             "SQL" => {
                 applied.retain(|f| f.version != id);
                 applied.push(Foreign {
-                version: id,
-                name: Some(row.description.clone()),
+                    version: id,
+                    name: Some(row.description.clone()),
                     checksum: row.checksum.map(|c| c.to_be_bytes().to_vec()),
                     applied_at: row.installed_on.clone(),
                 })
@@ -599,7 +618,11 @@ fn matches(tool: Tool, f: &Foreign, m: &Migration) -> Result<()> {
         // (SHA-256) with either line ending; a checkout that changed its line
         // endings since still counts as the same migration
         let sql = m.up.sql();
-        let texts = [m.up.raw.to_string(), sql.to_string(), sql.replace('\n', "\r\n")];
+        let texts = [
+            m.up.raw.to_string(),
+            sql.to_string(),
+            sql.replace('\n', "\r\n"),
+        ];
         let digest = |text: &str| -> Vec<u8> {
             match tool {
                 Tool::Prisma | Tool::Hiqlite => Sha256::digest(text.as_bytes()).to_vec(),

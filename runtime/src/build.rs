@@ -33,8 +33,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use driftless_migrations::discover::{checksum, hex};
 use driftless_migrations::cache::{PrefixCache, replay_cached};
+use driftless_migrations::discover::{checksum, hex};
 use driftless_migrations::profile::slow_replay_hint;
 use driftless_migrations::rehearse::rehearse;
 use driftless_migrations::replay::save;
@@ -173,9 +173,12 @@ impl Replay {
     /// ```
     pub fn try_run(&self) -> Result<PathBuf, Error> {
         let var = Snapshot::env_var(self.db.as_deref());
-        register_once(&var, Error::DuplicateSet {
-            db: self.db.clone(),
-        })?;
+        register_once(
+            &var,
+            Error::DuplicateSet {
+                db: self.db.clone(),
+            },
+        )?;
         if self.sqlx {
             register_once(SQLX_VAR, Error::DuplicateSqlxSet)?;
         }
@@ -258,10 +261,17 @@ fn rehearse_rows(set: &driftless_migrations::MigrationSet) -> Result<(), Error> 
     let mut errors = Vec::new();
     for f in &found.failures {
         let m = &set.migrations[f.index];
-        let on = f.table.as_ref().map_or_else(String::new, |t| format!(" (table `{t}`)"));
+        let on = f
+            .table
+            .as_ref()
+            .map_or_else(String::new, |t| format!(" (table `{t}`)"));
         let text = format!(
             "migration `{}` fails at line {} once its tables hold rows{on}, though it runs on empty ones: {}\n  statement: {}\nhelp: {}",
-            m.up.file, f.line, f.message, f.statement, f.help()
+            m.up.file,
+            f.line,
+            f.message,
+            f.statement,
+            f.help()
         );
         match base.merged(&set.dir, m) {
             Merged::No if !matches!(base, Found::NotGit) => errors.push(text),
@@ -371,7 +381,10 @@ mod tests {
     fn the_cache_is_shared_by_the_build_scripts_of_a_profile() {
         let out = Path::new("/w/target/debug/build/app-0123abcd/out");
         let cache = cache_dir(out, Path::new("/nonexistent/migrations"));
-        assert!(cache.starts_with("/w/target/debug/build/driftless-cache"), "{cache:?}");
+        assert!(
+            cache.starts_with("/w/target/debug/build/driftless-cache"),
+            "{cache:?}"
+        );
         assert_ne!(cache, cache_dir(out, Path::new("/nonexistent/other")));
         // an unusual OUT_DIR keeps the cache inside it
         let odd = cache_dir(Path::new("/x/out"), Path::new("/nonexistent/migrations"));

@@ -152,10 +152,7 @@ impl Migrations {
         let (mut copy, place) = open_copy(bytes, limit)?;
         let _removed = place.as_ref().map(|p| Remove(p.clone()));
         copy_from(conn, &mut copy, started, options.busy_timeout)?;
-        copy.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE,
-            true,
-        )?;
+        copy.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
         // the connection's own setting is what an upgrade would run under
         let foreign_keys: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
         copy.pragma_update(None, "foreign_keys", foreign_keys)?;
@@ -318,7 +315,8 @@ mod tests {
     fn a_large_database_is_copied_to_a_temporary_file_that_is_removed() {
         let dir = tempfile::tempdir().expect("dir");
         std::fs::write(dir.path().join("0001_a.sql"), "CREATE TABLE a (x);").expect("write");
-        std::fs::write(dir.path().join("0002_b.sql"), "ALTER TABLE a ADD COLUMN y;").expect("write");
+        std::fs::write(dir.path().join("0002_b.sql"), "ALTER TABLE a ADD COLUMN y;")
+            .expect("write");
         let migrations = Migrations::from_dir(dir.path()).expect("set");
         let mut conn = Connection::open(dir.path().join("app.db")).expect("open");
         migrations.upgrade_to(&mut conn, 1).expect("upgrade");

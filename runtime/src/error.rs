@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::migrate::Report;
-use crate::status::{Changed, Pending};
+use crate::status::{Changed, PartWay, Pending};
 use driftless_migrations::Layout;
 
 /// `Result` with the runtime's [`Error`].
@@ -65,12 +65,8 @@ pub enum Error {
     /// (`driftless squash`): this build can start a new database from the
     /// baseline or go on from one past it, not finish the replaced ones.
     BelowBaseline {
-        /// The newest version the database records.
-        current: u64,
-        /// The baseline's file.
-        baseline: String,
-        /// The baseline's version: the last one it replaces.
-        version: u64,
+        /// Where it stands, and what it lacks.
+        part_way: PartWay,
     },
     /// Applied migrations whose files changed since.
     Modified {
@@ -312,15 +308,19 @@ impl fmt::Display for Error {
                      help: or, after checking `verify` shows what they changed, `stamp` the newest version this build has"
                 )
             }
-            Error::BelowBaseline {
-                current,
-                baseline,
-                version,
-            } => write!(
-                f,
-                "the database is at version {current}, part-way through the migrations `{baseline}` replaces (up to version {version}): this build starts new databases from it and goes on from databases past it, but cannot finish the ones it replaced\n\
-                 help: upgrade this database to version {version} with a build from before the squash (the commit before the one that added `{baseline}`), then deploy this one"
-            ),
+            Error::BelowBaseline { part_way: p } => {
+                let lacks = match p.missing.as_slice() {
+                    [] => String::new(),
+                    [one] => format!("; it lacks `{one}`"),
+                    [first, rest @ ..] => format!("; it lacks `{first}` and {} more", rest.len()),
+                };
+                write!(
+                    f,
+                    "the database is at version {}, part-way through the migrations `{}` replaces (up to version {}{lacks}): this build starts new databases from it and goes on from databases past it, but cannot finish the ones it replaced\n\
+                     help: upgrade this database to version {} with a build from before the squash (the commit before the one that added `{}`), then deploy this one",
+                    p.current, p.baseline, p.version, p.version, p.baseline
+                )
+            }
             Error::Modified { modified } => {
                 writeln!(f, "applied migrations were changed after they ran:")?;
                 for c in modified {
@@ -605,8 +605,15 @@ mod tests {
                  help: or, after checking `verify` shows what they changed, `stamp` the newest version this build has".into(),
             ),
             (
-                Error::BelowBaseline { current: 57, baseline: "migrations/0100_squashed.sql".into(), version: 100 },
-                "the database is at version 57, part-way through the migrations `migrations/0100_squashed.sql` replaces (up to version 100): this build starts new databases from it and goes on from databases past it, but cannot finish the ones it replaced\n\
+                Error::BelowBaseline {
+                    part_way: PartWay {
+                        current: "57".into(),
+                        baseline: "migrations/0100_squashed.sql".into(),
+                        version: "100".into(),
+                        missing: vec!["0058_a.sql".into(), "0059_b.sql".into()],
+                    },
+                },
+                "the database is at version 57, part-way through the migrations `migrations/0100_squashed.sql` replaces (up to version 100; it lacks `0058_a.sql` and 1 more): this build starts new databases from it and goes on from databases past it, but cannot finish the ones it replaced\n\
                  help: upgrade this database to version 100 with a build from before the squash (the commit before the one that added `migrations/0100_squashed.sql`), then deploy this one".into(),
             ),
             (

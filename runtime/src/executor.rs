@@ -171,7 +171,9 @@ impl Executor for rusqlite::Connection {
             };
             let mut stmt = tx.prepare(&s.sql).map_err(at)?;
             // stepped to the end: a statement that returns rows (a PRAGMA) runs too
-            let mut rows = stmt.query(rusqlite::params_from_iter(&s.params)).map_err(at)?;
+            let mut rows = stmt
+                .query(rusqlite::params_from_iter(&s.params))
+                .map_err(at)?;
             while rows.next().map_err(at)?.is_some() {}
         }
         // dropped without a commit, the transaction rolls back

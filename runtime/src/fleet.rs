@@ -254,7 +254,11 @@ impl<'a> Fleet<'a> {
             conn.busy_timeout(self.options.busy_timeout)?;
             let before = set.status(&conn)?.current;
             let after = |report: &Report| {
-                set.newest(before.into_iter().chain(report.ran.iter().map(|r| r.version)))
+                set.newest(
+                    before
+                        .into_iter()
+                        .chain(report.ran.iter().map(|r| r.version)),
+                )
             };
             match set.upgrade_with(&mut conn, self.to, &self.options) {
                 Ok(report) => Ok(Upgraded {
@@ -334,9 +338,7 @@ impl<'a> Fleet<'a> {
             let conn = self.open(path, Access::Read)?;
             self.set.rehearse_with(&conn, self.to, &self.options)
         };
-        let judged = |tenant: &Tenant<DryRun>| {
-            matches!(&tenant.outcome, Outcome::Done(dry) if dry.failed().is_some())
-        };
+        let judged = |tenant: &Tenant<DryRun>| matches!(&tenant.outcome, Outcome::Done(dry) if dry.failed().is_some());
         self.run_judged(databases, true, rehearse, judged, each)
     }
 
@@ -460,7 +462,11 @@ impl Pool<'_> {
                             took: started.elapsed(),
                         };
                         let bad = matches!(tenant.outcome, Outcome::Failed(_)) || failed(&tenant);
-                        let count = if bad { &self.counts.failed } else { &self.counts.done };
+                        let count = if bad {
+                            &self.counts.failed
+                        } else {
+                            &self.counts.done
+                        };
                         count.fetch_add(1, Ordering::Relaxed);
                         if bad && self.stop_on_failure {
                             self.stop.store(true, Ordering::Relaxed);

@@ -178,12 +178,30 @@ pub(crate) const SELECT: &str = "SELECT version, name, checksum, applied_at, dur
 
 /// The columns of [`SELECT`].
 pub(crate) const COLUMNS: [Column; 6] = [
-    Column { name: "version", kind: Kind::Integer },
-    Column { name: "name", kind: Kind::Text },
-    Column { name: "checksum", kind: Kind::Blob },
-    Column { name: "applied_at", kind: Kind::Text },
-    Column { name: "duration_ms", kind: Kind::Integer },
-    Column { name: "no_transaction", kind: Kind::Integer },
+    Column {
+        name: "version",
+        kind: Kind::Integer,
+    },
+    Column {
+        name: "name",
+        kind: Kind::Text,
+    },
+    Column {
+        name: "checksum",
+        kind: Kind::Blob,
+    },
+    Column {
+        name: "applied_at",
+        kind: Kind::Text,
+    },
+    Column {
+        name: "duration_ms",
+        kind: Kind::Integer,
+    },
+    Column {
+        name: "no_transaction",
+        kind: Kind::Integer,
+    },
 ];
 
 /// A row of [`SELECT`] as an executor returned it.

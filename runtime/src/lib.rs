@@ -87,7 +87,7 @@ pub use rusqlite;
 pub use driftless_migrations::{Layout, Migration, Script};
 pub use set::Migrations;
 pub use history::{Applied, HISTORY_TABLE};
-pub use status::{Changed, Pending, Status};
+pub use status::{Changed, PartWay, Pending, Status};
 
 /// Support for the code `#[derive(Model)]` generates. Not a public API.
 #[doc(hidden)]

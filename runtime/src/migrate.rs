@@ -14,9 +14,9 @@ use driftless_migrations::split::split;
 use rusqlite::{Connection, MAIN_DB};
 
 use crate::error::{Error, Result, Violation};
+use crate::history::{self, Applied};
 use crate::set::Migrations;
 use driftless_migrations::Migration;
-use crate::history::{self, Applied};
 
 /// Where to put a backup taken before migrating; see [`Options`].
 ///
@@ -263,7 +263,9 @@ impl Migrations {
             let Some(next) = status.pending.iter().find(|p| wanted(p.version)) else {
                 break;
             };
-            let Some(m) = self.get(next.version) else { break };
+            let Some(m) = self.get(next.version) else {
+                break;
+            };
             // another migrator was first with it, yet it still shows as
             // pending: never spin on a disagreement between the two reads
             if skipped == Some(m.version) {
@@ -272,7 +274,8 @@ impl Migrations {
             each(Event::Starting(m));
             // the status holds under the lock only while nobody else
             // committed, and the fast path needs the history table
-            let unchanged_since = (!status.applied.is_empty() || !report.ran.is_empty()).then_some(seen);
+            let unchanged_since =
+                (!status.applied.is_empty() || !report.ran.is_empty()).then_some(seen);
             let applied = match apply(self, conn, m, options, unchanged_since) {
                 Ok(applied) => applied,
                 Err(e) => return Err(stopped(report, e)),
@@ -424,7 +427,11 @@ impl Migrations {
     /// The migrations a downgrade to `version` undoes, newest first, once
     /// it is sure every one of them can be: none unknown or unfinished,
     /// each with a down script that has a statement.
-    pub(crate) fn to_undo(&self, status: &crate::status::Status, version: u64) -> Result<Vec<&Migration>> {
+    pub(crate) fn to_undo(
+        &self,
+        status: &crate::status::Status,
+        version: u64,
+    ) -> Result<Vec<&Migration>> {
         if !status.unknown.is_empty() || !status.unfinished.is_empty() {
             return Err(status
                 .problem()
@@ -467,10 +474,18 @@ impl Migrations {
 
     /// What stamping `version` over `recorded` changes: the versions to
     /// forget (unknown, or after it) and the migrations to record (up to it).
-    pub(crate) fn stamped(&self, recorded: &[Applied], version: u64) -> (Vec<u64>, Vec<&Migration>) {
+    pub(crate) fn stamped(
+        &self,
+        recorded: &[Applied],
+        version: u64,
+    ) -> (Vec<u64>, Vec<&Migration>) {
         let forget = recorded
             .iter()
             .filter(|a| match self.get(a.version) {
+                // a row a baseline vouches for stays, unless stamped below it
+                None if self.replaced_entry(a.version, &a.checksum).is_some() => {
+                    version == 0 || self.cmp_versions(a.version, version).is_gt()
+                }
                 None => true,
                 // a repeatable migration's row stays: it says which text last ran
                 Some(m) => {
@@ -597,7 +612,8 @@ fn still_pending(
     }
     let newest = set.newest(applied.iter().map(|a| a.version));
     Ok(!applied.iter().any(|a| a.version == m.version)
-        && (options.allow_out_of_order || newest.is_none_or(|n| set.cmp_versions(n, m.version).is_lt())))
+        && (options.allow_out_of_order
+            || newest.is_none_or(|n| set.cmp_versions(n, m.version).is_lt())))
 }
 
 /// SQLite's count of commits by other connections to the database, as this

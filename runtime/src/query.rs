@@ -249,11 +249,7 @@ impl<'a, T> Query<'a, T> {
         params: Vec<&'a dyn ToSql>,
         map: fn(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Query<'a, T> {
-        Query {
-            sql,
-            params,
-            map,
-        }
+        Query { sql, params, map }
     }
 
     /// The SQL, as checked.

@@ -138,7 +138,10 @@ impl Migrations {
         loop {
             let status = match status.take() {
                 Some(s) => s,
-                None => match self.status_on(db).and_then(|s| check(&s, &options).map(|()| s)) {
+                None => match self
+                    .status_on(db)
+                    .and_then(|s| check(&s, &options).map(|()| s))
+                {
                     Ok(s) => s,
                     Err(e) => return Err(stopped(report, e)),
                 },
@@ -168,7 +171,10 @@ impl Migrations {
                     skipped = None;
                     let recorded = db.write(&[Statement::with(
                         "UPDATE _driftless_migrations SET duration_ms = ?2 WHERE version = ?1",
-                        vec![Value::Integer(version_param(m.version)), Value::Integer(millis(took))],
+                        vec![
+                            Value::Integer(version_param(m.version)),
+                            Value::Integer(millis(took)),
+                        ],
                     )]);
                     report.ran.push(Ran {
                         version: m.version,
@@ -184,7 +190,9 @@ impl Migrations {
                 }
                 Err(failure) => match self.status_on(db) {
                     // another migrator applied it first: its row failed ours
-                    Ok(now) if crate::status::is_applied(&now.applied, m) => skipped = Some(m.version),
+                    Ok(now) if crate::status::is_applied(&now.applied, m) => {
+                        skipped = Some(m.version)
+                    }
                     Ok(_) => return Err(stopped(report, failed(m, &m.up, prefix, failure))),
                     Err(e) => return Err(stopped(report, e)),
                 },
@@ -352,9 +360,18 @@ impl Migrations {
                 crate::adopt::HIQLITE_SELECT,
                 &[],
                 &[
-                    Column { name: "id", kind: Kind::Integer },
-                    Column { name: "name", kind: Kind::Text },
-                    Column { name: "hash", kind: Kind::Text },
+                    Column {
+                        name: "id",
+                        kind: Kind::Integer,
+                    },
+                    Column {
+                        name: "name",
+                        kind: Kind::Text,
+                    },
+                    Column {
+                        name: "hash",
+                        kind: Kind::Text,
+                    },
                 ],
             )
             .map_err(executor("read hiqlite's history"))?;
@@ -376,7 +393,8 @@ impl Migrations {
         for m in &adopted {
             statements.push(Statement::with(history::INSERT_AT, history::row_now(m, 0)?));
         }
-        db.write(&statements).map_err(executor("record the adopted history"))?;
+        db.write(&statements)
+            .map_err(executor("record the adopted history"))?;
         Ok(Adopted {
             tool: Tool::Hiqlite,
             versions: adopted.iter().map(|m| m.version).collect(),
@@ -404,7 +422,10 @@ fn up_statements(m: &Migration) -> Result<(Vec<Statement>, usize)> {
 
 /// A script's statements, one [`Statement`] each.
 fn script(s: &driftless_migrations::Script) -> Vec<Statement> {
-    split(&s.sql()).iter().map(|st| Statement::new(st.sql)).collect()
+    split(&s.sql())
+        .iter()
+        .map(|st| Statement::new(st.sql))
+        .collect()
 }
 
 /// A migration's failure: at its statement when the executor says which
@@ -412,7 +433,11 @@ fn script(s: &driftless_migrations::Script) -> Vec<Statement> {
 fn failed(m: &Migration, s: &driftless_migrations::Script, prefix: usize, f: Failure) -> Error {
     let sql = s.sql();
     let statements = split(&sql);
-    match f.statement.and_then(|i| i.checked_sub(prefix)).and_then(|i| statements.get(i)) {
+    match f
+        .statement
+        .and_then(|i| i.checked_sub(prefix))
+        .and_then(|i| statements.get(i))
+    {
         Some(st) => Error::Migration(driftless_migrations::Error::Statement {
             path: s.location().to_path_buf(),
             at: st.at,
@@ -431,7 +456,10 @@ fn failed(m: &Migration, s: &driftless_migrations::Script, prefix: usize, f: Fai
 /// The live schema of a database reached through an executor: its
 /// `sqlite_schema` rebuilt in memory and read as a file's would be.
 fn live_schema(db: &mut impl Executor) -> Result<Schema> {
-    let text = |name| Column { name, kind: Kind::Text };
+    let text = |name| Column {
+        name,
+        kind: Kind::Text,
+    };
     let rows = db
         .read(
             "SELECT type, name, sql FROM sqlite_schema \
@@ -450,7 +478,9 @@ fn live_schema(db: &mut impl Executor) -> Result<Schema> {
     // a virtual table makes its shadow tables itself
     let virtual_tables: Vec<String> = objects
         .iter()
-        .filter(|(t, _, sql)| t == "table" && sql.to_ascii_uppercase().starts_with("CREATE VIRTUAL"))
+        .filter(|(t, _, sql)| {
+            t == "table" && sql.to_ascii_uppercase().starts_with("CREATE VIRTUAL")
+        })
         .map(|(_, n, _)| format!("{n}_"))
         .collect();
     objects.retain(|(t, n, sql)| {
@@ -459,7 +489,11 @@ fn live_schema(db: &mut impl Executor) -> Result<Schema> {
             || !virtual_tables.iter().any(|v| n.starts_with(v.as_str()))
     });
     // tables before what refers to them
-    let rank = |t: &str| ["table", "index", "view", "trigger"].iter().position(|k| *k == t);
+    let rank = |t: &str| {
+        ["table", "index", "view", "trigger"]
+            .iter()
+            .position(|k| *k == t)
+    };
     objects.sort_by_key(|(t, _, _)| rank(t));
     let mem = rusqlite::Connection::open_in_memory()?;
     for (_, name, sql) in &objects {
@@ -471,6 +505,7 @@ fn live_schema(db: &mut impl Executor) -> Result<Schema> {
         }
     }
     let mut live = crate::verify::without_history_tables(Schema::read(&mem)?);
-    live.tables.retain(|t| !db.own_tables().contains(&t.name.as_str()));
+    live.tables
+        .retain(|t| !db.own_tables().contains(&t.name.as_str()));
     Ok(live)
 }

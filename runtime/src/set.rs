@@ -3,9 +3,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::path::Path;
+use std::sync::OnceLock;
 
+use driftless_migrations::squash::Replaced;
 use driftless_migrations::{Layout, Migration, discover, flyway};
 
 use crate::error::Result;
@@ -29,6 +30,9 @@ pub struct Migrations {
     /// look versions up once per applied migration, which a scan made
     /// quadratic in the length of the history.
     positions: OnceLock<HashMap<u64, usize>>,
+    /// What the set's baseline (`driftless squash`, its first migration)
+    /// replaces, in history order, and each version's place in it.
+    replaced: OnceLock<(Vec<Replaced>, HashMap<u64, usize>)>,
 }
 
 impl Migrations {
@@ -42,6 +46,7 @@ impl Migrations {
         Migrations {
             list: Cow::Borrowed(list),
             positions: OnceLock::new(),
+            replaced: OnceLock::new(),
         }
     }
 
@@ -60,6 +65,7 @@ impl Migrations {
         Ok(Migrations {
             list: Cow::Owned(discover(dir.as_ref())?.migrations),
             positions: OnceLock::new(),
+            replaced: OnceLock::new(),
         })
     }
 
@@ -108,11 +114,68 @@ impl Migrations {
     /// assert!(M.cmp_versions(2, 10).is_lt());
     /// ```
     pub fn cmp_versions(&self, a: u64, b: u64) -> std::cmp::Ordering {
-        let position = |v: u64| self.position(v);
-        match (position(a), position(b)) {
+        // what a baseline replaced comes before it, in history order
+        let (listed, index) = self.replaced_index();
+        let order = |v: u64| {
+            self.position(v)
+                .map(|p| p + listed.len())
+                .or_else(|| index.get(&v).copied())
+        };
+        match (order(a), order(b)) {
             (Some(x), Some(y)) => x.cmp(&y),
             _ => a.cmp(&b),
         }
+    }
+
+    /// The baseline that replaced `version` (`driftless squash`), when this
+    /// set no longer has it but its first migration, a baseline, lists it.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("0002_squashed.sql"), format!(
+    ///     "-- driftless:baseline\n-- replaces 1 {} 0001_a.sql\nCREATE TABLE a (x);\n", "00".repeat(32)))?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// assert_eq!(migrations.replaced_by(1).map(|m| m.version), Some(2));
+    /// assert!(migrations.replaced_by(2).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replaced_by(&self, version: u64) -> Option<&Migration> {
+        if self.get(version).is_some() {
+            return None;
+        }
+        self.replaced_index().1.contains_key(&version).then(|| self.list.first()).flatten()
+    }
+
+    /// What the set's baseline replaces (`driftless squash`), oldest
+    /// first; empty when its first migration is no baseline.
+    pub(crate) fn replaced(&self) -> &[Replaced] {
+        &self.replaced_index().0
+    }
+
+    /// The entry a baseline lists for `version` with `checksum`, else any
+    /// it lists for `version`.
+    pub(crate) fn replaced_entry(&self, version: u64, checksum: &[u8]) -> Option<&Replaced> {
+        let listed = self.replaced();
+        listed
+            .iter()
+            .find(|r| r.version == version && r.checksum[..] == *checksum)
+            .or_else(|| listed.iter().find(|r| r.version == version))
+    }
+
+    fn replaced_index(&self) -> &(Vec<Replaced>, HashMap<u64, usize>) {
+        self.replaced.get_or_init(|| {
+            let listed = self
+                .list
+                .first()
+                .and_then(|m| driftless_migrations::squash::replaced(&m.up.sql()))
+                .unwrap_or_default();
+            let index = listed
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.version, i))
+                .collect();
+            (listed, index)
+        })
     }
 
     /// Where `version` is in the set.
@@ -150,6 +213,21 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn label(&self, version: u64) -> String {
+        if self.get(version).is_none()
+            && let Some(r) = self.replaced().iter().rfind(|r| r.version == version)
+        {
+            // a version a baseline replaced, as its file wrote it
+            return match r
+                .file
+                .strip_prefix('V')
+                .and_then(|rest| rest.split_once("__"))
+            {
+                Some((v, _)) => {
+                    flyway::Version::parse(v).map_or_else(|| version.to_string(), |v| v.to_string())
+                }
+                None => version.to_string(),
+            };
+        }
         match self.get(version) {
             Some(m) if m.repeatable => format!("R__{}", m.name),
             Some(m) if m.layout == Layout::Flyway => {

@@ -64,9 +64,21 @@ pub struct Status {
     /// `stamp` after undoing it by hand.
     pub before_unfinished: u64,
     /// A database part-way through the migrations a baseline replaces
-    /// (`driftless squash`): the baseline's version, which this build
-    /// cannot bring it to.
-    pub below_baseline: Option<u64>,
+    /// (`driftless squash`), which this build cannot bring to the baseline.
+    pub below_baseline: Option<PartWay>,
+}
+
+/// A database part-way through the migrations a baseline replaces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartWay {
+    /// The newest version it records, as its file writes it.
+    pub current: String,
+    /// The baseline's file.
+    pub baseline: String,
+    /// The baseline's version (the last one it replaces), as its file writes it.
+    pub version: String,
+    /// The replaced migrations it lacks (file names), oldest first.
+    pub missing: Vec<String>,
 }
 
 impl Status {
@@ -91,15 +103,9 @@ impl Status {
                 previous: self.before_unfinished,
             });
         }
-        if let Some(version) = self.below_baseline {
+        if let Some(p) = &self.below_baseline {
             return Some(Error::BelowBaseline {
-                current: self.current.unwrap_or(0),
-                baseline: self
-                    .pending
-                    .iter()
-                    .find(|p| p.version == version)
-                    .map_or_else(String::new, |p| p.file.clone()),
-                version,
+                part_way: p.clone(),
             });
         }
         if !self.unknown.is_empty() {
@@ -147,16 +153,11 @@ impl Migrations {
             ..Status::default()
         };
         // a baseline (`driftless squash`) vouches for the history it replaced
-        let baseline = self.iter().next().and_then(|m| {
-            driftless_migrations::squash::replaced(&m.up.sql()).map(|listed| (m, listed))
-        });
-        let listed = |a: &Applied| {
-            baseline
-                .as_ref()
-                .and_then(|(_, listed)| listed.iter().find(|r| r.version == a.version))
-        };
         for a in &applied {
-            match (self.get(a.version), listed(a)) {
+            match (
+                self.get(a.version),
+                self.replaced_entry(a.version, &a.checksum),
+            ) {
                 // as the replaced migration ran
                 (_, Some(r)) if a.checksum == r.checksum => {}
                 (None, Some(r)) => status.modified.push(Changed {
@@ -201,18 +202,58 @@ impl Migrations {
                 status.pending.push(entry);
             }
         }
-        if let Some((b, _)) = &baseline
-            && !applied.is_empty()
-            && !by_version.contains_key(&b.version)
-        {
-            status.below_baseline = Some(b.version);
-        }
+        status.below_baseline = self.part_way(&applied);
         status.before_unfinished = status
             .unfinished
             .first()
             .map_or(0, |u| self.before(u.version));
         status.applied = applied;
         status
+    }
+}
+
+impl Migrations {
+    /// Where a database with this history stands against the set's
+    /// baseline, when it started before it and has not recorded every
+    /// migration the baseline replaces (after the last replaced baseline
+    /// it recorded): `None` for a new database, one made from the
+    /// baseline, or one past it.
+    fn part_way(&self, applied: &[Applied]) -> Option<PartWay> {
+        let listed = self.replaced();
+        let b = self.iter().next()?;
+        if listed.is_empty() || applied.is_empty() {
+            return None;
+        }
+        if applied
+            .iter()
+            .any(|a| a.version == b.version && a.checksum == b.checksum)
+        {
+            return None;
+        }
+        let versions: std::collections::HashSet<u64> = applied.iter().map(|a| a.version).collect();
+        // a replaced baseline counts by its checksum (its version is also
+        // the original migration's); any other by its version: a changed
+        // checksum is `modified`, reported on its own
+        let recorded = |r: &driftless_migrations::squash::Replaced| {
+            if r.baseline {
+                applied
+                    .iter()
+                    .any(|a| a.version == r.version && a.checksum == r.checksum)
+            } else {
+                versions.contains(&r.version)
+            }
+        };
+        let missing = driftless_migrations::squash::missing(listed, recorded);
+        if missing.is_empty() {
+            return None;
+        }
+        let current = self.newest(applied.iter().map(|a| a.version)).unwrap_or(0);
+        Some(PartWay {
+            current: self.label(current),
+            baseline: b.up.file.to_string(),
+            version: self.label(b.version),
+            missing: missing.iter().map(|r| r.file.clone()).collect(),
+        })
     }
 }
 

@@ -80,9 +80,13 @@ fn a_database_part_way_is_refused_and_left_as_it_was() {
     let m = f.migrations();
     let mut conn = f.open();
     match m.upgrade(&mut conn) {
-        Err(Error::BelowBaseline {
-            current, version, ..
-        }) => assert_eq!((current, version), (1, 3)),
+        Err(Error::BelowBaseline { part_way }) => {
+            assert_eq!(
+                (part_way.current.as_str(), part_way.version.as_str()),
+                ("1", "3")
+            );
+            assert_eq!(part_way.missing, ["0002_score.sql", "0003_seed.sql"]);
+        }
         other => panic!("expected BelowBaseline, got {other:?}"),
     }
     drop(conn);
@@ -102,4 +106,105 @@ fn a_replaced_migration_that_ran_with_other_text_is_modified() {
     assert_eq!(status.modified.len(), 1, "{status:?}");
     assert_eq!(status.modified[0].file, "0002_score.sql");
     assert!(matches!(status.problem(), Some(Error::Modified { .. })));
+}
+
+/// A history with a gap (0002 never ran, 0003 did) is no history the
+/// baseline vouches for: refused, not accepted in silence.
+#[test]
+fn a_gap_in_the_replaced_history_is_refused() {
+    let f = squashed_after(3);
+    let conn = f.open();
+    conn.execute("DELETE FROM _driftless_migrations WHERE version = 2", [])
+        .expect("a gap");
+    let status = f.migrations().status(&conn).expect("status");
+    let part_way = status.below_baseline.clone().expect("part-way");
+    assert_eq!(part_way.missing, ["0002_score.sql"]);
+    assert!(matches!(
+        status.problem(),
+        Some(Error::BelowBaseline { .. })
+    ));
+}
+
+/// Squashed twice: databases from the original history, from the first
+/// baseline and new ones all stand; stamping keeps what the baseline vouches for.
+#[test]
+fn squashed_twice_every_database_stands() {
+    let f = squashed_after(4);
+    // a database made from the first baseline
+    let from_first = f.dir.path().join("first.db");
+    let mut conn = driftless::rusqlite::Connection::open(&from_first).expect("open");
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    drop(conn);
+    let set = driftless_migrations::discover(f.dir.path().join("migrations")).expect("discover");
+    let text = driftless_migrations::squash::baseline(&set, "again").expect("baseline");
+    f.remove("0003_squashed.sql");
+    f.remove("0004_hosts.sql");
+    f.write("0004_squashed.sql", &text);
+    f.write(
+        "0005_more.sql",
+        "CREATE TABLE more (id INTEGER PRIMARY KEY);\n",
+    );
+    let m = f.migrations();
+    for path in [f.db_path(), from_first] {
+        let mut conn = driftless::rusqlite::Connection::open(&path).expect("open");
+        let status = m.status(&conn).expect("status");
+        assert!(status.problem().is_none(), "{}: {status:?}", path.display());
+        m.upgrade(&mut conn).expect("upgrade");
+        assert!(m.verify(&conn).expect("verify").is_empty());
+        let rows = m.status(&conn).expect("status").applied.len();
+        m.stamp(&mut conn, 5).expect("stamp");
+        assert_eq!(
+            m.status(&conn).expect("status").applied.len(),
+            rows,
+            "stamp kept the rows"
+        );
+        assert!(
+            m.status(&conn).expect("status").is_up_to_date(),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+/// Flyway's dotted versions: a database past the baseline is not "ahead"
+/// of the migrations after it, and messages name versions as files do.
+#[test]
+fn flyway_dotted_versions_past_the_baseline() {
+    let f = Fixture::new(&[
+        ("V1.1__a.sql", "CREATE TABLE a (id INTEGER);\n"),
+        ("V1.2__b.sql", "CREATE TABLE b (id INTEGER);\n"),
+        ("V1.3__c.sql", "CREATE TABLE c (id INTEGER);\n"),
+    ]);
+    let mut conn = f.open();
+    f.migrations().upgrade(&mut conn).expect("upgrade");
+    let below = f.dir.path().join("below.db");
+    let mut early = driftless::rusqlite::Connection::open(&below).expect("open");
+    let v11 = f
+        .migrations()
+        .iter()
+        .next()
+        .map(|m| m.version)
+        .expect("V1.1");
+    f.migrations().upgrade_to(&mut early, v11).expect("upgrade");
+    let set = driftless_migrations::discover(f.dir.path().join("migrations")).expect("discover");
+    let text = driftless_migrations::squash::baseline(&set, "flyway").expect("baseline");
+    for name in ["V1.1__a.sql", "V1.2__b.sql", "V1.3__c.sql"] {
+        f.remove(name);
+    }
+    f.write("V1.3__squashed.sql", &text);
+    f.write("V2__d.sql", "CREATE TABLE d (id INTEGER);\n");
+    let m = f.migrations();
+    m.upgrade(&mut conn)
+        .expect("V2 runs after the squashed history");
+    assert!(m.status(&conn).expect("status").is_up_to_date());
+    match m.upgrade(&mut early) {
+        Err(e @ Error::BelowBaseline { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("at version 1.1, part-way") && text.contains("up to version 1.3"),
+                "{text}"
+            );
+        }
+        other => panic!("expected BelowBaseline, got {other:?}"),
+    }
 }

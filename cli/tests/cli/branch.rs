@@ -153,7 +153,7 @@ fn a_migration_below_the_bases_newest_is_non_linear() {
     run.code(1)
         .out("error[non-linear]: migrations/0003_score.sql: is new on this branch but sorts before `0005_hosts.sql`, the newest migration of `main`")
         .out("error[non-linear]: migrations/0004_paused.sql:")
-        .out("rename `0003_score.sql` to `0006_score.sql`, `0004_paused.sql` to `0007_paused.sql` (the numbers `driftless new` gives next)")
+        .out("rename `0004_paused.sql` to `0007_paused.sql`, `0003_score.sql` to `0006_score.sql`, in this order (the numbers `driftless new` gives next)")
         .out("2 errors, 0 warnings");
     // renumbered as told: clean
     let root = p.root.path();
@@ -254,7 +254,7 @@ fn every_layout_is_renumbered_in_its_own_form() {
     p.cmd("check", &[])
         .code(1)
         .out("error[non-linear]: migrations/V1_9__hosts.sql: is new on this branch but sorts before `V1_10__score.sql`")
-        .out("rename `V1_9__hosts.sql` to `V2__hosts.sql`, `U1_9__hosts.sql` to `U2__hosts.sql`");
+        .out("rename `U1_9__hosts.sql` to `U2__hosts.sql`, `V1_9__hosts.sql` to `V2__hosts.sql`, in this order");
 
     // sqlx's reversible pairs move together
     let p = forked(&[
@@ -280,7 +280,43 @@ fn every_layout_is_renumbered_in_its_own_form() {
     p.cmd("check", &[])
         .code(1)
         .out("error[duplicate-version]: migrations/0002_score.up.sql:")
-        .out("rename `0002_score.up.sql` to `0003_score.up.sql`, `0002_score.down.sql` to `0003_score.down.sql`");
+        .out("rename `0002_score.down.sql` to `0003_score.down.sql`, `0002_score.up.sql` to `0003_score.up.sql`, in this order");
+}
+
+/// A squash on the branch: the replaced migrations are no deletions, and a
+/// baseline edited by hand (its header vouching for history it no longer
+/// equals) is an error.
+#[test]
+fn a_squash_on_the_branch_and_a_baseline_edited_by_hand() {
+    let p = forked(&[
+        GAMES,
+        SCORE,
+        (
+            "0003_hosts.sql",
+            "CREATE TABLE hosts (id INTEGER PRIMARY KEY);\n",
+        ),
+    ]);
+    p.cmd("squash", &["--to", "3"]).code(0);
+    commit(&p, "squash");
+    p.cmd("check", &[])
+        .code(0)
+        .out_lacks("deleted")
+        .out_lacks("edited-after-merge");
+    let path = p.path(DIR).join("0003_squashed.sql");
+    let text = fs::read_to_string(&path).expect("baseline");
+    fs::write(
+        &path,
+        text.replace(
+            "(id INTEGER PRIMARY KEY)",
+            "(id INTEGER PRIMARY KEY, extra TEXT)",
+        ),
+    )
+    .expect("edit");
+    commit(&p, "edit the baseline");
+    p.cmd("check", &[])
+        .code(1)
+        .out("error[baseline]: migrations/0003_squashed.sql: replays to another schema than the migrations of `main` it replaces: column `hosts.extra`")
+        .out("`driftless squash --to 3`");
 }
 
 #[test]

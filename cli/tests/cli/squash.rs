@@ -213,6 +213,24 @@ fn every_layout_squashes_and_its_three_kinds_of_database_upgrade() {
     }
 }
 
+/// After a squash, a new migration with a version the baseline replaced
+/// would count as run on every database past it: `check` refuses it.
+#[test]
+fn a_new_migration_inside_the_squashed_range_is_an_error() {
+    let p = Project::with(&[
+        ("0001_a.sql", "CREATE TABLE a (x);\n"),
+        ("0003_c.sql", "CREATE TABLE c (x);\n"),
+        ("0005_e.sql", "CREATE TABLE e (x);\n"),
+    ]);
+    p.cmd("squash", &["--to", "3"]).code(0);
+    p.write("0002_b.sql", "CREATE TABLE b (x);\n");
+    p.cmd("check", &[])
+        .code(1)
+        .out("error[baseline]: migrations/0003_squashed.sql: is a baseline (`driftless squash`), but `0002_b.sql` runs before it");
+    fs::remove_file(p.path(DIR).join("0002_b.sql")).expect("remove");
+    p.cmd("check", &[]).code(0);
+}
+
 #[test]
 fn a_version_the_directory_lacks_is_a_usage_error() {
     let p = Project::with(&[("0001_a.sql", "CREATE TABLE a (x);\n")]);
