@@ -163,7 +163,8 @@ enum Command {
         #[arg(long, value_parser = ["warnings"])]
         deny: Option<String>,
         /// The git revision this branch merges into (default: the upstream
-        /// branch, else main or master): its migrations may have run, so
+        /// branch unless it is this branch's own copy, else the pull
+        /// request's base, origin/HEAD, main or master): its migrations may have run, so
         /// editing, deleting or renumbering one is an error, and so is a new
         /// one that sorts before its newest.
         #[arg(long, value_name = "REF")]
@@ -186,6 +187,9 @@ enum Command {
         /// The last migration the baseline replaces.
         #[arg(long, value_parser = version)]
         to: u64,
+        /// Print the baseline and the files it replaces; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print the schema the migrations produce.
     #[command(
@@ -380,7 +384,7 @@ fn main() -> ExitCode {
             },
             &style,
         ),
-        Command::Squash { dir, to } => squash::run(&dir.dir, to),
+        Command::Squash { dir, to, dry_run } => squash::run(&dir.dir, to, dry_run),
         Command::Schema {
             dir,
             at,

@@ -57,7 +57,7 @@ pub fn findings(set: &MigrationSet) -> Vec<crate::check::Finding> {
     found
 }
 
-pub fn run(dir: &Path, to: u64) -> CliResult {
+pub fn run(dir: &Path, to: u64, dry_run: bool) -> CliResult {
     let set = discover(dir)?;
     let Some(at) = set
         .migrations
@@ -120,6 +120,21 @@ pub fn run(dir: &Path, to: u64) -> CliResult {
             "the squashed directory would replay to another schema, so nothing was written:\n{}",
             listed.join("\n")
         )));
+    }
+    if dry_run {
+        for (relative, body) in &files {
+            println!(
+                "-- {} (not written: --dry-run)\n{body}",
+                display_path(&dir.join(relative))
+            );
+        }
+        println!("-- it replaces, and would remove:");
+        for m in &replaced {
+            for path in migration_paths(m) {
+                println!("--   {}", display_path(&path));
+            }
+        }
+        return Ok(Outcome::Clean);
     }
     let mut removed = Vec::new();
     for m in &replaced {

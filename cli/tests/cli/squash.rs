@@ -232,6 +232,21 @@ fn a_new_migration_inside_the_squashed_range_is_an_error() {
 }
 
 #[test]
+fn a_dry_run_prints_the_baseline_and_writes_nothing() {
+    let p = Project::with(&[
+        ("0001_a.sql", "CREATE TABLE a (x);\n"),
+        ("0002_b.sql", "INSERT INTO a VALUES (7);\n"),
+    ]);
+    p.cmd("squash", &["--to", "2", "--dry-run"])
+        .code(0)
+        .out("-- migrations/0002_squashed.sql (not written: --dry-run)\n-- driftless:baseline\n")
+        .out("CREATE TABLE a (x);")
+        .out("INSERT INTO \"a\" (\"x\") VALUES (7);")
+        .out("--   migrations/0001_a.sql\n--   migrations/0002_b.sql");
+    assert_eq!(p.files(), ["0001_a.sql", "0002_b.sql"]);
+}
+
+#[test]
 fn a_version_the_directory_lacks_is_a_usage_error() {
     let p = Project::with(&[("0001_a.sql", "CREATE TABLE a (x);\n")]);
     p.cmd("squash", &["--to", "7"])
