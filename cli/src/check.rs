@@ -22,7 +22,7 @@ use driftless_migrations::{Migration, Schema, discover};
 use serde_json::json;
 
 use crate::CheckFormat;
-use crate::output::{CliError, CliResult, Outcome, Style};
+use crate::output::{CliError, CliResult, Outcome, Style, plural};
 
 /// One finding of `check`: an error, or a warning that `--deny warnings`
 /// makes one, at a file (and line) of the migrations or of the code.
@@ -510,14 +510,6 @@ fn uncommitted(dir: &Path) -> Result<Vec<(String, &'static str)>, String> {
         files.push((display_path(&dir.join(path)), state));
     }
     Ok(files)
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 fn report(

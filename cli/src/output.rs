@@ -204,6 +204,15 @@ pub fn shown(path: &Path) -> String {
         .to_string()
 }
 
+/// `1 migration`, `2 migrations`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::table;

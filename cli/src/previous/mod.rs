@@ -25,7 +25,7 @@ use driftless_migrations::{MigrationSet, discover};
 use serde_json::Value;
 
 use crate::check::Finding;
-use crate::output::{CliError, shown};
+use crate::output::{CliError, plural, shown};
 use changes::{Broken, broken_by, help};
 
 /// What `--previous` found: findings at the old code's files and lines, and notes.
@@ -216,14 +216,6 @@ impl Revision {
             commit,
             short,
         })
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

@@ -3,31 +3,15 @@
 //! clean (the down restores the schema), and an upgrade keeps every row.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use driftless_tests::{Scratch, workspace};
+use driftless_tests::Scratch;
 
 use crate::harness::tables;
 
 const BUILD_RS: &str = "fn main() {\n    driftless::build::migrations(\"migrations\").run();\n}\n";
 
-/// Runs the binary in the scratch crate, its `cargo check` sharing the
-/// scratch crates' target directory and their offline lock file.
 fn driftless(s: &Scratch, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_driftless"))
-        .args(args)
-        .current_dir(s.path())
-        .env("NO_COLOR", "1")
-        .env("CARGO_TARGET_DIR", workspace().join("target").join("e2e"))
-        .env("CARGO_NET_OFFLINE", "true")
-        .env_remove("DRIFTLESS_MIGRATIONS_DIR")
-        .output()
-        .expect("run the driftless binary");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::harness::in_scratch(s, args)
 }
 
 fn read(s: &Scratch, rel: &str) -> String {

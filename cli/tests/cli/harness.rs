@@ -261,3 +261,29 @@ pub const REVERSIBLE: [(&str, &str); 4] = [
 ];
 
 pub use driftless_tests::git;
+
+/// Runs the binary in a scratch crate, its cargo sharing the scratch
+/// crates' target directory and their offline lock file: exit code,
+/// stdout, stderr.
+pub fn in_scratch(s: &driftless_tests::Scratch, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_driftless"))
+        .args(args)
+        .current_dir(s.path())
+        .env("NO_COLOR", "1")
+        .env(
+            "CARGO_TARGET_DIR",
+            driftless_tests::workspace().join("target").join("e2e"),
+        )
+        .env("CARGO_NET_OFFLINE", "true")
+        .env_remove("DRIFTLESS_MIGRATIONS_DIR")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("run the driftless binary");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

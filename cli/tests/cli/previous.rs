@@ -3,8 +3,6 @@
 //! One crate and one worktree for both outcomes, so the old code compiles
 //! (in check mode) twice in all.
 
-use std::process::Command;
-
 use driftless_tests::{Scratch, git, workspace};
 
 use crate::harness::{Project, TWO_TABLES};
@@ -14,26 +12,8 @@ const BUILD_RS: &str = "fn main() {\n    driftless::build::migrations(\"migratio
 /// The model of the release `v1`: it reads `paused_at`.
 const GAME_V1: &str = "#[derive(Model)]\n#[model(table = \"games\")]\npub struct Game {\n    pub id: i64,\n    pub name: String,\n    pub paused_at: Option<String>,\n}\n";
 
-/// Runs the binary in the scratch crate, its cargo sharing the scratch
-/// crates' target directory and their offline lock file.
 fn driftless(s: &Scratch, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_driftless"))
-        .args(args)
-        .current_dir(s.path())
-        .env("NO_COLOR", "1")
-        .env("CARGO_TARGET_DIR", workspace().join("target").join("e2e"))
-        .env("CARGO_NET_OFFLINE", "true")
-        .env_remove("DRIFTLESS_MIGRATIONS_DIR")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("run the driftless binary");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::harness::in_scratch(s, args)
 }
 
 fn commit(s: &Scratch, message: &str) {
