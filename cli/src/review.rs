@@ -136,7 +136,7 @@ pub fn findings(
                 base_file(f.base),
                 format!(
                     "is in `{reference}` (at {fork}) but deleted on this branch: databases that ran it record version {} that this build does not have, and the migrator refuses them",
-                    label(f.base)
+                    f.base.label()
                 ),
                 format!(
                     "restore it (`{}`); to undo what it did, write a new migration",
@@ -147,8 +147,8 @@ pub fn findings(
                 h.up.file.to_string(),
                 format!(
                     "is `{name}` of `{reference}` (at {fork}) under another version: databases that ran it as version {} would run it again as version {}",
-                    label(f.base),
-                    label(h)
+                    f.base.label(),
+                    h.label()
                 ),
                 format!("give it back its name, `{name}`"),
             ),
@@ -170,7 +170,7 @@ pub fn findings(
                 h.up.file.to_string(),
                 format!(
                     "has version {}, and so has `{name}`, which `{reference}` gained after this branch forked (at {fork}): merged, the directory has two migrations of one version",
-                    label(h)
+                    h.label()
                 ),
                 rename_help(),
             ),
@@ -245,25 +245,9 @@ fn baseline_differs(
         ),
         help: Some(format!(
             "new databases would get this schema and existing ones keep theirs: write the baseline again with `driftless squash --to {}` from the migrations as `{reference}` has them, and put any change in a new migration",
-            label(b)
+            b.label()
         )),
     })
-}
-
-/// A version as the migration's file writes it: `1.2` for `V1_2__b.sql`.
-pub fn label(m: &Migration) -> String {
-    use driftless_migrations::Layout;
-    if matches!(m.layout, Layout::Flyway | Layout::Refinery) {
-        let file = m.file_name();
-        if let Some(v) = file
-            .get(1..)
-            .and_then(|r| r.split_once("__"))
-            .and_then(|(v, _)| driftless_migrations::flyway::Version::parse(v))
-        {
-            return v.to_string();
-        }
-    }
-    m.version.to_string()
 }
 
 /// The first line where two texts differ (1-based).

@@ -13,7 +13,6 @@ use driftless_migrations::error::display_path;
 use driftless_migrations::{Layout, Migration, MigrationSet, discover, replay, squash};
 
 use crate::output::{CliError, CliResult, Outcome};
-use crate::review::label;
 
 /// What `check` says of a squashed directory: a baseline must come first,
 /// and no migration after it may take a version it replaces (databases
@@ -31,7 +30,7 @@ pub fn findings(set: &MigrationSet) -> Vec<crate::check::Finding> {
                     line: None,
                     message: format!(
                         "has version {}, which `{}` replaces: databases past the baseline count it as run and never run it",
-                        label(m),
+                        m.label(),
                         set.migrations[0].file_name()
                     ),
                     help: Some("give it the next version (`driftless new` names it)".into()),
@@ -76,7 +75,7 @@ pub fn run(dir: &Path, to: u64, dry_run: bool) -> CliResult {
         .collect();
     let last = &set.migrations[at];
     let (first, count) = (&replaced[0], replaced.len());
-    let to = label(last);
+    let to = last.label();
     let note = format!(
         "Replaces {count} migration{}, {} to {}: `driftless squash --to {to}` wrote it.\n\
          A new database runs this, then the migrations after it. A database past version {to}\n\

@@ -147,6 +147,26 @@ impl Migration {
             .unwrap_or_default()
     }
 
+    /// The version as its file writes it: `1.2` for Flyway's `V1_2__b.sql`,
+    /// `R__views` for a repeatable migration, else the number.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join("V1_2__b.sql"), "SELECT 1;").unwrap();
+    /// let set = driftless_migrations::discover(dir.path()).unwrap();
+    /// assert_eq!(set.migrations[0].label(), "1.2");
+    /// ```
+    pub fn label(&self) -> String {
+        if self.repeatable {
+            return format!("R__{}", self.name);
+        }
+        match self.layout {
+            Layout::Flyway | Layout::Refinery => flyway::file_version(&self.file_name())
+                .map_or_else(|| self.version.to_string(), |v| v.to_string()),
+            _ => self.version.to_string(),
+        }
+    }
+
     /// The checksum as lowercase hex.
     pub fn checksum_hex(&self) -> String {
         hex(&self.checksum)
@@ -348,12 +368,11 @@ fn diesel_version_text(m: &Migration) -> String {
 
 /// Where a `V`/`R` migration runs in Flyway's order.
 fn flyway_order(m: &Migration) -> (bool, Option<flyway::Version>, String) {
-    let version = m
-        .file_name()
-        .get(1..)
-        .and_then(|rest| rest.split_once("__"))
-        .and_then(|(v, _)| flyway::Version::parse(v));
-    (m.repeatable, version, m.name.to_string())
+    (
+        m.repeatable,
+        flyway::file_version(&m.file_name()),
+        m.name.to_string(),
+    )
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {

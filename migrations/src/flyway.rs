@@ -97,6 +97,19 @@ impl std::fmt::Display for Version {
     }
 }
 
+/// The version a `V`, `U` or `B` file name writes: `1.2` of `V1_2__b.sql`;
+/// `None` for any other name.
+///
+/// ```
+/// use driftless_migrations::flyway::{Version, file_version};
+/// assert_eq!(file_version("V1_2__b.sql"), Version::parse("1.2"));
+/// assert_eq!(file_version("0001_a.sql"), None);
+/// ```
+pub fn file_version(file_name: &str) -> Option<Version> {
+    let (version, _) = file_name.get(1..)?.split_once("__")?;
+    Version::parse(version)
+}
+
 /// The integer driftless records for the repeatable migration `R__<description>.sql`.
 ///
 /// ```

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use driftless_migrations::squash::Replaced;
-use driftless_migrations::{Layout, Migration, discover, flyway};
+use driftless_migrations::{Migration, discover, flyway};
 
 use crate::error::Result;
 
@@ -213,32 +213,15 @@ impl Migrations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn label(&self, version: u64) -> String {
-        if self.get(version).is_none()
-            && let Some(r) = self.replaced().iter().rfind(|r| r.version == version)
-        {
-            // a version a baseline replaced, as its file wrote it
-            return match r
-                .file
-                .strip_prefix('V')
-                .and_then(|rest| rest.split_once("__"))
-            {
-                Some((v, _)) => {
-                    flyway::Version::parse(v).map_or_else(|| version.to_string(), |v| v.to_string())
-                }
-                None => version.to_string(),
-            };
+        if let Some(m) = self.get(version) {
+            return m.label();
         }
-        match self.get(version) {
-            Some(m) if m.repeatable => format!("R__{}", m.name),
-            Some(m) if m.layout == Layout::Flyway => {
-                let file = m.file_name();
-                file.get(1..)
-                    .and_then(|rest| rest.split_once("__"))
-                    .and_then(|(v, _)| flyway::Version::parse(v))
-                    .map_or_else(|| version.to_string(), |v| v.to_string())
-            }
-            _ => version.to_string(),
-        }
+        // a version a baseline replaced, as its file wrote it
+        self.replaced()
+            .iter()
+            .rfind(|r| r.version == version)
+            .and_then(|r| flyway::file_version(&r.file))
+            .map_or_else(|| version.to_string(), |v| v.to_string())
     }
 
     /// The version that runs before `version` (0: none), what to `stamp`
