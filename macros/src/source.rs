@@ -25,6 +25,8 @@ pub struct Loaded {
     /// `DRIFTLESS_MIGRATIONS_DIR`: only without a build script (with one,
     /// cargo reruns it and rebuilds the crate).
     pub fallback: Option<Vec<PathBuf>>,
+    /// The build script's snapshot file (with a build script only).
+    pub path: Option<PathBuf>,
 }
 
 enum Entry {
@@ -60,6 +62,7 @@ pub fn load(db: Option<&str>) -> Result<Loaded, String> {
         return load_snapshot(Path::new(&path)).map(|snapshot| Loaded {
             snapshot,
             fallback: None,
+            path: Some(PathBuf::from(path)),
         });
     }
     if let Some(db) = db {
@@ -138,6 +141,7 @@ fn load_replayed(dir: &Path) -> Result<Loaded, Error> {
         return Ok(Loaded {
             snapshot: snapshot.clone(),
             fallback: Some(tracked),
+            path: None,
         });
     }
     let snapshot = Arc::new(replay(&set)?);
@@ -151,5 +155,6 @@ fn load_replayed(dir: &Path) -> Result<Loaded, Error> {
     Ok(Loaded {
         snapshot,
         fallback: Some(tracked),
+        path: None,
     })
 }

@@ -138,6 +138,31 @@ impl PrefixCache {
         }
     }
 
+    /// The cache a build script keeps for the migrations in `dir`: beside
+    /// the build scripts' output directories of this profile
+    /// (`target/<profile>/build/driftless-cache/<dir's hash>`, from the
+    /// script's `out_dir`), so that every crate of the workspace reading the
+    /// same directory, `cargo check` and `cargo build`, and the test
+    /// databases of `#[driftless::test]` share it; `cargo clean` removes it.
+    ///
+    /// ```
+    /// use driftless_migrations::cache::PrefixCache;
+    /// let out = std::path::Path::new("/w/target/debug/build/app-0123abcd/out");
+    /// let cache = PrefixCache::of_build(out, "/nonexistent/migrations".as_ref());
+    /// assert!(cache.dir().starts_with("/w/target/debug/build/driftless-cache"));
+    /// ```
+    pub fn of_build(out_dir: &Path, dir: &Path) -> PrefixCache {
+        // OUT_DIR is `<target>/<profile>/build/<package>-<hash>/out`
+        let build = out_dir
+            .parent()
+            .and_then(Path::parent)
+            .filter(|build| build.file_name().is_some_and(|n| n == "build"))
+            .unwrap_or(out_dir);
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let id = hex(&crate::discover::checksum(&dir.to_string_lossy())[..8]);
+        PrefixCache::new(build.join("driftless-cache").join(id))
+    }
+
     /// Takes a checkpoint after every `n`th migration instead (at least 1).
     ///
     /// ```
@@ -611,6 +636,28 @@ fn evict(dir: &Path, plan: &Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_is_shared_by_the_build_scripts_of_a_profile() {
+        let out = Path::new("/w/target/debug/build/app-0123abcd/out");
+        let cache = PrefixCache::of_build(out, Path::new("/nonexistent/migrations"));
+        assert!(
+            cache
+                .dir()
+                .starts_with("/w/target/debug/build/driftless-cache"),
+            "{:?}",
+            cache.dir()
+        );
+        let other = PrefixCache::of_build(out, Path::new("/nonexistent/other"));
+        assert_ne!(cache.dir(), other.dir());
+        // an unusual OUT_DIR keeps the cache inside it
+        let odd = PrefixCache::of_build(Path::new("/x/out"), Path::new("/nonexistent/migrations"));
+        assert!(
+            odd.dir().starts_with("/x/out/driftless-cache"),
+            "{:?}",
+            odd.dir()
+        );
+    }
     use crate::replay::tests::set_of;
 
     #[test]

@@ -102,6 +102,19 @@ pub enum Error {
         /// SQLite's message.
         message: String,
     },
+    /// A fixture of `#[driftless::test]` fails on the schema it is applied to.
+    Fixture {
+        /// The fixture file.
+        path: PathBuf,
+        /// Where it fails: the failing token, else its statement's start.
+        at: Position,
+        /// The statement's first line.
+        statement: String,
+        /// SQLite's message.
+        message: String,
+        /// Which schema it was applied to, e.g. `schema from 4 migrations in migrations/ (latest: ...)`.
+        schema: String,
+    },
     /// A migration tried something the build-time sandbox forbids.
     Forbidden {
         /// The migration file.
@@ -297,6 +310,20 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Fixture {
+                path,
+                at,
+                statement,
+                message,
+                schema,
+            } => write!(
+                f,
+                "fixture `{}` does not fit the schema: line {}, column {}: {message}\n  statement: {statement}\n  applied to: {schema}\n\
+                 help: change the fixture to fit the migrations (or write the migration it expects); fixtures run in the order given, after the migrations",
+                display_path(path),
+                at.line,
+                at.column
+            ),
             Error::Forbidden {
                 path,
                 at,
@@ -569,6 +596,19 @@ mod tests {
                  help: when no database can hold rows there yet, exempt the statement with `-- driftless:allow(fails-on-rows)`",
             ),
             (
+                Error::Fixture {
+                    path: p("tests/fixtures/games.sql"),
+                    at: Position { line: 2, column: 1 },
+                    statement: "INSERT INTO games (colour)".into(),
+                    message: "table games has no column named colour".into(),
+                    schema: "schema from 2 migrations in migrations/ (latest: 0002_b.sql)".into(),
+                },
+                "fixture `tests/fixtures/games.sql` does not fit the schema: line 2, column 1: table games has no column named colour\n\
+                 \x20 statement: INSERT INTO games (colour)\n\
+                 \x20 applied to: schema from 2 migrations in migrations/ (latest: 0002_b.sql)\n\
+                 help: change the fixture to fit the migrations (or write the migration it expects); fixtures run in the order given, after the migrations",
+            ),
+            (
                 Error::Sqlite(rusqlite::Error::InvalidQuery),
                 "SQLite error: Query is not read-only",
             ),
@@ -589,7 +629,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 21, "a case for every variant");
+        assert_eq!(seen.len(), 22, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -616,6 +656,7 @@ mod tests {
             Error::MixedLayouts { .. } => 18,
             Error::FailsOnRows { .. } => 19,
             Error::Unsquashable { .. } => 20,
+            Error::Fixture { .. } => 21,
         }
     }
 }

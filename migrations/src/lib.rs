@@ -52,6 +52,7 @@ pub mod snapshot;
 pub mod split;
 pub mod squash;
 pub mod stand_in;
+pub mod test_image;
 
 pub use check::{Checked, FieldDef, ModelDef, Problem, Site, check_model};
 pub use discover::{Layout, Migration, MigrationSet, Script, discover};
@@ -60,3 +61,8 @@ pub use replay::replay;
 pub use rust_type::{FieldType, RustKind};
 pub use schema::{Affinity, Column, Relation, Schema, Table, View};
 pub use snapshot::{Snapshot, Source};
+
+/// The migrator's history table: a row per migration applied. Its SQL
+/// lives with the migrator (`driftless`'s history module); the engine names
+/// it to copy its rows into test databases.
+pub const HISTORY_TABLE: &str = "_driftless_migrations";

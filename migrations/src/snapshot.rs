@@ -110,6 +110,21 @@ impl Snapshot {
         var
     }
 
+    /// Where the build script saves the replayed database beside the
+    /// snapshot at `snapshot`: the same name, ending `.db`. It holds the
+    /// schema, the rows the migrations insert, and the history table as the
+    /// migrator leaves it; sqlx's macros describe queries against it and
+    /// `#[driftless::test]` starts tests from it.
+    ///
+    /// ```
+    /// use driftless_migrations::Snapshot;
+    /// let db = Snapshot::database_path("out/DRIFTLESS_SNAPSHOT.0123456789abcdef.json".as_ref());
+    /// assert_eq!(db, std::path::Path::new("out/DRIFTLESS_SNAPSHOT.0123456789abcdef.db"));
+    /// ```
+    pub fn database_path(snapshot: &Path) -> std::path::PathBuf {
+        snapshot.with_extension("db")
+    }
+
     /// Serializes the snapshot as pretty JSON.
     pub fn to_json(&self) -> String {
         // A snapshot holds only strings, numbers and booleans: serializing cannot fail.

@@ -83,7 +83,7 @@ impl Replay {
 
     /// Also feeds sqlx's query macros (`query!`, `query_as!`,
     /// `query_scalar!` and their `_unchecked`-less variants) in this crate:
-    /// the replayed database is saved as `OUT_DIR/driftless<...>.sqlite` and
+    /// the replayed database is saved as `OUT_DIR/DRIFTLESS_SNAPSHOT<...>.db` and
     /// the crate is compiled with `DATABASE_URL=sqlite://<that file>?mode=ro`
     /// and `SQLX_OFFLINE=false`, so every query is checked against exactly the
     /// schema the migrations produce, and a new migration re-checks them all.
@@ -198,7 +198,7 @@ impl Replay {
                 path: PathBuf::from("OUT_DIR"),
                 message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
             })?;
-        let cache = PrefixCache::new(cache_dir(&out_dir, &dir));
+        let cache = PrefixCache::of_build(&out_dir, &dir);
         let started = std::time::Instant::now();
         let (conn, snapshot) = replay_cached(&set, &cache)?;
         // a slow replay in the dev profile is SQLite built without optimisation
@@ -230,17 +230,24 @@ impl Replay {
         let name = format!("{var}.{hash}.json");
         remove_stale(&out_dir, &var, "json", &name);
         let path = out_dir.join(name);
+        // the database beside it, as the migrator leaves one it migrated:
+        // what sqlx's macros describe against and `#[driftless::test]`
+        // starts tests from; a new name per schema, so a long-lived process
+        // (rust-analyzer) holding the old file open never reads a new one
+        let db = Snapshot::database_path(&path);
+        remove_stale(&out_dir, &var, "db", &db.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
+        // the `.sqlite` files of earlier versions held no history
+        remove_stale(&out_dir, &var, "sqlite", "");
+        if !db.exists() {
+            record_history(conn, &set).map_err(|e| Error::Snapshot {
+                path: db.clone(),
+                message: format!("cannot record the migrations' history: {e}"),
+            })
+            .and_then(|conn| save(&conn, &db))?;
+        }
         snapshot.write(&path)?;
         println!("cargo:rustc-env={var}={}", path.display());
         if self.sqlx {
-            // a new name per schema, so a long-lived process (rust-analyzer)
-            // holding the old file open never describes against it
-            let name = format!("{var}.{hash}.sqlite");
-            remove_stale(&out_dir, &var, "sqlite", &name);
-            let db = out_dir.join(name);
-            if !db.exists() {
-                save(&conn, &db)?;
-            }
             println!(
                 "cargo:rustc-env=DATABASE_URL=sqlite://{}?mode=ro",
                 url_path(&db)
@@ -249,6 +256,21 @@ impl Replay {
         }
         Ok(path)
     }
+}
+
+/// The replayed database with the history rows an upgrade from empty
+/// records: a row per migration, in order.
+fn record_history(
+    mut conn: rusqlite::Connection,
+    set: &driftless_migrations::MigrationSet,
+) -> crate::Result<rusqlite::Connection> {
+    let tx = conn.transaction()?;
+    crate::history::ensure(&tx)?;
+    for m in &set.migrations {
+        crate::history::record(&tx, m, 0)?;
+    }
+    tx.commit()?;
+    Ok(conn)
 }
 
 /// [`Replay::rehearse`]: findings of migrations the git base lacks are the
@@ -295,23 +317,6 @@ fn rehearse_rows(set: &driftless_migrations::MigrationSet) -> Result<(), Error> 
     } else {
         Err(Error::FailsOnRows { findings: errors })
     }
-}
-
-/// Where the replays of the migrations in `dir` keep their checkpoints:
-/// beside the build scripts' output directories of this profile
-/// (`target/<profile>/build/driftless-cache/<dir's hash>`), so that every
-/// crate of the workspace reading the same directory, and `cargo check`
-/// and `cargo build` alike, share them; `cargo clean` removes them.
-fn cache_dir(out_dir: &Path, dir: &Path) -> PathBuf {
-    // OUT_DIR is `<target>/<profile>/build/<package>-<hash>/out`
-    let build = out_dir
-        .parent()
-        .and_then(Path::parent)
-        .filter(|build| build.file_name().is_some_and(|n| n == "build"))
-        .unwrap_or(out_dir);
-    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let id = hex(&checksum(&dir.to_string_lossy())[..8]);
-    build.join("driftless-cache").join(id)
 }
 
 /// `path` for a `sqlite://` URL: sqlx percent-decodes the part before `?`,
@@ -375,20 +380,6 @@ mod tests {
         register_once(&var, duplicate()).expect("first");
         let err = register_once(&var, duplicate()).expect_err("second");
         assert!(err.to_string().contains("registered twice"), "{err}");
-    }
-
-    #[test]
-    fn the_cache_is_shared_by_the_build_scripts_of_a_profile() {
-        let out = Path::new("/w/target/debug/build/app-0123abcd/out");
-        let cache = cache_dir(out, Path::new("/nonexistent/migrations"));
-        assert!(
-            cache.starts_with("/w/target/debug/build/driftless-cache"),
-            "{cache:?}"
-        );
-        assert_ne!(cache, cache_dir(out, Path::new("/nonexistent/other")));
-        // an unusual OUT_DIR keeps the cache inside it
-        let odd = cache_dir(Path::new("/x/out"), Path::new("/nonexistent/migrations"));
-        assert!(odd.starts_with("/x/out/driftless-cache"), "{odd:?}");
     }
 
     #[test]

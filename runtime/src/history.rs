@@ -24,7 +24,7 @@ use driftless_migrations::Migration;
 /// assert_eq!(n, 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const HISTORY_TABLE: &str = "_driftless_migrations";
+pub const HISTORY_TABLE: &str = driftless_migrations::HISTORY_TABLE;
 
 /// Its definition. `duration_ms` is -1 while a no-transaction migration runs.
 pub(crate) const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS _driftless_migrations (

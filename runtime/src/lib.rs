@@ -44,7 +44,10 @@
 //! another library reads (`sqlx::FromRow`, diesel's `Queryable`) without
 //! generating code, so without rusqlite at run time.
 
-pub use driftless_macros::Check;
+pub use driftless_macros::{Check, test};
+
+#[cfg(feature = "test")]
+pub mod testing;
 
 /// Items built on rusqlite, present with the `rusqlite` feature (on by default).
 macro_rules! with_rusqlite {

@@ -7,6 +7,8 @@
 //! `cargo run -p trivia-sqlx [DB_FILE]` (default `trivia-sqlx.db`).
 
 mod models;
+#[cfg(test)]
+mod tests;
 
 use std::error::Error;
 use std::process::ExitCode;

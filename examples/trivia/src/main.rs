@@ -6,6 +6,8 @@
 //! `cargo run -p trivia [DB_FILE]` (default `trivia.db`).
 
 mod models;
+#[cfg(test)]
+mod tests;
 
 use std::error::Error;
 use std::process::ExitCode;
