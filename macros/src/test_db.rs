@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use driftless_migrations::cache::PrefixCache;
 use driftless_migrations::error::display_path;
 use driftless_migrations::test_image::{Earlier, Fixture, prepare};
-use driftless_migrations::{Error, MigrationSet, Snapshot, discover};
+use driftless_migrations::{Error, MigrationSet, Snapshot, discover, flyway};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::parse::ParseStream;
@@ -275,6 +275,22 @@ fn earlier(
     at: &LitStr,
 ) -> syn::Result<Option<(MigrationSet, PathBuf)>> {
     let source = &snapshot.source;
+    let wanted = at.value();
+    let wanted = wanted.trim();
+    // a version as its file writes it (`0003`, Flyway's `1.2`), or the file's name
+    let index = source.migrations.iter().position(|m| {
+        m.file == wanted
+            || wanted
+                .parse::<u64>()
+                .is_ok_and(|v| v == m.version && !m.file.starts_with("R__"))
+            || flyway::file_version(&m.file).is_some_and(|v| v.to_string() == wanted)
+    });
+    let Some(index) = index else {
+        return Err(syn::Error::new(at.span(), unknown_version(source, wanted)));
+    };
+    if index + 1 == source.migrations.len() {
+        return Ok(None);
+    }
     let dir = root.join(&source.dir);
     let mut set = discover(&dir).map_err(|e| syn::Error::new(at.span(), e.to_string()))?;
     let same = set.migrations.len() == source.migrations.len()
@@ -292,45 +308,28 @@ fn earlier(
             ),
         ));
     }
-    let wanted = at.value();
-    let wanted = wanted.trim();
-    let index = set.migrations.iter().position(|m| {
-        m.label() == wanted
-            || m.file_name() == wanted
-            || wanted
-                .parse::<u64>()
-                .is_ok_and(|v| v == m.version && !m.repeatable)
-    });
-    let Some(index) = index else {
-        let versioned: Vec<String> = set
-            .migrations
-            .iter()
-            .filter(|m| !m.repeatable)
-            .map(|m| m.label())
-            .collect();
-        let known = match versioned.as_slice() {
-            [] => format!("{} has no migrations", source.dir),
-            [only] => format!("the only version in {} is {only}", source.dir),
-            [first, .., last] => format!(
-                "the versions in {} run from {first} to {last} (latest: {})",
-                source.dir,
-                source.migrations.last().map_or("", |m| m.file.as_str())
-            ),
-        };
-        return Err(syn::Error::new(
-            at.span(),
-            format!(
-                "`at = \"{wanted}\"`: no migration of that version\n\
-                 help: {known}; `at` takes a version as its file writes it (e.g. `at = \"{}\"`), or the file's name",
-                versioned.first().map_or("0001", String::as_str)
-            ),
-        ));
-    };
-    if index + 1 == set.migrations.len() {
-        return Ok(None);
-    }
     set.migrations.truncate(index + 1);
     Ok(Some((set, dir)))
+}
+
+/// The error for an `at` that names no migration: which versions there are.
+fn unknown_version(source: &driftless_migrations::Source, wanted: &str) -> String {
+    let files: Vec<&str> = source
+        .migrations
+        .iter()
+        .map(|m| m.file.as_str())
+        .filter(|f| !f.starts_with("R__"))
+        .collect();
+    let dir = source.dir.trim_end_matches('/');
+    let known = match files.as_slice() {
+        [] => format!("{dir}/ has no versioned migrations"),
+        [only] => format!("the only migration in {dir}/ is {only}"),
+        [first, .., last] => format!("the migrations in {dir}/ run from {first} to {last}"),
+    };
+    format!(
+        "`at = \"{wanted}\"` names no migration\n\
+         help: {known}; `at` takes a version as its file writes it (`at = \"0003\"`), or a file's name"
+    )
 }
 
 /// A fixture's file (relative to the crate's `Cargo.toml`) and text.

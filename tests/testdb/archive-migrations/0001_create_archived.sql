@@ -1,0 +1,4 @@
+CREATE TABLE archived_orders (
+    id INTEGER PRIMARY KEY,
+    archived_at TEXT NOT NULL
+);
