@@ -1,4 +1,4 @@
-//! The goals benchmark (issues 12, 17 and 18): each performance goal measured against its
+//! The goals benchmark (issues 12, 17, 18 and 20): each performance goal measured against its
 //! reference in one run, printed as one table (goal, reference, driftless,
 //! ratio, met).
 //!
@@ -538,6 +538,147 @@ fn upgrade_goal(rows: &mut Vec<Row>) {
     });
 }
 
+/// Goal 9 (issue 20): a test's database. `#[driftless::test]` restores the
+/// build's migrated database (`driftless::testing::connection`, SQLite's
+/// deserialize), against `#[sqlx::test]`'s way, sqlx's migrator running the
+/// whole history on a fresh database per test, measured in the same run;
+/// the backup API, the other way to restore, is shown beside it.
+fn test_setup_goal(rows: &mut Vec<Row>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio");
+    for n in [200, 1000] {
+        eprintln!("bench: a test's database at {n} migrations (goal 9)");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let migrations_dir = dir.path().join("migrations");
+        std::fs::create_dir(&migrations_dir).expect("mkdir");
+        for i in 0..n {
+            std::fs::write(
+                migrations_dir.join(format!("{:04}_m{i}.sql", i + 1)),
+                migration(i),
+            )
+            .expect("write");
+        }
+        // the image: what the build script saves, a migrated database file
+        let file = dir.path().join("image.db");
+        let mut conn = Connection::open(&file).expect("open");
+        Migrations::from_dir(&migrations_dir)
+            .expect("migrations")
+            .upgrade(&mut conn)
+            .expect("upgrade");
+        drop(conn);
+        let image = std::fs::read(&file).expect("image");
+        // the same schema from one migration: what a restore would cost
+        // if it depended on the schema alone, not on the history
+        let one_dir = dir.path().join("one");
+        std::fs::create_dir(&one_dir).expect("mkdir");
+        let schema: Vec<String> = Connection::open(&file)
+            .and_then(|c| {
+                c.prepare("SELECT sql FROM sqlite_schema WHERE name NOT LIKE '\\_%' ESCAPE '\\' AND sql IS NOT NULL")?
+                    .query_map([], |r| r.get(0))?
+                    .collect()
+            })
+            .expect("schema");
+        std::fs::write(one_dir.join("0001_all.sql"), schema.join(";\n") + ";\n").expect("write");
+        let one_file = dir.path().join("one.db");
+        Migrations::from_dir(&one_dir)
+            .expect("one migration")
+            .upgrade(&mut Connection::open(&one_file).expect("open"))
+            .expect("upgrade");
+        let one_image = std::fs::read(&one_file).expect("image");
+        let template = driftless::testing::connection(&image).expect("template");
+        let migrator = runtime
+            .block_on(sqlx::migrate::Migrator::new(migrations_dir.as_path()))
+            .expect("sqlx migrator");
+        // per test: restore (or migrate) and answer a first query
+        let probe = |conn: &Connection| {
+            conn.query_row("SELECT count(*) FROM t0", [], |r| r.get::<_, i64>(0))
+                .expect("probe")
+        };
+        let per_test = 20;
+        let (mut deserialize, mut backup, mut sqlx_way) = (Vec::new(), Vec::new(), Vec::new());
+        let mut one = Vec::new();
+        for _ in 0..runs() {
+            let started = Instant::now();
+            for _ in 0..per_test {
+                let conn = driftless::testing::connection(&one_image).expect("restore");
+                std::hint::black_box(probe(&conn));
+            }
+            one.push(started.elapsed() / per_test);
+
+            let started = Instant::now();
+            for _ in 0..per_test {
+                let conn = driftless::testing::connection(&image).expect("restore");
+                std::hint::black_box(probe(&conn));
+            }
+            deserialize.push(started.elapsed() / per_test);
+
+            let started = Instant::now();
+            for _ in 0..per_test {
+                let mut conn = Connection::open_in_memory().expect("open");
+                driftless::rusqlite::backup::Backup::new(&template, &mut conn)
+                    .and_then(|b| b.step(-1))
+                    .expect("backup");
+                conn.pragma_update(None, "foreign_keys", true).expect("fk");
+                std::hint::black_box(probe(&conn));
+            }
+            backup.push(started.elapsed() / per_test);
+
+            let started = Instant::now();
+            runtime.block_on(async {
+                let pool = sqlx::SqlitePool::connect("sqlite::memory:")
+                    .await
+                    .expect("pool");
+                migrator.run(&pool).await.expect("sqlx migrate");
+                let n: i64 = sqlx::query_scalar("SELECT count(*) FROM t0")
+                    .fetch_one(&pool)
+                    .await
+                    .expect("probe");
+                std::hint::black_box(n);
+                pool.close().await;
+            });
+            sqlx_way.push(started.elapsed());
+        }
+        let ratio = paired(&deserialize, &sqlx_way);
+        let goal = if n == 1000 {
+            "9. a test's database, 1,000 migrations"
+        } else {
+            "9. a test's database, 200 migrations"
+        };
+        rows.push(Row {
+            goal: goal.into(),
+            reference: format!("sqlx migrator per test {}", ms(median(sqlx_way))),
+            driftless: format!("{} ms", ms_fine(median(deserialize))),
+            ratio: Some(ratio),
+            met: if n == 1000 {
+                verdict(ratio <= 0.05, "<= 0.05")
+            } else {
+                "-".into()
+            },
+        });
+        rows.push(Row {
+            goal: format!("   (the same schema from 1 migration instead of {n})"),
+            reference: "-".into(),
+            driftless: format!("{} ms", ms_fine(median(one))),
+            ratio: None,
+            met: "-".into(),
+        });
+        rows.push(Row {
+            goal: format!("   (backup API instead of deserialize, {n})"),
+            reference: "-".into(),
+            driftless: format!("{} ms", ms_fine(median(backup))),
+            ratio: None,
+            met: "-".into(),
+        });
+    }
+}
+
+/// Milliseconds to the microsecond: a restore takes a fraction of one.
+fn ms_fine(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
 /// The pending migrations of every tenant in the fleet goal: a column, an
 /// index, a table, rows and a view, after the table the tenants already have.
 const TENANT_MIGRATIONS: [&str; 6] = [
@@ -708,6 +849,9 @@ fn main() {
     if wanted(&["8"]) {
         fleet_goal(&mut rows);
     }
+    if wanted(&["9"]) {
+        test_setup_goal(&mut rows);
+    }
     // in goal order, each indented line after the goal it belongs to
     let mut goal = 0;
     let mut keyed: Vec<(u32, Row)> = rows
@@ -722,14 +866,21 @@ fn main() {
     keyed.sort_by_key(|(goal, _)| *goal);
     let rows: Vec<Row> = keyed.into_iter().map(|(_, row)| row).collect();
     println!(
-        "\nthe goals of issues 12, 17 and 18, one run of `cargo bench -p driftless-tests --bench goals` ({:.0} s): times are medians of {} runs; a ratio against a reference measured back to back is the median of the runs' ratios\n",
+        "\nthe goals of issues 12, 17, 18 and 20, one run of `cargo bench -p driftless-tests --bench goals` ({:.0} s): times are medians of {} runs; a ratio against a reference measured back to back is the median of the runs' ratios\n",
         started.elapsed().as_secs_f64(),
         runs()
     );
     println!("| goal | reference | driftless | ratio | met |");
     println!("|---|---|---|---|---|");
     for row in &rows {
-        let ratio = row.ratio.map_or("-".to_string(), |r| format!("{r:.2}x"));
+        // a ratio far below 0.01 keeps its first significant digits
+        let ratio = row.ratio.map_or("-".to_string(), |r| {
+            if r < 0.01 {
+                format!("{r:.4}x")
+            } else {
+                format!("{r:.2}x")
+            }
+        });
         println!(
             "| {} | {} | {} | {} | {} |",
             row.goal, row.reference, row.driftless, ratio, row.met

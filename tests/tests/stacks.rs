@@ -191,7 +191,44 @@ fn sqlx_stack(name: &str, sqlx: &str) {
             &format!("--> {site}"),
         ],
     );
+
+    // the async #[driftless::test]: a pool per test, beside this sqlx
+    s.write("src/main.rs", &sqlx_main(""));
+    let manifest = std::fs::read_to_string(s.path().join("Cargo.toml")).expect("manifest");
+    s.write(
+        "Cargo.toml",
+        &format!(
+            "{manifest}\n[dev-dependencies]\n{}\n",
+            driftless_dep("default-features = false, features = [\"sqlx\"]")
+        ),
+    );
+    s.write(
+        "tests/fixtures/games.sql",
+        "INSERT INTO games (name) VALUES ('quiz'), ('league');\n",
+    );
+    s.write("tests/db.rs", SQLX_TESTS);
+    let (ok, stderr) = s.cargo("test", &["--test", "db"]);
+    assert!(ok, "the async #[driftless::test]s pass\n{stderr}");
+    assert_eq!(
+        resolved(&mut s, "libsqlite3-sys").len(),
+        1,
+        "one SQLite with the test feature"
+    );
 }
+
+/// Async `#[driftless::test]`s of an sqlx app, one of them on fixtures.
+const SQLX_TESTS: &str = "#[driftless::test(fixtures(\"games\"))]
+async fn sees_the_fixture(pool: sqlx::SqlitePool) {
+    let n = sqlx::query_scalar!(\"SELECT count(*) FROM games\").fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 2);
+}
+
+#[driftless::test]
+async fn starts_empty(mut conn: sqlx::SqliteConnection) {
+    let n = sqlx::query_scalar!(\"SELECT count(*) FROM games\").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(n, 0);
+}
+";
 
 #[test]
 fn sqlx_0_8() {
