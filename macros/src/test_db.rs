@@ -277,9 +277,11 @@ fn earlier(
     let source = &snapshot.source;
     let wanted = at.value();
     let wanted = wanted.trim();
-    // a version as its file writes it (`0003`, Flyway's `1.2`), or the file's name
+    // a version as its file writes it (`0003`, diesel's `2024-01-01-120000`,
+    // Flyway's `1.2`), or the file's name
     let index = source.migrations.iter().position(|m| {
         m.file == wanted
+            || m.file.split_once('_').is_some_and(|(v, _)| v == wanted)
             || wanted
                 .parse::<u64>()
                 .is_ok_and(|v| v == m.version && !m.file.starts_with("R__"))

@@ -99,7 +99,14 @@ impl Image {
     }
 }
 
-/// What a synchronous `#[driftless::test]` function can take.
+/// What a synchronous `#[driftless::test]` function can take: a
+/// `rusqlite::Connection`.
+///
+/// ```
+/// use driftless::testing::TestDatabase;
+/// fn takes<D: TestDatabase>() {}
+/// takes::<driftless::rusqlite::Connection>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "a #[driftless::test] function takes a `rusqlite::Connection`, not `{Self}`",
     note = "write `fn my_test(conn: rusqlite::Connection)`; an `async fn` takes a `sqlx::SqlitePool` or `sqlx::SqliteConnection` (driftless's feature `sqlx`)"
@@ -169,7 +176,15 @@ mod sqlx {
         (holder, options)
     }
 
-    /// What an async `#[driftless::test]` function can take.
+    /// What an async `#[driftless::test]` function can take: a
+    /// `sqlx::SqlitePool` or a `sqlx::SqliteConnection`.
+    ///
+    /// ```
+    /// use driftless::testing::AsyncTestDatabase;
+    /// fn takes<D: AsyncTestDatabase>() {}
+    /// takes::<sqlx::SqlitePool>();
+    /// takes::<sqlx::SqliteConnection>();
+    /// ```
     #[diagnostic::on_unimplemented(
         message = "an async #[driftless::test] function takes a `sqlx::SqlitePool` or `sqlx::SqliteConnection`, not `{Self}`",
         note = "a synchronous `fn` takes a `rusqlite::Connection`"
