@@ -328,9 +328,14 @@ fn unknown_version(source: &driftless_migrations::Source, wanted: &str) -> Strin
         [only] => format!("the only migration in {dir}/ is {only}"),
         [first, .., last] => format!("the migrations in {dir}/ run from {first} to {last}"),
     };
+    // the example in the layout's own form: the last migration's version
+    let example = files
+        .last()
+        .and_then(|f| f.split_once('_'))
+        .map_or("0003", |(v, _)| v);
     format!(
         "`at = \"{wanted}\"` names no migration\n\
-         help: {known}; `at` takes a version as its file writes it (`at = \"0003\"`), or a file's name"
+         help: {known}; `at` takes a version as its file writes it (`at = \"{example}\"`), or a file's name"
     )
 }
 
