@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::HISTORY_TABLE;
@@ -183,7 +183,7 @@ fn copy_history(head: &Path, conn: &Connection, set: &MigrationSet) -> Result<()
             [HISTORY_TABLE],
             |r| r.get(0),
         )
-        .ok();
+        .optional()?;
     let Some(create) = create else {
         return Ok(());
     };
