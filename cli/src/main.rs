@@ -285,7 +285,7 @@ driftless upgrade --db 'tenants/*.db' --canary 10 --jobs 8\n  driftless upgrade 
         #[arg(id = "target", value_name = "VERSION", value_parser = version)]
         version: u64,
     },
-    /// Take over the history of sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway or hiqlite.
+    /// Take over the history of sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway, hiqlite, Cloudflare D1 (d1_migrations) or PRAGMA user_version (rusqlite_migration).
     #[command(after_help = "Example:\n  driftless adopt --db app.db")]
     Adopt {
         #[command(flatten)]

@@ -43,6 +43,8 @@ pub fn create(
         Layout::Goose
     } else if has(Layout::Dbmate) {
         Layout::Dbmate
+    } else if has(Layout::RusqliteMigration) {
+        Layout::RusqliteMigration
     } else if has(Layout::Flyway) {
         Layout::Flyway
     } else if has(Layout::Refinery) {
@@ -66,12 +68,34 @@ pub fn create(
             dir.display()
         )));
     }
-    let prefix = Numbering::of(&existing).next(layout);
+    // rusqlite_migration's folders (`from_directory`) or its files (named in
+    // the app's `M::up(include_str!(..))` list), as the directory has them
+    let folders = existing.iter().any(|m| m.in_folder());
+    if reversible && layout == Layout::RusqliteMigration && !folders {
+        return Err(CliError::Usage(format!(
+            "`{}` holds rusqlite_migration files (`0001-name.sql`), which have no down scripts\n\
+             help: drop --reversible, or move to `from_directory` folders (`01-name/up.sql` + `down.sql`)",
+            dir.display()
+        )));
+    }
+    // a Cloudflare D1 app numbers from 0001 as `wrangler d1 migrations
+    // create` does, and heads each file as it does
+    let d1 = layout == Layout::Simple && is_wrangler_project(dir);
+    let prefix = if d1 && existing.is_empty() {
+        "0001".to_string()
+    } else {
+        Numbering::of(&existing).next(layout)
+    };
+    let header = if d1 {
+        format!("-- Migration number: {prefix} \t {}\n", utc_now().iso())
+    } else {
+        String::new()
+    };
     let text = |sql: &str, empty: &str| {
         if sql.is_empty() {
-            format!("-- {name}: {empty}\n")
+            format!("{header}-- {name}: {empty}\n")
         } else {
-            format!("-- {name}\n{sql}\n")
+            format!("{header}-- {name}\n{sql}\n")
         }
     };
     let up_text = text(body.up, "write the migration here");
@@ -96,6 +120,18 @@ pub fn create(
                 &dir.join(format!("{prefix}_{name}.sql")),
                 &format!("{up_marker}\n{up_text}\n{down_marker}\n{down_text}"),
             )?);
+        }
+        Layout::RusqliteMigration if folders => {
+            let folder = dir.join(format!("{prefix}-{name}"));
+            std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
+            written.push(write(&folder.join("up.sql"), &up_text)?);
+            if reversible {
+                written.push(write(&folder.join("down.sql"), &down_text)?);
+            }
+        }
+        Layout::RusqliteMigration => {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+            written.push(write(&dir.join(format!("{prefix}-{name}.sql")), &up_text)?);
         }
         Layout::Prisma => {
             // Prisma names folders by the UTC time, YYYYMMDDHHMMSS
@@ -131,6 +167,15 @@ pub fn create(
         }
     }
     Ok(written)
+}
+
+/// Whether `dir` is the migrations directory of a Cloudflare Workers app:
+/// wrangler's configuration beside it.
+fn is_wrangler_project(dir: &Path) -> bool {
+    let root = dir.parent().unwrap_or(Path::new(""));
+    ["wrangler.toml", "wrangler.json", "wrangler.jsonc"]
+        .iter()
+        .any(|config| root.join(config).is_file())
 }
 
 /// How a directory numbers its next migration: after every version it has,
@@ -187,6 +232,12 @@ impl Numbering {
                 self.newest = Some(self.newest.map_or(major, |v| v.max(major)));
                 return format!("V{major}");
             }
+            // rusqlite_migration's ids are consecutive: never a timestamp
+            Layout::RusqliteMigration => {
+                let next = self.newest.map_or(1, |v| v + 1);
+                self.newest = Some(next);
+                return format!("{next:0width$}", width = self.width);
+            }
             Layout::Simple | Layout::Reversible if sequential => {
                 let next = self.newest.map_or(1, |v| v + 1);
                 self.newest = Some(next);
@@ -207,13 +258,15 @@ impl Numbering {
 /// `2024-01-01-120000` of a diesel folder, `1_1` of `V1_1__b.sql`.
 fn version_text(m: &driftless_migrations::Migration) -> Option<&str> {
     let file = m.up.location();
-    let name = match m.layout {
-        Layout::Diesel | Layout::Prisma => file.parent()?.file_name()?,
-        _ => file.file_name()?,
+    let name = if m.in_folder() {
+        file.parent()?.file_name()?
+    } else {
+        file.file_name()?
     }
     .to_str()?;
     match m.layout {
         Layout::Refinery | Layout::Flyway => Some(name.get(1..)?.split_once("__")?.0),
+        Layout::RusqliteMigration => Some(name.split_once('-')?.0),
         _ => Some(name.split_once('_')?.0),
     }
 }
@@ -236,7 +289,8 @@ pub fn renumbering(
         let number = next.trim_start_matches('V');
         let mut files = vec![m.file_name()];
         if let Some(down) = &m.down
-            && !matches!(m.layout, Layout::Diesel | Layout::Goose | Layout::Dbmate)
+            && !m.in_folder()
+            && !matches!(m.layout, Layout::Goose | Layout::Dbmate)
             && let Some(name) = down.location().file_name()
         {
             files.push(name.to_string_lossy().into_owned());
@@ -346,6 +400,12 @@ impl Utc {
     fn stamp(self) -> u64 {
         let (y, mo, d, h, mi, s) = self.parts();
         ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + s
+    }
+
+    /// `2026-11-24T16:15:00.000Z`, as wrangler heads a migration.
+    fn iso(self) -> String {
+        let (y, mo, d, h, mi, s) = self.parts();
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000Z")
     }
 
     /// `2026-11-24-161500`, diesel's folder prefix.

@@ -77,11 +77,10 @@ pub fn findings(
         }
     };
     let restore = |m: &Migration| {
-        let mut files = match m.layout {
-            driftless_migrations::Layout::Diesel | driftless_migrations::Layout::Prisma => {
-                vec![display_path(&dir.join(m.file_name()))]
-            }
-            _ => vec![base_file(m)],
+        let mut files = if m.in_folder() {
+            vec![display_path(&dir.join(m.file_name()))]
+        } else {
+            vec![base_file(m)]
         };
         // a reversible pair comes back whole
         if let Some(down) = &m.down

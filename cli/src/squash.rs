@@ -171,9 +171,14 @@ fn baseline_files(last: &Migration, text: &str) -> Vec<(PathBuf, String)> {
             .get(1..)
             .and_then(|r| r.split_once("__"))
             .map_or("", |(v, _)| v),
+        Layout::RusqliteMigration => name.split_once('-').map_or(name.as_str(), |(v, _)| v),
         _ => name.split_once('_').map_or(name.as_str(), |(v, _)| v),
     };
     let (path, body) = match last.layout {
+        Layout::RusqliteMigration if last.in_folder() => {
+            (format!("{version}-squashed/up.sql"), text.to_string())
+        }
+        Layout::RusqliteMigration => (format!("{version}-squashed.sql"), text.to_string()),
         Layout::Simple => (format!("{version}_squashed.sql"), text.to_string()),
         Layout::Reversible => (format!("{version}_squashed.up.sql"), text.to_string()),
         Layout::Refinery | Layout::Flyway => {
@@ -196,12 +201,12 @@ fn baseline_files(last: &Migration, text: &str) -> Vec<(PathBuf, String)> {
     vec![(PathBuf::from(path), body)]
 }
 
-/// The files (or diesel and Prisma folders) of a migration.
+/// The files (or the folder, for diesel, Prisma and rusqlite_migration's folders) of a migration.
 fn migration_paths(m: &Migration) -> Vec<PathBuf> {
     let up = m.up.location().to_path_buf();
-    match m.layout {
-        Layout::Diesel | Layout::Prisma => up.parent().map(Path::to_path_buf).into_iter().collect(),
-        _ => {
+    match m.in_folder() {
+        true => up.parent().map(Path::to_path_buf).into_iter().collect(),
+        false => {
             let mut paths = vec![up.clone()];
             if let Some(down) = &m.down
                 && down.location() != up

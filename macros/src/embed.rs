@@ -50,6 +50,7 @@ pub fn embed(input: TokenStream) -> TokenStream {
             Layout::Prisma => quote!(Prisma),
             Layout::Goose => quote!(Goose),
             Layout::Dbmate => quote!(Dbmate),
+            Layout::RusqliteMigration => quote!(RusqliteMigration),
             Layout::Flyway => quote!(Flyway),
         };
         let no_transaction = m.no_transaction;

@@ -1,6 +1,7 @@
 //! How the libraries that read a `#[derive(Check)]` struct map it to
-//! columns: sqlx's `#[sqlx(...)]` (FromRow) and diesel's `#[diesel(...)]`
-//! (Selectable, Insertable, AsChangeset) attributes. The check must look at
+//! columns: sqlx's `#[sqlx(...)]` (FromRow), diesel's `#[diesel(...)]`
+//! (Selectable, Insertable, AsChangeset) and SeaORM's `#[sea_orm(...)]`
+//! (DeriveEntityModel) attributes. The check must look at
 //! the column the library will really read, not the field's name.
 //!
 //! Only the keys that change which column or table is read, whether a field
@@ -15,19 +16,22 @@ use syn::{Attribute, LitStr, Token, Type};
 /// Struct-level attributes.
 #[derive(Default)]
 pub struct ForeignStruct {
-    /// diesel's `table_name = path`: the path's last segment.
+    /// diesel's `table_name = path` (the path's last segment), SeaORM's
+    /// `table_name = "..."`.
     pub table: Option<String>,
-    /// sqlx's `rename_all = "..."`.
+    /// sqlx's and SeaORM's `rename_all = "..."`.
     pub rename_all: Option<String>,
 }
 
 /// Field-level attributes.
 #[derive(Default)]
 pub struct ForeignField {
-    /// sqlx's `rename = "..."`, diesel's `column_name = name`.
+    /// sqlx's `rename = "..."`, diesel's `column_name = name`, SeaORM's
+    /// `column_name = "..."`.
     pub column: Option<String>,
-    /// sqlx's `skip` and `flatten`, diesel's `embed` and `select_expression`:
-    /// no column of this table is read into the field as it is.
+    /// sqlx's `skip` and `flatten`, diesel's `embed` and `select_expression`,
+    /// SeaORM's `ignore` and its relation fields (`has_one`, `has_many`,
+    /// `belongs_to`): no column of this table is read into the field as it is.
     pub skip: bool,
     /// sqlx's `json`: the column holds JSON text.
     pub json: bool,
@@ -44,7 +48,10 @@ pub fn read_struct(attrs: &[Attribute]) -> ForeignStruct {
                 let path: syn::Path = meta.value()?.parse()?;
                 out.table = path.segments.last().map(|s| unraw(&s.ident.to_string()));
             }
-            ("sqlx", "rename_all") => {
+            ("sea_orm", "table_name") => {
+                out.table = Some(meta.value()?.parse::<LitStr>()?.value());
+            }
+            ("sqlx" | "sea_orm", "rename_all") => {
                 out.rename_all = Some(meta.value()?.parse::<LitStr>()?.value());
             }
             _ => skip_value(meta)?,
@@ -67,7 +74,16 @@ pub fn read_field(attrs: &[Attribute]) -> ForeignField {
                     unraw(&value.parse::<syn::Ident>()?.to_string())
                 });
             }
-            ("sqlx", "skip" | "flatten") | ("diesel", "embed") => out.skip = true,
+            ("sea_orm", "column_name") => {
+                out.column = Some(meta.value()?.parse::<LitStr>()?.value());
+            }
+            ("sqlx", "skip" | "flatten") | ("diesel", "embed") | ("sea_orm", "ignore") => {
+                out.skip = true
+            }
+            ("sea_orm", "has_one" | "has_many" | "belongs_to") => {
+                out.skip = true;
+                skip_value(meta)?;
+            }
             ("diesel", "select_expression") => {
                 out.skip = true;
                 skip_value(meta)?;
@@ -138,8 +154,9 @@ fn words(name: &str) -> Vec<String> {
     words
 }
 
-/// Calls `f` with each key of every `#[sqlx(...)]` and `#[diesel(...)]`
-/// attribute. An attribute this cannot read is left to its own derive.
+/// Calls `f` with each key of every `#[sqlx(...)]`, `#[diesel(...)]` and
+/// `#[sea_orm(...)]` attribute. An attribute this cannot read is left to
+/// its own derive.
 fn each_key(
     attrs: &[Attribute],
     mut f: impl FnMut(&str, &str, &ParseNestedMeta<'_>) -> syn::Result<()>,
@@ -149,6 +166,8 @@ fn each_key(
             "sqlx"
         } else if attr.path().is_ident("diesel") {
             "diesel"
+        } else if attr.path().is_ident("sea_orm") {
+            "sea_orm"
         } else {
             continue;
         };
@@ -229,6 +248,32 @@ mod tests {
         assert!(fields[5].read_as.is_some());
         assert!(fields[6].read_as.is_some());
         assert!(fields[7].column.is_none(), "serde names JSON, not columns");
+    }
+
+    #[test]
+    fn sea_orm_attributes() {
+        let item: syn::ItemStruct = syn::parse_quote! {
+            #[sea_orm(table_name = "games", rename_all = "camelCase")]
+            struct Model {
+                #[sea_orm(primary_key, auto_increment = false)]
+                id: i64,
+                #[sea_orm(column_name = "title", column_type = "Text", nullable)]
+                name: Option<String>,
+                #[sea_orm(ignore)]
+                cached: i64,
+                #[sea_orm(has_many)]
+                rounds: HasMany<super::round::Entity>,
+                #[sea_orm(belongs_to, from = "host_id", to = "id")]
+                host: HasOne<super::host::Entity>,
+            }
+        };
+        let s = read_struct(&item.attrs);
+        assert_eq!(s.table.as_deref(), Some("games"));
+        assert_eq!(s.rename_all.as_deref(), Some("camelCase"));
+        let fields: Vec<ForeignField> = item.fields.iter().map(|f| read_field(&f.attrs)).collect();
+        assert!(!fields[0].skip && fields[0].column.is_none());
+        assert_eq!(fields[1].column.as_deref(), Some("title"));
+        assert!(fields[2].skip && fields[3].skip && fields[4].skip);
     }
 
     #[test]

@@ -1,13 +1,20 @@
 //! The few rusqlite calls whose signatures changed between the versions
-//! driftless supports (0.32 to 0.43), bridged in one place.
+//! driftless supports (0.29 to 0.43), bridged in one place.
+//!
+//! Also left out on purpose: rusqlite's hooks (the authorizer, the busy
+//! handler) and `Connection::busy_timeout`. From 0.43 they keep their state
+//! with `sqlite3_set_clientdata`, which a system SQLite older than 3.44
+//! lacks, and a proc macro or build script that references it fails to
+//! load (`can't find crate for driftless_macros`) or to link.
 //!
 //! driftless depends on a range of rusqlite versions so that cargo can pick
 //! the one whose `libsqlite3-sys` the app's other SQLite crates (sqlx, diesel,
 //! an older rusqlite) already link: only one crate in a dependency graph may
 //! link `sqlite3`.
 
+use std::time::Duration;
+
 use rusqlite::Connection;
-use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
 
 /// A call's outcome whichever rusqlite is built: `()`/`i32` before 0.33's
@@ -60,22 +67,31 @@ pub(crate) fn input_error(e: &rusqlite::Error, sql: &str) -> Option<(String, usi
     Some((message.to_string(), offset))
 }
 
-/// Forbids `ATTACH` (no second database, so no file) and `load_extension`.
-// the calls return `()` on some rusqlite versions and `Result` on others
+/// Forbids `ATTACH` (no second database, so no file). `load_extension` is
+/// off already: SQLite refuses it until a connection turns it on, and
+/// driftless never does (the replay also refuses a statement naming it,
+/// with a message of its own).
+// the call returns `()` on some rusqlite versions and `Result` on others
 #[allow(clippy::unit_arg)]
 pub(crate) fn forbid_files(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)
-        .into_result()?;
-    conn.authorizer(Some(|ctx: AuthContext<'_>| match ctx.action {
-        AuthAction::Attach { .. } => Authorization::Deny,
-        AuthAction::Function { function_name }
-            if function_name.eq_ignore_ascii_case("load_extension") =>
-        {
-            Authorization::Deny
-        }
-        _ => Authorization::Allow,
-    }))
-    .into_result()
+        .into_result()
+}
+
+/// How long a statement waits for another connection's lock, as `PRAGMA
+/// busy_timeout` sets it: the same setting as `Connection::busy_timeout`,
+/// without the SQLite 3.44 call rusqlite 0.43 makes there.
+///
+/// ```
+/// # let conn = rusqlite::Connection::open_in_memory().unwrap();
+/// driftless_migrations::busy_timeout(&conn, std::time::Duration::from_secs(5)).unwrap();
+/// let ms: i64 = conn.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+/// assert_eq!(ms, 5000);
+/// ```
+pub fn busy_timeout(conn: &Connection, timeout: Duration) -> rusqlite::Result<()> {
+    // SQLite keeps it in an `int`
+    let ms = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+    conn.pragma_update(None, "busy_timeout", ms)
 }
 
 /// Each result column's name and declared type. `Statement::columns`

@@ -76,6 +76,10 @@ pub enum Layout {
     Goose,
     /// `20240101120000_name.sql` with `-- migrate:up` / `-- migrate:down` sections (dbmate).
     Dbmate,
+    /// `0001-name.sql` (the files an app's `M::up(include_str!(..))` list
+    /// names), or `01-name/up.sql` + `down.sql` (`Migrations::from_directory`):
+    /// rusqlite_migration, whose history is `PRAGMA user_version`.
+    RusqliteMigration,
 }
 
 impl Layout {
@@ -93,6 +97,7 @@ impl Layout {
             Layout::Prisma => "Prisma",
             Layout::Goose => "goose",
             Layout::Dbmate => "dbmate",
+            Layout::RusqliteMigration => "rusqlite_migration",
         }
     }
 
@@ -138,13 +143,24 @@ impl Migration {
     /// The file name users know this migration by (the diesel folder's name for diesel).
     pub fn file_name(&self) -> String {
         let path = self.up.location();
-        let path = match self.layout {
-            Layout::Diesel | Layout::Prisma => path.parent().unwrap_or(path),
-            _ => path,
+        let path = if self.in_folder() {
+            path.parent().unwrap_or(path)
+        } else {
+            path
         };
         path.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
+    }
+
+    /// Whether the migration is a folder of scripts (diesel, Prisma,
+    /// rusqlite_migration's `from_directory`) rather than a file.
+    pub fn in_folder(&self) -> bool {
+        match self.layout {
+            Layout::Diesel | Layout::Prisma => true,
+            Layout::RusqliteMigration => self.up.location().ends_with("up.sql"),
+            _ => false,
+        }
     }
 
     /// The version as its file writes it: `1.2` for Flyway's `V1_2__b.sql`,
@@ -228,6 +244,10 @@ pub fn discover(dir: impl AsRef<Path>) -> Result<MigrationSet> {
         let found = if entry.is_dir() {
             if entry.join("migration.sql").is_file() && !entry.join("up.sql").exists() {
                 prisma_folder(&entry, &file_name).map(Some)
+            } else if !is_diesel_folder(&file_name)
+                && let Some((id, name)) = rusqlite_migration_name(&file_name)
+            {
+                rusqlite_migration_folder(&entry, id, name).map(Some)
             } else {
                 diesel_folder(&entry, &file_name).map(Some)
             }
@@ -525,8 +545,9 @@ fn sections(script: &Script, layout: Layout) -> Result<Option<Sections>> {
 
 /// dbmate takes any `.sql` file whose name starts with digits (its
 /// `migrationFileRegexp`, `^(\d+).*\.sql$`): `20240101-add.sql` too. Such a
-/// name is read as dbmate's when the file has dbmate's sections; otherwise
-/// it is not a migration of any layout.
+/// name is read as dbmate's when the file has dbmate's sections; without
+/// them, `<id>-<name>.sql` is rusqlite_migration's, and anything else is not
+/// a migration of any layout.
 fn dbmate_file(path: &Path, file_name: &str) -> Result<Option<Migration>> {
     let unknown = || Error::UnknownFile {
         path: path.to_path_buf(),
@@ -547,6 +568,17 @@ fn dbmate_file(path: &Path, file_name: &str) -> Result<Option<Migration>> {
             m.no_transaction |= s.no_transaction;
             Ok(Some(m))
         }
+        // no markers and a `-` after the number: a rusqlite_migration file
+        None => match rusqlite_migration_name(stem) {
+            Some((id, name)) => Ok(Some(migration(
+                id,
+                name.to_string(),
+                Layout::RusqliteMigration,
+                script,
+                None,
+            ))),
+            None => Err(unknown()),
+        },
         _ => Err(unknown()),
     }
 }
@@ -576,6 +608,46 @@ fn prisma_folder(dir: &Path, folder: &str) -> Result<Migration> {
         Layout::Prisma,
         up,
         None,
+    ))
+}
+
+/// A diesel folder name: a stamp of digits and dashes, `_`, a name.
+fn is_diesel_folder(folder: &str) -> bool {
+    folder.split_once('_').is_some_and(|(stamp, name)| {
+        !name.is_empty()
+            && stamp.bytes().any(|b| b.is_ascii_digit())
+            && stamp.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+    })
+}
+
+/// rusqlite_migration's `<id>-<name>` (its loader splits at the first `-`).
+fn rusqlite_migration_name(stem: &str) -> Option<(u64, &str)> {
+    let (id, name) = stem.split_once('-')?;
+    Some((parse_version(id)?, name)).filter(|_| !name.is_empty())
+}
+
+/// rusqlite_migration's `from_directory` folder: `<id>-<name>/up.sql`, and
+/// `down.sql` when it can be undone.
+fn rusqlite_migration_folder(dir: &Path, id: u64, name: &str) -> Result<Migration> {
+    let up_path = dir.join("up.sql");
+    if !up_path.is_file() {
+        return Err(Error::MissingUp {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let up = read_script(&up_path)?;
+    let down_path = dir.join("down.sql");
+    let down = if down_path.is_file() {
+        Some(read_script(&down_path)?)
+    } else {
+        None
+    };
+    Ok(migration(
+        id,
+        name.to_string(),
+        Layout::RusqliteMigration,
+        up,
+        down,
     ))
 }
 
@@ -799,6 +871,66 @@ mod tests {
     }
 
     #[test]
+    fn rusqlite_migration_files_and_folders() {
+        // the files an `M::up(include_str!(..))` list names, in id order
+        let dir = dir_with(&[
+            ("10-add_rounds.sql", b"SELECT 1;"),
+            ("0002-add_birthday.sql", b"SELECT 1;"),
+            ("0001-friend_car.sql", b"CREATE TABLE t (x);"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            versions(&set),
+            [
+                (1, "friend_car".into(), Layout::RusqliteMigration, false),
+                (2, "add_birthday".into(), Layout::RusqliteMigration, false),
+                (10, "add_rounds".into(), Layout::RusqliteMigration, false),
+            ]
+        );
+        assert_eq!(set.migrations[0].file_name(), "0001-friend_car.sql");
+        assert!(!set.migrations[0].in_folder());
+        // `from_directory`'s folders, as its example has them
+        let dir = dir_with(&[
+            ("01-friend_car/up.sql", b"CREATE TABLE t (x);"),
+            ("02-add_birthday_column/up.sql", b"SELECT 1;"),
+            ("03-add_animal_table/up.sql", b"CREATE TABLE a (x);"),
+            ("03-add_animal_table/down.sql", b"DROP TABLE a;"),
+        ]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(
+            versions(&set),
+            [
+                (1, "friend_car".into(), Layout::RusqliteMigration, false),
+                (
+                    2,
+                    "add_birthday_column".into(),
+                    Layout::RusqliteMigration,
+                    false
+                ),
+                (
+                    3,
+                    "add_animal_table".into(),
+                    Layout::RusqliteMigration,
+                    true
+                ),
+            ]
+        );
+        assert_eq!(set.migrations[2].file_name(), "03-add_animal_table");
+        assert!(set.migrations[2].in_folder());
+        // a folder without its up.sql says so; diesel's folders stay diesel's
+        let dir = dir_with(&[("04-lost/down.sql", b"SELECT 1;")]);
+        let err = discover(dir.path()).expect_err("no up.sql");
+        assert!(matches!(err, Error::MissingUp { .. }), "{err}");
+        let dir = dir_with(&[("2024-01-01-120000_init/up.sql", b"SELECT 1;")]);
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(set.migrations[0].layout, Layout::Diesel);
+        // its files beside sqlx's are two tools' migrations
+        let dir = dir_with(&[("0001-a.sql", b"SELECT 1;"), ("0002_b.sql", b"SELECT 1;")]);
+        let err = discover(dir.path()).expect_err("mixed");
+        assert!(matches!(err, Error::MixedLayouts { .. }), "{err}");
+    }
+
+    #[test]
     fn prisma_folders_are_read_as_prisma_reads_them() {
         // `migration.sql` in a timestamped folder, a lock file beside them;
         // this was misreported as a diesel folder without up.sql
@@ -998,9 +1130,13 @@ mod tests {
         );
         let names: Vec<&str> = set.migrations.iter().map(|m| m.name.as_ref()).collect();
         assert_eq!(names, ["b", "a", "c", "20240103"]);
-        // a `<digits>-name.sql` without dbmate's sections is no migration
+        // a `<digits>-name.sql` without dbmate's sections is
+        // rusqlite_migration's; `<digits>name.sql` is no migration at all
         let dir = dir_with(&[("20240102-c.sql", b"CREATE TABLE c (x);")]);
-        let err = discover(dir.path()).expect_err("not dbmate");
+        let set = discover(dir.path()).expect("rusqlite_migration's");
+        assert_eq!(set.migrations[0].layout, Layout::RusqliteMigration);
+        let dir = dir_with(&[("20240102c.sql", b"CREATE TABLE c (x);")]);
+        let err = discover(dir.path()).expect_err("no layout's");
         assert!(matches!(err, Error::UnknownFile { .. }), "{err}");
     }
 
@@ -1184,7 +1320,12 @@ mod tests {
 
     #[test]
     fn unknown_file_is_an_error() {
-        for name in ["schema.sql", "V1_single_underscore.sql", "0001_.sql"] {
+        for name in [
+            "schema.sql",
+            "V1_single_underscore.sql",
+            "0001_.sql",
+            "0001-.sql",
+        ] {
             let dir = dir_with(&[(name, b"SELECT 1;")]);
             let err = discover(dir.path()).expect_err(name);
             assert!(matches!(err, Error::UnknownFile { .. }), "{name}: {err}");

@@ -55,6 +55,7 @@ pub mod stand_in;
 pub mod test_image;
 
 pub use check::{Checked, FieldDef, ModelDef, Problem, Site, check_model};
+pub use compat::busy_timeout;
 pub use discover::{Layout, Migration, MigrationSet, Script, discover};
 pub use error::{Error, Position, Result};
 pub use replay::replay;

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256, Sha384};
 use crate::error::{Error, Result};
 use crate::history::{self, table_exists, version_from};
 use crate::set::Migrations;
+use driftless_migrations::diff::diff;
 use driftless_migrations::{Migration, flyway};
 
 /// A migration tool whose history [`Migrations::adopt`] takes over.
@@ -35,11 +36,17 @@ pub enum Tool {
     Flyway,
     /// hiqlite's `Client::migrate` (`_migrations`, with the SHA-256 of each file).
     Hiqlite,
+    /// Cloudflare D1's `wrangler d1 migrations apply` (`d1_migrations`: a row
+    /// per applied file, by its name).
+    D1,
+    /// `PRAGMA user_version`, as rusqlite_migration and hand-written
+    /// runners keep it: no table, one number.
+    UserVersion,
 }
 
 impl Tool {
     /// Every tool `adopt` knows.
-    pub const ALL: [Tool; 9] = [
+    pub const ALL: [Tool; 11] = [
         Tool::Sqlx,
         Tool::Diesel,
         Tool::Refinery,
@@ -49,9 +56,12 @@ impl Tool {
         Tool::Dbmate,
         Tool::Flyway,
         Tool::Hiqlite,
+        Tool::D1,
+        Tool::UserVersion,
     ];
 
-    /// The table the tool records its history in.
+    /// The table the tool records its history in (for
+    /// [`Tool::UserVersion`], the pragma).
     pub fn history_table(self) -> &'static str {
         match self {
             Tool::Sqlx => "_sqlx_migrations",
@@ -62,6 +72,8 @@ impl Tool {
             Tool::Goose => "goose_db_version",
             Tool::Flyway => "flyway_schema_history",
             Tool::Hiqlite => "_migrations",
+            Tool::D1 => "d1_migrations",
+            Tool::UserVersion => "PRAGMA user_version",
         }
     }
 }
@@ -78,6 +90,8 @@ impl std::fmt::Display for Tool {
             Tool::Dbmate => "dbmate",
             Tool::Flyway => "Flyway",
             Tool::Hiqlite => "hiqlite",
+            Tool::D1 => "Cloudflare D1",
+            Tool::UserVersion => "user_version",
         })
     }
 }
@@ -368,11 +382,106 @@ fn read_foreign(conn: &Connection, set: &Migrations) -> Result<(Tool, Vec<Foreig
             Ok((Tool::Dbmate, dbmate_rows(conn)?))
         };
     }
+    if table_exists(conn, "d1_migrations")? {
+        return Ok((Tool::D1, d1_rows(conn)?));
+    }
+    let user_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if user_version != 0 {
+        return Ok((Tool::UserVersion, user_version_rows(conn, set, user_version)?));
+    }
     Err(Error::NothingToAdopt {
-        reason: "no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway or \
-                 hiqlite history table in the database"
+        reason: "no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway, \
+                 hiqlite or D1 history table in the database, and its user_version is 0"
             .into(),
     })
+}
+
+/// wrangler records each applied file by its name (`0001_init.sql`) in
+/// `d1_migrations (id, name, applied_at)`, in the order it ran them; the
+/// version is the number the name starts with.
+fn d1_rows(conn: &Connection) -> Result<Vec<Foreign>> {
+    let mut stmt =
+        conn.prepare("SELECT name, CAST(applied_at AS TEXT) FROM d1_migrations ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (file, applied_at) = row?;
+        let unnumbered = || Error::AdoptMismatch {
+            tool: Tool::D1,
+            version: 0,
+            reason: format!("`{file}` does not start with a number and `_`"),
+        };
+        let (digits, rest) = file.split_once('_').ok_or_else(unnumbered)?;
+        let version = digits.parse().map_err(|_| unnumbered())?;
+        out.push(Foreign {
+            version,
+            name: Some(rest.strip_suffix(".sql").unwrap_or(rest).to_string()),
+            checksum: None,
+            applied_at,
+        });
+    }
+    out.sort_by_key(|f| f.version);
+    Ok(out)
+}
+
+/// `PRAGMA user_version`: how many migrations ran, as rusqlite_migration
+/// counts them (its files' ids are that count), or for a hand-written
+/// runner over `NNN_name.sql` files the version of the last one. With no
+/// names or checksums to check, the database's schema must then be the one
+/// those migrations produce: a wrong reading of the number stops here.
+fn user_version_rows(conn: &Connection, set: &Migrations, stored: i64) -> Result<Vec<Foreign>> {
+    let user_version = version_from(Tool::UserVersion.history_table(), stored)?;
+    let mismatch = |reason: String| Error::AdoptMismatch {
+        tool: Tool::UserVersion,
+        version: user_version,
+        reason,
+    };
+    let counted = set
+        .iter()
+        .all(|m| m.layout == driftless_migrations::Layout::RusqliteMigration);
+    let applied: Vec<u64> = if counted {
+        let count = usize::try_from(user_version).unwrap_or(usize::MAX);
+        if count > set.len() {
+            return Err(mismatch(format!(
+                "user_version says {user_version} migrations ran, but there are {} files: \
+                 the database was migrated by a build with migrations these files lack",
+                set.len()
+            )));
+        }
+        set.iter().take(count).map(|m| m.version).collect()
+    } else {
+        if set.get(user_version).is_none() {
+            let newest = set.iter().map(|m| m.version).max().unwrap_or(0);
+            return Err(mismatch(if user_version > newest {
+                format!(
+                    "it is beyond the newest file ({newest}): the database was migrated by a \
+                     build with migrations these files lack"
+                )
+            } else {
+                "no migration file has this version".to_string()
+            }));
+        }
+        set.iter()
+            .filter(|m| set.cmp_versions(m.version, user_version).is_le())
+            .map(|m| m.version)
+            .collect()
+    };
+    let expected = set.schema_after(applied.iter().copied())?;
+    let differences = diff(&expected, &set.live_schema(conn)?);
+    if let Some(first) = differences.first() {
+        let through = applied.last().map_or("none".to_string(), |v| set.label(*v));
+        return Err(mismatch(format!(
+            "the database's schema is not the one the migrations through {through} produce: {}{}",
+            first.description,
+            match differences.len() {
+                1 => String::new(),
+                n => format!(" (and {} more differences; `driftless diff` lists them)", n - 1),
+            }
+        )));
+    }
+    Ok(applied.into_iter().map(Foreign::version).collect())
 }
 
 /// golang-migrate keeps one row, the version it reached, and whether the

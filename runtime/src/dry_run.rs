@@ -147,7 +147,7 @@ impl Migrations {
     ) -> Result<DryRun> {
         // the wait for a writer's lock is bounded by the busy timeout, as in an upgrade
         let started = Instant::now();
-        conn.busy_timeout(options.busy_timeout)?;
+        driftless_migrations::busy_timeout(conn, options.busy_timeout)?;
         let bytes = size(conn).map_err(|e| locked(e, started))?;
         let (mut copy, place) = open_copy(bytes, limit)?;
         let _removed = place.as_ref().map(|p| Remove(p.clone()));

@@ -405,6 +405,9 @@ impl fmt::Display for Error {
                     Layout::Prisma => {
                         "Prisma migrations have no down: undo it with a new migration"
                     }
+                    Layout::RusqliteMigration => {
+                        "make it a folder `<id>-<name>/` holding its `up.sql` and a `down.sql`"
+                    }
                     _ => "add its down file (`<version>_<name>.down.sql`, beside `.up.sql`)",
                 };
                 write!(

@@ -251,7 +251,7 @@ impl<'a> Fleet<'a> {
         let set = self.set;
         let upgrade = |path: &Path| {
             let mut conn = self.open(path, Access::Write)?;
-            conn.busy_timeout(self.options.busy_timeout)?;
+            driftless_migrations::busy_timeout(&conn, self.options.busy_timeout)?;
             let before = set.status(&conn)?.current;
             let after = |report: &Report| {
                 set.newest(

@@ -218,7 +218,7 @@ impl Migrations {
         {
             return Err(Error::UnknownVersion { version: v });
         }
-        conn.busy_timeout(options.busy_timeout)?;
+        driftless_migrations::busy_timeout(conn, options.busy_timeout)?;
         let wanted = |v: u64| to.is_none_or(|t| self.cmp_versions(v, t).is_le());
         let mut report = Report::default();
         // read first, without a lock: an up-to-date database is not written to
@@ -356,7 +356,7 @@ impl Migrations {
         if version != 0 && self.get(version).is_none() {
             return Err(Error::UnknownVersion { version });
         }
-        conn.busy_timeout(options.busy_timeout)?;
+        driftless_migrations::busy_timeout(conn, options.busy_timeout)?;
         let status = self.settled_status(conn, options)?;
         let to_undo = self.to_undo(&status, version)?;
         let mut report = Report::default();

@@ -84,9 +84,12 @@ impl Migrations {
     }
 }
 
-/// A live schema without the history tables of the tools `adopt` knows.
+/// A live schema without the history tables of the tools `adopt` knows,
+/// nor Cloudflare D1's own tables (D1 reserves names starting `_cf_`, and
+/// wrangler's local databases hold `_cf_METADATA`).
 pub(crate) fn without_history_tables(mut live: Schema) -> Schema {
-    live.tables
-        .retain(|t| !Tool::ALL.iter().any(|tool| tool.history_table() == t.name));
+    live.tables.retain(|t| {
+        !t.name.starts_with("_cf_") && !Tool::ALL.iter().any(|tool| tool.history_table() == t.name)
+    });
     live
 }

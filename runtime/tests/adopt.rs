@@ -1,7 +1,9 @@
 //! Taking over databases that other tools (sqlx, diesel, refinery, Prisma,
-//! golang-migrate, goose, dbmate, Flyway) migrated: their
-//! schema and history tables are made here by hand, exactly as each tool
-//! makes them, in real SQLite files.
+//! golang-migrate, goose, dbmate, Flyway, D1, rusqlite_migration) migrated:
+//! their schema and history tables are made here by hand, exactly as each
+//! tool makes them, in real SQLite files; D1's is a database the real
+//! wrangler wrote, and rusqlite_migration's `user_version` is set by the
+//! real crate.
 
 use std::path::Path;
 
@@ -131,9 +133,15 @@ impl Project {
             .is_some()
     }
 
+    /// The rows of a history table; for `PRAGMA user_version`, its number.
     fn rows(&self, table: &str) -> i64 {
+        let sql = if table.starts_with("PRAGMA") {
+            table.to_string()
+        } else {
+            format!("SELECT count(*) FROM {table}")
+        };
         self.conn
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .query_row(&sql, [], |r| r.get(0))
             .expect("count rows")
     }
 
@@ -183,7 +191,7 @@ impl Project {
         assert!(diffs.is_empty(), "{tool}: verify after upgrade: {diffs:?}");
 
         assert!(
-            self.has_table(foreign_table),
+            foreign_table.starts_with("PRAGMA") || self.has_table(foreign_table),
             "{tool}: its table was dropped"
         );
         assert_eq!(
@@ -574,7 +582,7 @@ fn nothing_to_adopt_without_a_foreign_history() {
     let migrations = p.migrations();
     let result = migrations.adopt(&mut p.conn);
     assert!(
-        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway or hiqlite history")),
+        matches!(&result, Err(Error::NothingToAdopt { reason }) if reason.contains("no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway, hiqlite or D1 history table in the database, and its user_version is 0")),
         "{result:?}"
     );
     assert!(
@@ -886,4 +894,154 @@ fn flyway_checksum_that_differs_and_a_failed_migration_are_refused() {
         false,
     );
     p.check_mismatch("Flyway", 0, "as failed");
+}
+
+/// Cloudflare D1: the database `wrangler d1 migrations apply --local` wrote
+/// (wrangler 4.86.0, `tests/fixtures/d1`), its two migration files as
+/// `wrangler d1 migrations create` wrote them, and a third, newer one.
+fn d1_project() -> Project {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/d1");
+    let file = |name: &str| {
+        std::fs::read_to_string(fixtures.join("migrations").join(name)).expect("a D1 migration")
+    };
+    let p = Project::new(&[
+        ("0001_create_games.sql", &file("0001_create_games.sql")),
+        ("0002_add_winners.sql", &file("0002_add_winners.sql")),
+        ("0003_create_players.sql", PLAYERS),
+    ]);
+    let mut p = p;
+    let db = std::path::PathBuf::from(p.conn.path().expect("a database file"));
+    p.conn = Connection::open_in_memory().expect("close the file first");
+    std::fs::copy(fixtures.join("wrangler-4.86.0-local.sqlite"), &db)
+        .expect("copy wrangler's database");
+    p.conn = Connection::open(&db).expect("open wrangler's database");
+    p
+}
+
+#[test]
+fn adopts_d1_from_the_database_wrangler_wrote() {
+    let mut p = d1_project();
+    // miniflare's own table is not the app's: verify leaves it out
+    assert!(p.has_table("_cf_METADATA"));
+    p.check_adopted("Cloudflare D1", "d1_migrations", [1, 2], 3);
+    // the time wrangler applied each one is kept
+    let at: String = p
+        .conn
+        .query_row(
+            &format!(
+                "SELECT applied_at FROM {} WHERE version = 1",
+                driftless::HISTORY_TABLE
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .expect("applied_at");
+    let wrangler: String = p
+        .conn
+        .query_row(
+            "SELECT applied_at FROM d1_migrations WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("wrangler's applied_at");
+    assert_eq!(at, wrangler);
+}
+
+#[test]
+fn a_d1_row_naming_another_file_is_refused() {
+    let mut p = d1_project();
+    p.run("UPDATE d1_migrations SET name = '0002_add_losers.sql' WHERE id = 2");
+    p.check_mismatch("Cloudflare D1", 2, "recorded `add_losers`");
+    let mut p = d1_project();
+    p.run("INSERT INTO d1_migrations (name) VALUES ('0009_lost.sql')");
+    p.check_mismatch("Cloudflare D1", 9, "no migration file has this version");
+}
+
+/// The same three migrations as rusqlite_migration's `M` list runs them.
+fn rusqlite_migration_list() -> rusqlite_migration::Migrations<'static> {
+    rusqlite_migration::Migrations::new(vec![
+        rusqlite_migration::M::up(GAMES),
+        rusqlite_migration::M::up(SCORE),
+        rusqlite_migration::M::up(PLAYERS),
+    ])
+}
+
+#[test]
+fn adopts_rusqlite_migration_files_from_user_version() {
+    // `M::up(include_str!("migrations/0001-create_games.sql"))` and so on
+    let mut p = Project::new(&[
+        ("0001-create_games.sql", GAMES),
+        ("0002-add_score.sql", SCORE),
+        ("0003-create_players.sql", PLAYERS),
+    ]);
+    rusqlite_migration_list()
+        .to_version(&mut p.conn, 2)
+        .expect("rusqlite_migration runs two");
+    p.check_adopted("user_version", "PRAGMA user_version", [1, 2], 3);
+}
+
+#[test]
+fn adopts_rusqlite_migration_folders_from_user_version() {
+    // `Migrations::from_directory`'s folders, one with a down script
+    let mut p = Project::new(&[
+        ("01-create_games/up.sql", GAMES),
+        ("02-add_score/up.sql", SCORE),
+        (
+            "02-add_score/down.sql",
+            "ALTER TABLE games DROP COLUMN score;\n",
+        ),
+        ("03-create_players/up.sql", PLAYERS),
+    ]);
+    let m = p.migrations();
+    assert!(m.get(2).and_then(|m| m.down.as_ref()).is_some());
+    rusqlite_migration_list()
+        .to_version(&mut p.conn, 2)
+        .expect("rusqlite_migration runs two");
+    p.check_adopted("user_version", "PRAGMA user_version", [1, 2], 3);
+}
+
+#[test]
+fn a_user_version_beyond_the_files_or_not_matching_the_schema_is_refused() {
+    let files = [
+        ("0001-create_games.sql", GAMES),
+        ("0002-add_score.sql", SCORE),
+        ("0003-create_players.sql", PLAYERS),
+    ];
+    // a build with a fourth migration ran here
+    let mut p = Project::new(&files);
+    rusqlite_migration_list()
+        .to_latest(&mut p.conn)
+        .expect("rusqlite_migration runs three");
+    p.run("CREATE TABLE hosts (id INTEGER PRIMARY KEY); PRAGMA user_version = 4;");
+    p.check_mismatch("user_version", 4, "there are 3 files");
+    // the number says two ran, the schema says one did
+    let mut p = Project::new(&files);
+    p.run(GAMES);
+    p.run("PRAGMA user_version = 2");
+    p.check_mismatch(
+        "user_version",
+        2,
+        "the database's schema is not the one the migrations through 2 produce",
+    );
+}
+
+#[test]
+fn a_hand_written_runner_s_user_version_is_the_last_version_it_ran() {
+    let files = [
+        ("001_create_games.sql", GAMES),
+        ("005_add_score.sql", SCORE),
+        ("010_create_players.sql", PLAYERS),
+    ];
+    let mut p = Project::new(&files);
+    p.run(GAMES);
+    p.run(SCORE);
+    p.run("PRAGMA user_version = 5");
+    p.check_adopted("user_version", "PRAGMA user_version", [1, 5], 10);
+    let mut p = Project::new(&files);
+    p.run(GAMES);
+    p.run("PRAGMA user_version = 3");
+    p.check_mismatch("user_version", 3, "no migration file has this version");
+    let mut p = Project::new(&files);
+    p.run("PRAGMA user_version = 11");
+    p.check_mismatch("user_version", 11, "beyond the newest file (10)");
 }

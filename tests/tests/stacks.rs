@@ -1,6 +1,6 @@
 //! The compatibility matrix: driftless added to apps on each SQLite stack it
-//! supports (sqlx 0.8 and 0.9, diesel 2.2 and 2.3, rusqlite at the lowest
-//! and highest supported version, bundled and system SQLite). Each app is a
+//! supports (sqlx 0.7, 0.8 and 0.9, diesel 2.1, 2.2 and 2.4, rusqlite at
+//! the lowest and highest supported version, bundled and system SQLite). Each app is a
 //! scratch crate whose dependencies cargo resolves afresh, as a user's first
 //! build does: it must resolve (one `sqlite3` in the graph), build, and fail
 //! to build on a drifted model or query, at the right place.
@@ -230,6 +230,12 @@ async fn starts_empty(mut conn: sqlx::SqliteConnection) {
 }
 ";
 
+/// sqlx 0.7 links libsqlite3-sys 0.26 or 0.27: rusqlite 0.29 or 0.30.
+#[test]
+fn sqlx_0_7() {
+    sqlx_stack("sqlx-0-7", "0.7");
+}
+
 #[test]
 fn sqlx_0_8() {
     sqlx_stack("sqlx-0-8", "0.8");
@@ -306,7 +312,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 #[test]
 fn rusqlite_lowest() {
-    rusqlite_stack("rusqlite-0-32", "=0.32.1", "0.32.1");
+    rusqlite_stack("rusqlite-0-29", "=0.29.0", "0.29.0");
 }
 
 #[test]
@@ -444,14 +450,22 @@ fn diesel_stack(name: &str, diesel: &str, full: bool) {
     );
 }
 
-/// `~2.3`: diesel 2.4 lets cargo pick rusqlite 0.43, which needs SQLite
-/// 3.44 (`sqlite3_set_clientdata`) from a system SQLite; Debian 12's is 3.40.
+/// diesel 2.4 lets cargo pick rusqlite 0.43, whose hooks and
+/// `busy_timeout` need SQLite 3.44 (`sqlite3_set_clientdata`); driftless
+/// calls neither, so a system SQLite older than that (Debian 12's is 3.40)
+/// still builds.
 #[test]
-fn diesel_2_3() {
-    diesel_stack("diesel-2-3", "~2.3", true);
+fn diesel_2_4() {
+    diesel_stack("diesel-2-4", "~2.4", true);
 }
 
 #[test]
 fn diesel_2_2() {
     diesel_stack("diesel-2-2", "~2.2", false);
+}
+
+/// diesel 2.1 accepts libsqlite3-sys below 0.29: rusqlite 0.31 at most.
+#[test]
+fn diesel_2_1() {
+    diesel_stack("diesel-2-1", "~2.1", false);
 }

@@ -282,3 +282,47 @@ fn new_follows_the_flyway_layout() {
         ]
     );
 }
+
+#[test]
+fn new_follows_rusqlite_migration_files_and_folders() {
+    // the files an `M::up(include_str!(..))` list names
+    let p = Project::with(&[("0001-init.sql", "CREATE TABLE x (id INTEGER);\n")]);
+    p.cmd("new", &["add_y"])
+        .code(0)
+        .out("migrations/0002-add_y.sql");
+    p.cmd("new", &["undo_y", "--reversible"])
+        .code(2)
+        .err("rusqlite_migration files")
+        .err("from_directory");
+    assert_eq!(p.files(), ["0001-init.sql", "0002-add_y.sql"]);
+    p.cmd("check", &[]).code(0);
+    // `from_directory`'s folders: ids stay consecutive, with the width they have
+    let p = Project::with(&[("01-init/up.sql", "CREATE TABLE x (id INTEGER);\n")]);
+    p.cmd("new", &["add_y", "--reversible"]).code(0);
+    assert_eq!(p.files(), ["01-init", "02-add_y"]);
+    let folder = p.path(DIR).join("02-add_y");
+    assert!(folder.join("up.sql").is_file() && folder.join("down.sql").is_file());
+    p.cmd("check", &[]).code(0);
+}
+
+#[test]
+fn new_in_a_cloudflare_workers_app_writes_as_wrangler_does() {
+    let p = Project::new();
+    fs::write(p.path("wrangler.toml"), "name = \"trivia\"\n").expect("wrangler.toml");
+    p.cmd("new", &["create games"])
+        .code(0)
+        .out("migrations/0001_create_games.sql");
+    p.cmd("new", &["add_winners"])
+        .code(0)
+        .out("migrations/0002_add_winners.sql");
+    let text = fs::read_to_string(p.path(DIR).join("0002_add_winners.sql")).expect("read");
+    let header = text.lines().next().expect("a first line");
+    let stamp = header
+        .strip_prefix("-- Migration number: 0002 \t ")
+        .unwrap_or_else(|| panic!("wrangler's header: {header:?}"));
+    assert_eq!(
+        (stamp.len(), &stamp[10..11], &stamp[19..]),
+        (24, "T", ".000Z")
+    );
+    p.cmd("check", &[]).code(0);
+}

@@ -78,8 +78,8 @@ fn adopt_without_a_foreign_history_exits_1() {
     p.db_cmd("adopt", &[])
         .code(1)
         .err(
-            "nothing to adopt: no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway or \
-             hiqlite history table",
+            "nothing to adopt: no sqlx, diesel, refinery, Prisma, golang-migrate, goose, dbmate, Flyway, \
+             hiqlite or D1 history table in the database, and its user_version is 0",
         );
     let conn = p.conn();
     assert_eq!(tables(&conn), ["a"]);
@@ -91,4 +91,40 @@ fn adopt_without_a_foreign_history_exits_1() {
         )
         .expect("count");
     assert_eq!(history, 0, "adopt wrote a history table although it failed");
+}
+
+#[test]
+fn adopt_a_rusqlite_migration_user_version() {
+    let p = Project::with(&[
+        (
+            "01-create_x/up.sql",
+            "CREATE TABLE x (id INTEGER PRIMARY KEY);\n",
+        ),
+        (
+            "02-create_y/up.sql",
+            "CREATE TABLE y (id INTEGER PRIMARY KEY);\n",
+        ),
+    ]);
+    // as rusqlite_migration leaves a database after its first migration
+    p.conn()
+        .execute_batch("CREATE TABLE x (id INTEGER PRIMARY KEY); PRAGMA user_version = 1;")
+        .expect("migrate by hand");
+    p.db_cmd("adopt", &[])
+        .code(0)
+        .out("adopted 1 applied user_version migrations: 1");
+    p.db_cmd("upgrade", &[]).code(0);
+    p.db_cmd("diff", &[]).code(0).out("matches");
+    assert_eq!(versions(&p.conn()), [1, 2]);
+    // a number beyond the files is refused, naming what to do
+    let p = Project::with(&[(
+        "01-create_x/up.sql",
+        "CREATE TABLE x (id INTEGER PRIMARY KEY);\n",
+    )]);
+    p.conn()
+        .execute_batch("CREATE TABLE x (id INTEGER PRIMARY KEY); PRAGMA user_version = 3;")
+        .expect("migrate by hand");
+    p.db_cmd("adopt", &[])
+        .code(1)
+        .err("user_version says 3 migrations ran, but there are 1 files")
+        .err("nothing was adopted");
 }
