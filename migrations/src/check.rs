@@ -111,8 +111,18 @@ impl Problem {
     pub fn render(&self, snapshot: &Snapshot) -> String {
         let mut out = format!("{}\n{}", self.message, snapshot.source.describe());
         for h in &self.help {
+            // a schema built by code takes a migration written in that code:
+            // the SQL says what it must do, and `driftless new` writes none there
+            let h = match &snapshot.source.built_by {
+                Some(_) if h == FROM_MODELS => continue,
+                Some(code) => match h.strip_prefix("add a migration, e.g. ") {
+                    Some(sql) => format!("add a migration to `{code}`; in SQL: {sql}"),
+                    None => h.clone(),
+                },
+                None => h.clone(),
+            };
             out.push_str("\nhelp: ");
-            out.push_str(h);
+            out.push_str(&h);
         }
         out
     }

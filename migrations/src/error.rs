@@ -158,6 +158,14 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// The code a build script runs to build the schema
+    /// (`driftless::build::built_by`) failed.
+    BuiltBy {
+        /// What the code is called, e.g. `migration::Migrator`.
+        code: String,
+        /// Its error, or what is wrong with the database it left.
+        message: String,
+    },
     /// diesel's `schema.rs` differs from the schema the migrations produce.
     SchemaRs {
         /// The `schema.rs` file.
@@ -380,6 +388,12 @@ impl fmt::Display for Error {
                 f,
                 "schema snapshot `{}`: {message}\nhelp: run `cargo clean -p` for this crate and build again",
                 display_path(path)
+            ),
+            Error::BuiltBy { code, message } => write!(
+                f,
+                "`{code}` failed to build the schema in build.rs: {message}\n\
+                 help: build.rs runs it on an empty SQLite database, as a new install would; \
+                 fix the migration it stops at"
             ),
             Error::Unsquashable { table, module } => write!(
                 f,
@@ -609,6 +623,15 @@ mod tests {
                  help: change the fixture to fit the migrations (or write the migration it expects); fixtures run in the order given, after the migrations",
             ),
             (
+                Error::BuiltBy {
+                    code: "migration::Migrator".into(),
+                    message: "no such table: gamez".into(),
+                },
+                "`migration::Migrator` failed to build the schema in build.rs: no such table: gamez\n\
+                 help: build.rs runs it on an empty SQLite database, as a new install would; \
+                 fix the migration it stops at",
+            ),
+            (
                 Error::Sqlite(rusqlite::Error::InvalidQuery),
                 "SQLite error: Query is not read-only",
             ),
@@ -629,7 +652,7 @@ mod tests {
             assert!(std::error::Error::source(&error).is_none(), "{error}");
             seen.insert(variant(&error));
         }
-        assert_eq!(seen.len(), 22, "a case for every variant");
+        assert_eq!(seen.len(), 23, "a case for every variant");
     }
 
     /// Which variant: a new variant fails to compile here until it has a case above.
@@ -657,6 +680,7 @@ mod tests {
             Error::FailsOnRows { .. } => 19,
             Error::Unsquashable { .. } => 20,
             Error::Fixture { .. } => 21,
+            Error::BuiltBy { .. } => 22,
         }
     }
 }

@@ -16,6 +16,10 @@ pub struct Source {
     pub dir: String,
     /// The migrations replayed, in order.
     pub migrations: Vec<SourceMigration>,
+    /// What built the schema when no SQL migrations did: code the build
+    /// script ran (`driftless::build::built_by`), e.g. `migration::Migrator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built_by: Option<String>,
 }
 
 /// One replayed migration, as recorded in a snapshot.
@@ -46,12 +50,16 @@ impl Source {
                     checksum: m.checksum_hex(),
                 })
                 .collect(),
+            built_by: None,
         }
     }
 
     /// One line saying where a schema came from, for error messages:
     /// `schema from 4 migrations in migrations/ (latest: 0004_add_completed_at.sql)`.
     pub fn describe(&self) -> String {
+        if let Some(code) = &self.built_by {
+            return format!("schema built by `{code}` in build.rs");
+        }
         let dir = self.dir.trim_end_matches('/');
         match self.migrations.last() {
             None => format!("schema from 0 migrations in {dir}/ (the directory has none)"),

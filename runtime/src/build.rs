@@ -192,12 +192,7 @@ impl Replay {
         for file in set.files() {
             println!("cargo:rerun-if-changed={}", file.display());
         }
-        let out_dir = std::env::var_os("OUT_DIR")
-            .map(PathBuf::from)
-            .ok_or_else(|| Error::Snapshot {
-                path: PathBuf::from("OUT_DIR"),
-                message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
-            })?;
+        let out_dir = out_dir()?;
         let cache = PrefixCache::of_build(&out_dir, &dir);
         let started = std::time::Instant::now();
         let (conn, snapshot) = replay_cached(&set, &cache)?;
@@ -223,39 +218,248 @@ impl Replay {
             command.push_str(&format!(" --diesel > {}", file.display()));
             driftless_migrations::diesel::check_schema_file(&conn, &set, &path, &command)?;
         }
-        // the content's hash is in the name, so the path the compiler sees
-        // changes whenever the schema does (long-lived processes such as
-        // rust-analyzer key their caches on it)
-        let hash = hex(&checksum(&snapshot.to_json())[..8]);
-        let name = format!("{var}.{hash}.json");
-        remove_stale(&out_dir, &var, "json", &name);
-        let path = out_dir.join(name);
-        // the database beside it, as the migrator leaves one it migrated:
-        // what sqlx's macros describe against and `#[driftless::test]`
-        // starts tests from; a new name per schema, so a long-lived process
-        // (rust-analyzer) holding the old file open never reads a new one
-        let db = Snapshot::database_path(&path);
-        remove_stale(&out_dir, &var, "db", &db.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
-        // the `.sqlite` files of earlier versions held no history
-        remove_stale(&out_dir, &var, "sqlite", "");
-        if !db.exists() {
-            record_history(conn, &set).map_err(|e| Error::Snapshot {
-                path: db.clone(),
-                message: format!("cannot record the migrations' history: {e}"),
-            })
-            .and_then(|conn| save(&conn, &db))?;
-        }
-        snapshot.write(&path)?;
-        println!("cargo:rustc-env={var}={}", path.display());
-        if self.sqlx {
-            println!(
-                "cargo:rustc-env=DATABASE_URL=sqlite://{}?mode=ro",
-                url_path(&db)
-            );
-            println!("cargo:rustc-env=SQLX_OFFLINE=false");
-        }
-        Ok(path)
+        publish(&out_dir, &var, &snapshot, self.sqlx, |db| {
+            record_history(conn, &set)
+                .map_err(|e| Error::Snapshot {
+                    path: db.to_path_buf(),
+                    message: format!("cannot record the migrations' history: {e}"),
+                })
+                .and_then(|conn| save(&conn, db))
+        })
     }
+}
+
+/// Starts configuring a schema that the app's own code builds, for
+/// migrations written in Rust (sea-orm-migration's `Migrator`, refinery's
+/// or diesel's embedded Rust migrations, a hand-written runner): the build
+/// script runs `build` on the path of a fresh SQLite file ([`sqlite_url`]
+/// makes sqlx's and SeaORM's URL of it), and the schema it leaves is the one
+/// models and queries are checked against. Migration tools' history tables
+/// in it are left out.
+///
+/// `build` can only call code the build script can depend on: migrations
+/// in a crate of their own (sea-orm-cli's `migration` crate), listed under
+/// `[build-dependencies]`. Cargo reruns the build script whenever that crate
+/// changes, so a new Rust migration re-checks every model.
+///
+/// ```no_run
+/// // build.rs: migrations in Rust, run by the app's own function
+/// mod migrations {
+///     pub fn run(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+///         conn.execute_batch("CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+///     }
+/// }
+/// driftless::build::built_by("migrations::run", |path| {
+///     migrations::run(&rusqlite::Connection::open(path)?)?;
+///     Ok(())
+/// })
+/// .run();
+/// ```
+///
+/// For SeaORM, with the `migration` crate, `sea-orm-migration` and `tokio`
+/// as build-dependencies, the closure is
+/// `tokio::runtime::Runtime::new()?.block_on(async { let db =
+/// sea_orm::Database::connect(driftless::build::sqlite_url(path)).await?;
+/// migration::Migrator::up(&db, None).await })?; Ok(())` (the README has it whole).
+pub fn built_by<F>(code: impl Into<String>, build: F) -> Built
+where
+    F: FnOnce(&Path) -> Result<(), Box<dyn std::error::Error>> + 'static,
+{
+    Built {
+        code: code.into(),
+        db: None,
+        sqlx: false,
+        build: Box::new(build),
+    }
+}
+
+/// A schema the app's code builds in a build script, configured by chained
+/// calls; see [`built_by`].
+#[must_use = "call `.run()` to build the schema"]
+pub struct Built {
+    code: String,
+    db: Option<String>,
+    sqlx: bool,
+    build: Box<BuildFn>,
+}
+
+/// The code [`built_by`] runs: the path of the empty database it builds on.
+type BuildFn = dyn FnOnce(&Path) -> Result<(), Box<dyn std::error::Error>>;
+
+impl std::fmt::Debug for Built {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Built")
+            .field("code", &self.code)
+            .field("db", &self.db)
+            .field("sqlx", &self.sqlx)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Built {
+    /// Names the schema, as [`Replay::db`] does: models choose it with
+    /// `#[model(db = "...")]`.
+    ///
+    /// ```no_run
+    /// driftless::build::built_by("records::migrate", |_url| Ok(())).db("records").run();
+    /// ```
+    pub fn db(mut self, name: impl Into<String>) -> Built {
+        self.db = Some(name.into());
+        self
+    }
+
+    /// Also feeds sqlx's query macros with the built database, as
+    /// [`Replay::sqlx`] does.
+    ///
+    /// ```no_run
+    /// driftless::build::built_by("migration::Migrator", |_url| Ok(())).sqlx().run();
+    /// ```
+    pub fn sqlx(mut self) -> Built {
+        self.sqlx = true;
+        self
+    }
+
+    /// Builds the schema and tells cargo where it is; when the code fails,
+    /// prints its error and fails the build.
+    ///
+    /// ```no_run
+    /// driftless::build::built_by("migration::Migrator", |_url| Ok(())).run();
+    /// ```
+    pub fn run(self) {
+        if let Err(e) = self.try_run() {
+            for line in e.to_string().lines() {
+                println!("cargo::error={line}");
+            }
+            std::process::exit(1);
+        }
+    }
+
+    /// [`run`](Self::run), returning the error instead of failing the build.
+    ///
+    /// # Errors
+    /// The code's own error, or no database left to read, as
+    /// [`Error::BuiltBy`]; a missing `OUT_DIR` as [`Error::Snapshot`].
+    ///
+    /// ```no_run
+    /// if let Err(e) = driftless::build::built_by("migration::Migrator", |_url| Ok(())).try_run() {
+    ///     panic!("{e}");
+    /// }
+    /// ```
+    pub fn try_run(self) -> Result<PathBuf, Error> {
+        let var = Snapshot::env_var(self.db.as_deref());
+        register_once(
+            &var,
+            Error::DuplicateSet {
+                db: self.db.clone(),
+            },
+        )?;
+        if self.sqlx {
+            register_once(SQLX_VAR, Error::DuplicateSqlxSet)?;
+        }
+        // the code is in build-dependencies: cargo reruns the script when
+        // they change; without a line of its own it would rerun on every edit
+        println!("cargo:rerun-if-changed=build.rs");
+        let out_dir = out_dir()?;
+        let file = out_dir.join(format!("{var}.built.db"));
+        let failed = |message: String| Error::BuiltBy {
+            code: self.code.clone(),
+            message,
+        };
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut path = file.clone().into_os_string();
+            path.push(suffix);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(failed(format!(
+                        "cannot remove the last build's database `{}`: {e}",
+                        file.display()
+                    )));
+                }
+                _ => {}
+            }
+        }
+        let build = self.build;
+        build(&file).map_err(|e| failed(e.to_string()))?;
+        let conn = rusqlite::Connection::open_with_flags(
+            &file,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE,
+        )
+        .map_err(|e| failed(format!("it left no database at `{}`: {e}", file.display())))?;
+        let schema = crate::verify::without_history_tables(driftless_migrations::Schema::read(&conn)?);
+        let snapshot = Snapshot {
+            format: Snapshot::FORMAT,
+            source: driftless_migrations::Source {
+                dir: self.code.clone(),
+                migrations: Vec::new(),
+                built_by: Some(self.code.clone()),
+            },
+            schema,
+        };
+        publish(&out_dir, &var, &snapshot, self.sqlx, |db| save(&conn, db))
+    }
+}
+
+/// The `sqlite://` URL sqlx and SeaORM open `path` by, creating it when
+/// missing (`?mode=rwc`), for [`built_by`]'s code.
+///
+/// ```
+/// let url = driftless::build::sqlite_url(std::path::Path::new("/tmp/a b/x.db"));
+/// assert_eq!(url, "sqlite:///tmp/a%20b/x.db?mode=rwc");
+/// ```
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", url_path(path))
+}
+
+/// The build script's `OUT_DIR`.
+fn out_dir() -> Result<PathBuf, Error> {
+    std::env::var_os("OUT_DIR")
+        .map(PathBuf::from)
+        .ok_or_else(|| Error::Snapshot {
+            path: PathBuf::from("OUT_DIR"),
+            message: "OUT_DIR is not set: `driftless::build` runs from a build script".into(),
+        })
+}
+
+/// Writes the snapshot and the database beside it (made by `database` when
+/// this schema has none yet), and points the crate's compilation at them.
+fn publish(
+    out_dir: &Path,
+    var: &str,
+    snapshot: &Snapshot,
+    sqlx: bool,
+    database: impl FnOnce(&Path) -> Result<(), Error>,
+) -> Result<PathBuf, Error> {
+    // the content's hash is in the name, so the path the compiler sees
+    // changes whenever the schema does (long-lived processes such as
+    // rust-analyzer key their caches on it)
+    let hash = hex(&checksum(&snapshot.to_json())[..8]);
+    let name = format!("{var}.{hash}.json");
+    remove_stale(out_dir, var, "json", &name);
+    let path = out_dir.join(name);
+    // the database beside it, as the migrator leaves one it migrated:
+    // what sqlx's macros describe against and `#[driftless::test]`
+    // starts tests from; a new name per schema, so a long-lived process
+    // (rust-analyzer) holding the old file open never reads a new one
+    let db = Snapshot::database_path(&path);
+    let db_name = db
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    remove_stale(out_dir, var, "db", &db_name);
+    // the `.sqlite` files of earlier versions held no history
+    remove_stale(out_dir, var, "sqlite", "");
+    if !db.exists() {
+        database(&db)?;
+    }
+    snapshot.write(&path)?;
+    println!("cargo:rustc-env={var}={}", path.display());
+    if sqlx {
+        println!(
+            "cargo:rustc-env=DATABASE_URL=sqlite://{}?mode=ro",
+            url_path(&db)
+        );
+        println!("cargo:rustc-env=SQLX_OFFLINE=false");
+    }
+    Ok(path)
 }
 
 /// The replayed database with the history rows an upgrade from empty

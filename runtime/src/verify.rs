@@ -89,7 +89,13 @@ impl Migrations {
 /// wrangler's local databases hold `_cf_METADATA`).
 pub(crate) fn without_history_tables(mut live: Schema) -> Schema {
     live.tables.retain(|t| {
-        !t.name.starts_with("_cf_") && !Tool::ALL.iter().any(|tool| tool.history_table() == t.name)
+        !t.name.starts_with("_cf_")
+            && !OTHER_HISTORY_TABLES.contains(&t.name.as_str())
+            && !Tool::ALL.iter().any(|tool| tool.history_table() == t.name)
     });
     live
 }
+
+/// History tables of tools whose Rust migrations a build script can run
+/// (`driftless::build::built_by`) but `adopt` does not read: sea-orm-migration's.
+const OTHER_HISTORY_TABLES: [&str; 1] = ["seaql_migrations"];

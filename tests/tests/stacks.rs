@@ -469,3 +469,269 @@ fn diesel_2_2() {
 fn diesel_2_1() {
     diesel_stack("diesel-2-1", "~2.1", false);
 }
+
+/// A SeaORM app: an entity whose `Model` driftless also checks, read
+/// through `#[sea_orm(..)]` (a renamed column, an ignored field).
+const SEA_ORM_MAIN: &str = "mod games {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, driftless::Check)]
+    #[sea_orm(table_name = \"games\")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_name = \"name\")]
+        pub title: String,
+        pub completed_at: Option<String>,
+        #[sea_orm(ignore)]
+        pub rounds_played: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, EntityTrait, Set};
+
+#[tokio::main(flavor = \"current_thread\")]
+async fn main() -> Result<(), sea_orm::DbErr> {
+    let db = Database::connect(\"sqlite::memory:\").await?;
+    db.execute_unprepared(include_str!(\"../migrations/0001_create_games.sql\")).await?;
+    games::ActiveModel { title: Set(\"quiz\".into()), ..Default::default() }.insert(&db).await?;
+    let all = games::Entity::find().all(&db).await?;
+    assert_eq!(all[0].title, \"quiz\");
+    println!(\"ok\");
+    Ok(())
+}
+";
+
+/// SeaORM over SQL migrations: resolves beside SeaORM's sqlx, runs, and
+/// fails at the entity's field for a column the migrations lack, a
+/// nullable column read into a non-`Option`, and a `column_name` that
+/// names no column.
+#[test]
+fn sea_orm_2() {
+    let deps = "sea-orm = { version = \"2\", default-features = false, features = [\"sqlx-sqlite\", \"runtime-tokio\", \"macros\"] }\n\
+                tokio = { version = \"1\", features = [\"rt\", \"macros\"] }";
+    let mut s = app(
+        "sea-orm-2",
+        deps,
+        "default-features = false",
+        "fn main() {\n    driftless::build::migrations(\"migrations\").run();\n}\n",
+        "",
+    );
+    s.write("src/main.rs", SEA_ORM_MAIN);
+    let (ok, stderr) = s.cargo("run", &[]);
+    assert!(ok, "the SeaORM app runs\n{stderr}");
+    assert_eq!(resolved(&mut s, "libsqlite3-sys").len(), 1);
+    assert!(
+        !runtime_graph_has(&mut s, "rusqlite"),
+        "a check-only app has rusqlite at run time"
+    );
+    let drifted = |from: &str, to: &str| {
+        assert!(SEA_ORM_MAIN.contains(from), "{from}");
+        SEA_ORM_MAIN.replace(from, to)
+    };
+    s.write(
+        "src/main.rs",
+        &drifted(
+            "        pub completed_at: Option<String>,\n",
+            "        pub completed_at: Option<String>,\n        pub paused_at: Option<String>,\n",
+        ),
+    );
+    let site = s.site("src/main.rs", "pub paused_at", "paused_at");
+    s.fails(
+        "an entity field without a column",
+        &[
+            "table `games` has no column `paused_at`",
+            &format!("--> {site}"),
+        ],
+    );
+    s.write(
+        "src/main.rs",
+        &drifted(
+            "pub completed_at: Option<String>",
+            "pub completed_at: String",
+        ),
+    );
+    s.fails(
+        "a nullable column read into a String",
+        &["column `games.completed_at` is nullable, but field `completed_at` is `String`"],
+    );
+    s.write(
+        "src/main.rs",
+        &drifted("column_name = \"name\"", "column_name = \"title\""),
+    );
+    s.fails(
+        "a column_name naming no column",
+        &["table `games` has no column `title`"],
+    );
+}
+
+/// sea-orm-cli's `migration` crate: the `Migrator` and its first migration.
+const SEA_ORM_MIGRATOR: &str = "pub use sea_orm_migration::prelude::*;
+
+mod m20240101_000001_create_games;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20240101_000001_create_games::Migration)]
+    }
+}
+";
+
+/// A migration as sea-orm-cli writes one, with SeaORM's schema builder.
+const SEA_ORM_CREATE_GAMES: &str = "use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Games::Table)
+                    .col(ColumnDef::new(Games::Id).integer().not_null().auto_increment().primary_key())
+                    .col(ColumnDef::new(Games::Name).string().not_null())
+                    .col(ColumnDef::new(Games::CompletedAt).string().null())
+                    .to_owned(),
+            )
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Games {
+    Table,
+    Id,
+    Name,
+    CompletedAt,
+}
+";
+
+/// A second migration, adding `paused_at`.
+const SEA_ORM_ADD_PAUSED_AT: &str = "use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Alias::new(\"games\"))
+                    .add_column(ColumnDef::new(Alias::new(\"paused_at\")).string().null())
+                    .to_owned(),
+            )
+            .await
+    }
+}
+";
+
+/// The build script that runs the app's `Migrator` (README, "SeaORM").
+const SEA_ORM_BUILD_RS: &str = "use migration::MigratorTrait;
+
+fn main() {
+    driftless::build::built_by(\"migration::Migrator\", |path| {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        runtime.block_on(async {
+            let db = sea_orm::Database::connect(driftless::build::sqlite_url(path)).await?;
+            migration::Migrator::up(&db, None).await
+        })?;
+        Ok(())
+    })
+    .run();
+}
+";
+
+/// SeaORM over sea-orm-migration's Rust migrations: the build script runs
+/// the app's `Migrator` on an empty database; an entity field the
+/// migrations lack fails at the field, a new Rust migration makes it build,
+/// and a migration that fails fails the build with its error.
+#[test]
+fn sea_orm_2_rust_migrations() {
+    let mut s = Scratch::empty("stacks", "sea-orm-2-migrator");
+    let sea_orm = "sea-orm = { version = \"2\", default-features = false, features = [\"sqlx-sqlite\", \"runtime-tokio\", \"macros\"] }";
+    let manifest = format!(
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [workspace]\n\n[dependencies]\n{}\nmigration = {{ path = \"migration\" }}\n{sea_orm}\n\
+         tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n\n\
+         [build-dependencies]\n{}\nmigration = {{ path = \"migration\" }}\n{sea_orm}\n\
+         tokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+        s.name,
+        driftless_dep("default-features = false"),
+        driftless_dep(""),
+    );
+    s.write("Cargo.toml", &manifest);
+    s.write(
+        "migration/Cargo.toml",
+        "[package]\nname = \"migration\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nsea-orm-migration = { version = \"2\", default-features = false, features = [\"sqlx-sqlite\", \"runtime-tokio\"] }\n",
+    );
+    s.write("migration/src/lib.rs", SEA_ORM_MIGRATOR);
+    s.write(
+        "migration/src/m20240101_000001_create_games.rs",
+        SEA_ORM_CREATE_GAMES,
+    );
+    s.write("build.rs", SEA_ORM_BUILD_RS);
+    let main = SEA_ORM_MAIN
+        .replace(
+            "    db.execute_unprepared(include_str!(\"../migrations/0001_create_games.sql\")).await?;\n",
+            "    <migration::Migrator as migration::MigratorTrait>::up(&db, None).await?;\n",
+        )
+        .replace("ConnectionTrait, ", "");
+    s.write("src/main.rs", &main);
+    let (ok, stderr) = s.cargo("run", &[]);
+    assert!(ok, "the SeaORM app with Rust migrations runs\n{stderr}");
+
+    let paused = main.replace(
+        "        pub completed_at: Option<String>,\n",
+        "        pub completed_at: Option<String>,\n        pub paused_at: Option<String>,\n",
+    );
+    s.write("src/main.rs", &paused);
+    let site = s.site("src/main.rs", "pub paused_at", "paused_at");
+    s.fails(
+        "an entity field no Rust migration creates",
+        &[
+            "table `games` has no column `paused_at`",
+            "schema built by `migration::Migrator` in build.rs",
+            "help: add a migration to `migration::Migrator`; in SQL: ALTER TABLE games ADD COLUMN paused_at TEXT;",
+            &format!("--> {site}"),
+        ],
+    );
+    // the migration crate is a build-dependency: a new migration reruns the build script
+    s.write(
+        "migration/src/m20240102_000001_add_paused_at.rs",
+        SEA_ORM_ADD_PAUSED_AT,
+    );
+    let two = SEA_ORM_MIGRATOR
+        .replace(
+            "mod m20240101_000001_create_games;\n",
+            "mod m20240101_000001_create_games;\nmod m20240102_000001_add_paused_at;\n",
+        )
+        .replace(
+            "vec![Box::new(m20240101_000001_create_games::Migration)]",
+            "vec![\n            Box::new(m20240101_000001_create_games::Migration),\n            Box::new(m20240102_000001_add_paused_at::Migration),\n        ]",
+        );
+    s.write("migration/src/lib.rs", &two);
+    s.builds("after the Rust migration that adds the column");
+
+    // a migration that fails: the Migrator's own error, and the build stops
+    s.write(
+        "migration/src/m20240102_000001_add_paused_at.rs",
+        &SEA_ORM_ADD_PAUSED_AT.replace("Alias::new(\"games\")", "Alias::new(\"gamez\")"),
+    );
+    s.fails(
+        "a Rust migration that fails",
+        &["`migration::Migrator` failed to build the schema in build.rs:", "gamez"],
+    );
+}
