@@ -732,6 +732,9 @@ fn sea_orm_2_rust_migrations() {
     );
     s.fails(
         "a Rust migration that fails",
-        &["`migration::Migrator` failed to build the schema in build.rs:", "gamez"],
+        &[
+            "`migration::Migrator` failed to build the schema in build.rs:",
+            "gamez",
+        ],
     );
 }
