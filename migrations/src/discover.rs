@@ -626,9 +626,9 @@ fn rusqlite_migration_name(stem: &str) -> Option<(u64, &str)> {
     Some((parse_version(id)?, name)).filter(|_| !name.is_empty())
 }
 
-/// rusqlite_migration's `from_directory` folder: `<id>-<name>/up.sql`, and
-/// `down.sql` when it can be undone.
-fn rusqlite_migration_folder(dir: &Path, id: u64, name: &str) -> Result<Migration> {
+/// A folder's `up.sql` (required) and `down.sql` (when there is one), as
+/// diesel and rusqlite_migration keep them.
+fn folder_scripts(dir: &Path) -> Result<(Script, Option<Script>)> {
     let up_path = dir.join("up.sql");
     if !up_path.is_file() {
         return Err(Error::MissingUp {
@@ -642,6 +642,13 @@ fn rusqlite_migration_folder(dir: &Path, id: u64, name: &str) -> Result<Migratio
     } else {
         None
     };
+    Ok((up, down))
+}
+
+/// rusqlite_migration's `from_directory` folder: `<id>-<name>/up.sql`, and
+/// `down.sql` when it can be undone.
+fn rusqlite_migration_folder(dir: &Path, id: u64, name: &str) -> Result<Migration> {
+    let (up, down) = folder_scripts(dir)?;
     Ok(migration(
         id,
         name.to_string(),
@@ -661,19 +668,7 @@ fn diesel_folder(dir: &Path, folder: &str) -> Result<Migration> {
         return Err(unknown());
     }
     let version = digits.parse().map_err(|_| unknown())?;
-    let up_path = dir.join("up.sql");
-    if !up_path.is_file() {
-        return Err(Error::MissingUp {
-            dir: dir.to_path_buf(),
-        });
-    }
-    let up = read_script(&up_path)?;
-    let down_path = dir.join("down.sql");
-    let down = if down_path.is_file() {
-        Some(read_script(&down_path)?)
-    } else {
-        None
-    };
+    let (up, down) = folder_scripts(dir)?;
     let mut m = migration(version, name.to_string(), Layout::Diesel, up, down);
     // diesel's own switch for migrations that must not run in a transaction
     if let Ok(meta) = fs::read_to_string(dir.join("metadata.toml")) {

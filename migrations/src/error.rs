@@ -49,7 +49,7 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
-    /// A diesel migration folder has no `up.sql`.
+    /// A diesel or rusqlite_migration folder has no `up.sql`.
     MissingUp {
         /// The folder.
         dir: PathBuf,
@@ -237,7 +237,7 @@ impl fmt::Display for Error {
             ),
             Error::MissingUp { dir } => write!(
                 f,
-                "diesel migration folder `{}` has no `up.sql`",
+                "migration folder `{}` has no `up.sql`",
                 display_path(dir)
             ),
             Error::ForeignMarkers { path, tool, marker } => write!(
@@ -486,7 +486,7 @@ mod tests {
             ),
             (
                 Error::MissingUp { dir: p("m/2024-01-01-000000_a") },
-                "diesel migration folder `m/2024-01-01-000000_a` has no `up.sql`",
+                "migration folder `m/2024-01-01-000000_a` has no `up.sql`",
             ),
             (
                 Error::ForeignMarkers {
@@ -641,7 +641,7 @@ mod tests {
                     Error::NotUtf8 { path: p("m/0002_b.sql") },
                 ]),
                 "2 problems with the migration files:\n\
-                 - diesel migration folder `m/2024-01-01-000000_a` has no `up.sql`\n\
+                 - migration folder `m/2024-01-01-000000_a` has no `up.sql`\n\
                  - migration `m/0002_b.sql` is not UTF-8\n\
                  \x20 help: save the file as UTF-8",
             ),

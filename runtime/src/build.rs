@@ -152,10 +152,7 @@ impl Replay {
     /// ```
     pub fn run(self) {
         if let Err(e) = self.try_run() {
-            for line in e.to_string().lines() {
-                println!("cargo::error={line}");
-            }
-            std::process::exit(1);
+            fail_build(&e);
         }
     }
 
@@ -172,16 +169,7 @@ impl Replay {
     /// }
     /// ```
     pub fn try_run(&self) -> Result<PathBuf, Error> {
-        let var = Snapshot::env_var(self.db.as_deref());
-        register_once(
-            &var,
-            Error::DuplicateSet {
-                db: self.db.clone(),
-            },
-        )?;
-        if self.sqlx {
-            register_once(SQLX_VAR, Error::DuplicateSqlxSet)?;
-        }
+        let var = register(self.db.as_deref(), self.sqlx)?;
         let root = std::env::var_os("CARGO_MANIFEST_DIR")
             .map(PathBuf::from)
             .unwrap_or_default();
@@ -327,10 +315,7 @@ impl Built {
     /// ```
     pub fn run(self) {
         if let Err(e) = self.try_run() {
-            for line in e.to_string().lines() {
-                println!("cargo::error={line}");
-            }
-            std::process::exit(1);
+            fail_build(&e);
         }
     }
 
@@ -346,16 +331,7 @@ impl Built {
     /// }
     /// ```
     pub fn try_run(self) -> Result<PathBuf, Error> {
-        let var = Snapshot::env_var(self.db.as_deref());
-        register_once(
-            &var,
-            Error::DuplicateSet {
-                db: self.db.clone(),
-            },
-        )?;
-        if self.sqlx {
-            register_once(SQLX_VAR, Error::DuplicateSqlxSet)?;
-        }
+        let var = register(self.db.as_deref(), self.sqlx)?;
         // the code is in build-dependencies: cargo reruns the script when
         // they change; without a line of its own it would rerun on every edit
         println!("cargo:rerun-if-changed=build.rs");
@@ -535,6 +511,30 @@ fn url_path(path: &Path) -> String {
         }
     }
     out
+}
+
+/// Prints the error for cargo and fails the build.
+fn fail_build(e: &Error) -> ! {
+    for line in e.to_string().lines() {
+        println!("cargo::error={line}");
+    }
+    std::process::exit(1);
+}
+
+/// Registers schema `db` (and the sqlx feed), once per build script; its
+/// environment variable.
+fn register(db: Option<&str>, sqlx: bool) -> Result<String, Error> {
+    let var = Snapshot::env_var(db);
+    register_once(
+        &var,
+        Error::DuplicateSet {
+            db: db.map(str::to_string),
+        },
+    )?;
+    if sqlx {
+        register_once(SQLX_VAR, Error::DuplicateSqlxSet)?;
+    }
+    Ok(var)
 }
 
 /// Registration key of the set that feeds sqlx's macros (there is one `DATABASE_URL`).

@@ -281,6 +281,26 @@ fn every_layout_is_renumbered_in_its_own_form() {
         .code(1)
         .out("error[duplicate-version]: migrations/0002_score.up.sql:")
         .out("rename `0002_score.down.sql` to `0003_score.down.sql`, `0002_score.up.sql` to `0003_score.up.sql`, in this order");
+
+    // rusqlite_migration's folders move whole, keeping their ids' width
+    let p = forked(&[("01-games/up.sql", GAMES.1)]);
+    main_gains(
+        &p,
+        &[(
+            "02-hosts/up.sql",
+            "CREATE TABLE hosts (id INTEGER PRIMARY KEY);\n",
+        )],
+    );
+    p.write("02-score/up.sql", SCORE.1);
+    p.write(
+        "02-score/down.sql",
+        "ALTER TABLE games DROP COLUMN score;\n",
+    );
+    commit(&p, "score");
+    p.cmd("check", &[])
+        .code(1)
+        .out("error[duplicate-version]: migrations/02-score/up.sql:")
+        .out("rename `02-score` to `03-score`");
 }
 
 /// A squash on the branch: the replaced migrations are no deletions, and a
