@@ -27,6 +27,7 @@
 
 use std::borrow::Cow;
 use std::future::Future;
+use std::time::Duration;
 
 use driftless::executor::{Column, Executor, Failure, Kind, Statement};
 use driftless::rusqlite::types::Value;
@@ -61,11 +62,40 @@ impl Cluster {
         &self.client
     }
 
-    fn wait<T>(&self, work: impl Future<Output = T>) -> T {
+    /// Runs `work` to its end, or until the client's node has stopped.
+    fn wait<T>(&self, work: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+        let work = async {
+            tokio::select! {
+                done = work => done,
+                message = stopped(&self.client) => Err(Failure { statement: None, message }),
+            }
+        };
         if tokio::runtime::Handle::try_current().is_ok() {
             tokio::task::block_in_place(|| self.runtime.block_on(work))
         } else {
             self.runtime.block_on(work)
+        }
+    }
+}
+
+/// How often a request that has not answered looks whether its node stopped.
+const STOPPED_POLL: Duration = Duration::from_millis(250);
+
+/// Resolves once the client's node has stopped (shut down, or a fatal Raft
+/// error), and never while it runs. hiqlite holds a request to a stopped
+/// node for its two-minute request timeout; a migrator whose node went down
+/// mid-upgrade says so within a poll instead. A request cut off here may
+/// still have reached the leader: the migration's history row, written in
+/// the same transaction, keeps a second run of it from applying twice.
+async fn stopped(client: &Client) -> String {
+    loop {
+        tokio::time::sleep(STOPPED_POLL).await;
+        // a failed look (a remote client's leader out of reach) is not a
+        // stop: the request itself fails over or times out
+        if let Ok(metrics) = client.metrics_db().await
+            && let Err(fatal) = metrics.running_state
+        {
+            return format!("the hiqlite node has stopped ({fatal}), so its request has no answer");
         }
     }
 }
@@ -141,9 +171,13 @@ impl Executor for Cluster {
             .iter()
             .map(|s| (Cow::Owned(s.sql.clone()), params(&s.params)))
             .collect();
-        self.wait(self.client.txn(queries))
-            .map(drop)
-            .map_err(|e| failure(e, statements))
+        self.wait(async {
+            self.client
+                .txn(queries)
+                .await
+                .map(drop)
+                .map_err(|e| failure(e, statements))
+        })
     }
 
     /// hiqlite's own table of the node's Raft state.

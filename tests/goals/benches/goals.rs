@@ -2,7 +2,7 @@
 //! reference in one run, printed as one table (goal, reference, driftless,
 //! ratio, met).
 //!
-//! `cargo bench -p driftless-tests --bench goals` generates the apps and
+//! `cargo bench -p driftless-goals --bench goals` generates the apps and
 //! histories as scratch crates in `target/bench` (built `--offline` against
 //! the workspace's `Cargo.lock`, in the default dev profile, as a user's
 //! `cargo build` is), times their build scripts through `DRIFTLESS_TRACE`
@@ -866,7 +866,7 @@ fn main() {
     keyed.sort_by_key(|(goal, _)| *goal);
     let rows: Vec<Row> = keyed.into_iter().map(|(_, row)| row).collect();
     println!(
-        "\nthe goals of issues 12, 17, 18 and 20, one run of `cargo bench -p driftless-tests --bench goals` ({:.0} s): times are medians of {} runs; a ratio against a reference measured back to back is the median of the runs' ratios\n",
+        "\nthe goals of issues 12, 17, 18 and 20, one run of `cargo bench -p driftless-goals --bench goals` ({:.0} s): times are medians of {} runs; a ratio against a reference measured back to back is the median of the runs' ratios\n",
         started.elapsed().as_secs_f64(),
         runs()
     );
