@@ -1,5 +1,5 @@
 //! The compatibility matrix: driftless added to apps on each SQLite stack it
-//! supports (sqlx 0.7, 0.8 and 0.9, diesel 2.1, 2.2 and 2.4, rusqlite at
+//! supports (sqlx 0.7, 0.8 and 0.9, diesel 2.1, 2.2 and 2.4, SeaORM 2, rusqlite at
 //! the lowest and highest supported version, bundled and system SQLite). Each app is a
 //! scratch crate whose dependencies cargo resolves afresh, as a user's first
 //! build does: it must resolve (one `sqlite3` in the graph), build, and fail
@@ -125,8 +125,8 @@ const SQLX_WINNERS_QUERY: &str = "    let w = sqlx::query_scalar!(\"SELECT winne
 /// The sqlx apps' shared scenario: resolves beside sqlx, builds with no
 /// database, fails at a query and at a struct field the migrations do not
 /// back, follows migrations being added and deleted, and keeps rusqlite out
-/// of the app's run-time graph.
-fn sqlx_stack(name: &str, sqlx: &str) {
+/// of the app's run-time graph. Returns the app for more checks.
+fn sqlx_stack(name: &str, sqlx: &str) -> Scratch {
     let deps = format!(
         "sqlx = {{ version = \"{sqlx}\", default-features = false, features = [\"sqlite\", \"macros\", \"runtime-tokio\"] }}\n\
          tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}"
@@ -214,6 +214,7 @@ fn sqlx_stack(name: &str, sqlx: &str) {
         1,
         "one SQLite with the test feature"
     );
+    s
 }
 
 /// Async `#[driftless::test]`s of an sqlx app, one of them on fixtures.
@@ -236,9 +237,41 @@ fn sqlx_0_7() {
     sqlx_stack("sqlx-0-7", "0.7");
 }
 
+/// A build script whose code builds the schema (`built_by`), feeding
+/// sqlx's macros with `.sqlx()`; `{columns}` are the games table's.
+fn built_by_sqlx_build_rs(columns: &str) -> String {
+    format!(
+        "fn main() {{
+    driftless::build::built_by(\"schema::create\", |path| {{
+        let conn = driftless::rusqlite::Connection::open(path)?;
+        conn.execute_batch(\"CREATE TABLE games ({columns})\")?;
+        Ok(())
+    }})
+    .sqlx()
+    .run();
+}}
+"
+    )
+}
+
+/// sqlx 0.8, and a schema built by the app's code rather than files: its
+/// `query!`s see that schema too.
 #[test]
 fn sqlx_0_8() {
-    sqlx_stack("sqlx-0-8", "0.8");
+    let mut s = sqlx_stack("sqlx-0-8", "0.8");
+    let columns = "id INTEGER PRIMARY KEY, name TEXT NOT NULL, completed_at DATETIME";
+    s.write("src/main.rs", &sqlx_main(SQLX_WINNERS_QUERY));
+    s.write(
+        "build.rs",
+        &built_by_sqlx_build_rs(&format!("{columns}, winners TEXT")),
+    );
+    s.builds("a query of a column the build script's code creates");
+    s.write("build.rs", &built_by_sqlx_build_rs(columns));
+    let query = s.site("src/main.rs", "SELECT winners", "sqlx::query_scalar!");
+    s.fails(
+        "a query of a column the code no longer creates",
+        &["no such column: winners", &format!("--> {query}")],
+    );
 }
 
 #[test]
