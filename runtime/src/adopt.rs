@@ -427,10 +427,12 @@ fn d1_rows(conn: &Connection) -> Result<Vec<Foreign>> {
 }
 
 /// `PRAGMA user_version`: how many migrations ran, as rusqlite_migration
-/// counts them (its files' ids are that count), or for a hand-written
-/// runner over `NNN_name.sql` files the version of the last one. With no
-/// names or checksums to check, the database's schema must then be the one
-/// those migrations produce: a wrong reading of the number stops here.
+/// counts them, or for a hand-written runner the version of the last one.
+/// rusqlite_migration's own `0001-name.sql` files are counted; any other
+/// names (`001_init.sql`, `V1__init.sql`, timestamps) may be either, so the
+/// number is read both ways. With no names or checksums to check, the
+/// database's schema decides: the reading whose migrations produce it is
+/// taken, and none, or two that differ, is refused.
 fn user_version_rows(conn: &Connection, set: &Migrations, stored: i64) -> Result<Vec<Foreign>> {
     let user_version = version_from(Tool::UserVersion.history_table(), stored)?;
     let mismatch = |reason: String| Error::AdoptMismatch {
@@ -441,47 +443,90 @@ fn user_version_rows(conn: &Connection, set: &Migrations, stored: i64) -> Result
     let counted = set
         .iter()
         .all(|m| m.layout == driftless_migrations::Layout::RusqliteMigration);
-    let applied: Vec<u64> = if counted {
-        let count = usize::try_from(user_version).unwrap_or(usize::MAX);
-        if count > set.len() {
-            return Err(mismatch(format!(
-                "user_version says {user_version} migrations ran, but there are {} files: \
-                 the database was migrated by a build with migrations these files lack",
-                set.len()
-            )));
-        }
-        set.iter().take(count).map(|m| m.version).collect()
-    } else {
-        if set.get(user_version).is_none() {
-            let newest = set.iter().map(|m| m.version).max().unwrap_or(0);
-            return Err(mismatch(if user_version > newest {
-                format!(
-                    "it is beyond the newest file ({newest}): the database was migrated by a \
-                     build with migrations these files lack"
-                )
-            } else {
-                "no migration file has this version".to_string()
-            }));
-        }
+    let count = usize::try_from(user_version).unwrap_or(usize::MAX);
+    let by_count: Option<Vec<u64>> =
+        (count <= set.len()).then(|| set.iter().take(count).map(|m| m.version).collect());
+    let by_version: Option<Vec<u64>> = (!counted && set.get(user_version).is_some()).then(|| {
         set.iter()
             .filter(|m| set.cmp_versions(m.version, user_version).is_le())
             .map(|m| m.version)
             .collect()
+    });
+    let through = |applied: &[u64]| applied.last().map_or("none".to_string(), |v| set.label(*v));
+    let readings: Vec<(&str, Vec<u64>)> = match (by_version, by_count) {
+        (Some(v), Some(c)) if v == c => vec![("", v)],
+        (v, c) => v
+            .map(|v| ("the last version that ran", v))
+            .into_iter()
+            .chain(c.map(|c| ("how many ran", c)))
+            .collect(),
     };
-    let expected = set.schema_after(applied.iter().copied())?;
-    let differences = diff(&expected, &set.live_schema(conn)?);
-    if let Some(first) = differences.first() {
-        let through = applied.last().map_or("none".to_string(), |v| set.label(*v));
-        return Err(mismatch(format!(
-            "the database's schema is not the one the migrations through {through} produce: {}{}",
-            first.description,
-            match differences.len() {
-                1 => String::new(),
-                n => format!(" (and {} more differences; `driftless diff` lists them)", n - 1),
-            }
-        )));
+    if readings.is_empty() {
+        let newest = set.iter().map(|m| m.version).max().unwrap_or(0);
+        return Err(mismatch(if counted {
+            format!(
+                "user_version says {user_version} migrations ran, but there are {} files: \
+                 the database was migrated by a build with migrations these files lack",
+                set.len()
+            )
+        } else if user_version > newest {
+            format!(
+                "it is beyond the newest file ({newest}) and more than the {} files: the database \
+                 was migrated by a build with migrations these files lack",
+                set.len()
+            )
+        } else {
+            format!(
+                "no migration file has this version, and it is more than the {} files",
+                set.len()
+            )
+        }));
     }
-    Ok(applied.into_iter().map(Foreign::version).collect())
+    let live = set.live_schema(conn)?;
+    let mut results = Vec::new();
+    for (reading, applied) in readings.iter() {
+        let differences = diff(&set.schema_after(applied.iter().copied())?, &live);
+        results.push((*reading, applied, differences));
+    }
+    let matching: Vec<&Vec<u64>> = results
+        .iter()
+        .filter(|(_, _, differences)| differences.is_empty())
+        .map(|(_, applied, _)| *applied)
+        .collect();
+    match matching.as_slice() {
+        [applied] => return Ok(applied.iter().copied().map(Foreign::version).collect()),
+        [one, other] => {
+            return Err(mismatch(format!(
+                "read as the last version that ran it means the migrations through {}, read as \
+                 how many ran the migrations through {}, and the database's schema is the one \
+                 both produce; `stamp` the version that really ran",
+                through(one),
+                through(other)
+            )));
+        }
+        _ => {}
+    }
+    let read_as = |reading: &str| {
+        if results.len() > 1 {
+            format!(" (reading it as {reading}; the other reading differs too)")
+        } else {
+            String::new()
+        }
+    };
+    let Some((reading, applied, differences)) = results.first() else {
+        return Err(mismatch("no migrations to compare with".into()));
+    };
+    Err(mismatch(format!(
+        "the database's schema is not the one the migrations through {} produce{}: {}{}",
+        through(applied),
+        read_as(reading),
+        differences.first().map_or("", |d| d.description.as_str()),
+        match differences.len() {
+            0 | 1 => String::new(),
+            2 => " (and 1 more difference; `driftless diff` lists them)".to_string(),
+            n => format!(" (and {} more differences; `driftless diff` lists them)", n - 1),
+        }
+    )))
 }
 
 /// golang-migrate keeps one row, the version it reached, and whether the

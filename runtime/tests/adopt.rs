@@ -1037,11 +1037,75 @@ fn a_hand_written_runner_s_user_version_is_the_last_version_it_ran() {
     p.run(SCORE);
     p.run("PRAGMA user_version = 5");
     p.check_adopted("user_version", "PRAGMA user_version", [1, 5], 10);
+    // 3 is no file's version, and as a count the schema lacks players
     let mut p = Project::new(&files);
     p.run(GAMES);
     p.run("PRAGMA user_version = 3");
-    p.check_mismatch("user_version", 3, "no migration file has this version");
+    p.check_mismatch(
+        "user_version",
+        3,
+        "the database's schema is not the one the migrations through 10 produce: column `games.score` is missing from the database, but the migrations create it (and 1 more difference; `driftless diff` lists them)",
+    );
+    let mut p = Project::new(&files);
+    p.run(GAMES);
+    p.run("PRAGMA user_version = 7");
+    p.check_mismatch(
+        "user_version",
+        7,
+        "no migration file has this version, and it is more than the 3 files",
+    );
     let mut p = Project::new(&files);
     p.run("PRAGMA user_version = 11");
     p.check_mismatch("user_version", 11, "beyond the newest file (10)");
+}
+
+/// Most rusqlite_migration apps name their files as sqlx does
+/// (`M::up(include_str!("../migrations/001_init.sql"))`), with gaps where
+/// a file left the list, or by timestamp: their `user_version` is a count,
+/// which the schema tells from a version.
+#[test]
+fn rusqlite_migration_s_count_over_files_named_otherwise() {
+    let mut p = Project::new(&[
+        ("001_create_games.sql", GAMES),
+        ("003_add_score.sql", SCORE),
+        ("004_create_players.sql", PLAYERS),
+    ]);
+    rusqlite_migration_list()
+        .to_version(&mut p.conn, 2)
+        .expect("rusqlite_migration runs two");
+    p.check_adopted("user_version", "PRAGMA user_version", [1, 3], 4);
+
+    let (one, two, three) = (20_240_101_000_001, 20_240_102_000_001, 20_240_103_000_001);
+    let mut p = Project::new(&[
+        (&format!("{one}_create_games.sql"), GAMES),
+        (&format!("{two}_add_score.sql"), SCORE),
+        (&format!("{three}_create_players.sql"), PLAYERS),
+    ]);
+    rusqlite_migration_list()
+        .to_version(&mut p.conn, 2)
+        .expect("rusqlite_migration runs two");
+    p.check_adopted("user_version", "PRAGMA user_version", [one, two], three);
+}
+
+/// When a migration that changes no schema sits between the two readings,
+/// the schema cannot tell them apart: nothing is adopted.
+#[test]
+fn a_user_version_both_readings_fit_is_refused() {
+    let mut p = Project::new(&[
+        ("001_create_games.sql", GAMES),
+        ("003_add_score.sql", SCORE),
+        (
+            "004_seed_games.sql",
+            "INSERT INTO games (name, score) VALUES ('quiz', 0);\n",
+        ),
+        ("005_create_players.sql", PLAYERS),
+    ]);
+    p.run(GAMES);
+    p.run(SCORE);
+    p.run("PRAGMA user_version = 3");
+    p.check_mismatch(
+        "user_version",
+        3,
+        "read as the last version that ran it means the migrations through 3, read as how many ran the migrations through 4, and the database's schema is the one both produce; `stamp` the version that really ran",
+    );
 }
