@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use driftless_migrations::query::describe::describe;
 use driftless_migrations::query::schema_database;
-use driftless_migrations::{FieldDef, ModelDef, Snapshot, check_model, discover, replay};
+use driftless_migrations::{FieldDef, ModelDef, ReadBy, Snapshot, check_model, discover, replay};
 
 const TABLES: usize = 100;
 const RUNS: usize = 21;
@@ -65,6 +65,7 @@ fn main() {
                 FieldDef::new("created", "String"),
                 FieldDef::new("tags", "Option<String>"),
             ],
+            read_by: ReadBy::Driftless,
         })
         .collect();
 

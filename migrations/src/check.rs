@@ -22,6 +22,23 @@ pub struct ModelDef {
     pub partial: bool,
     /// The mapped fields (`#[model(skip)]` fields are left out).
     pub fields: Vec<FieldDef>,
+    /// Whose code reads the rows: what a column may hold for a field's type
+    /// depends on its conversions.
+    #[serde(default)]
+    pub read_by: ReadBy,
+}
+
+/// Whose conversions read a model's rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ReadBy {
+    /// `#[derive(Model)]`'s code, through rusqlite, for every rusqlite in
+    /// driftless's range.
+    #[default]
+    Driftless,
+    /// `#[derive(Check)]`: sqlx, diesel or SeaORM read the rows with
+    /// conversions of their own (sqlx reads a date-time from a Unix
+    /// timestamp).
+    Library,
 }
 
 /// One mapped field.
@@ -148,7 +165,7 @@ pub struct Checked {
 /// Checks a model against a schema and returns every problem.
 ///
 /// ```
-/// use driftless_migrations::{check_model, FieldDef, ModelDef, Schema, Snapshot, Source, Site};
+/// use driftless_migrations::{check_model, FieldDef, ModelDef, ReadBy, Schema, Snapshot, Source, Site};
 /// let conn = rusqlite::Connection::open_in_memory().unwrap();
 /// conn.execute_batch("CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").unwrap();
 /// let snapshot = Snapshot { format: Snapshot::FORMAT, source: Source::default(), schema: Schema::read(&conn).unwrap() };
@@ -158,6 +175,7 @@ pub struct Checked {
 ///     table_explicit: false,
 ///     partial: false,
 ///     fields: vec![FieldDef::new("id", "i64"), FieldDef::new("name", "String"), FieldDef::new("winners", "Option<String>")],
+///     read_by: ReadBy::Driftless,
 /// };
 /// let checked = check_model(&model, &snapshot.schema);
 /// assert_eq!(checked.problems.len(), 1);
@@ -202,7 +220,7 @@ pub fn check_model(model: &ModelDef, schema: &Schema) -> Checked {
             None => problems.push(missing_column(model, relation, i)),
             Some(column) => {
                 problems.extend(nullability(relation, column, field, i));
-                problems.extend(column_type(relation, column, field, i));
+                problems.extend(column_type(relation, column, field, i, model.read_by));
                 problems.extend(text_default(relation, column, field, i));
             }
         }
@@ -429,16 +447,51 @@ fn nullability(
     )
 }
 
+/// sqlx (and SeaORM and diesel on it, for their structs) reads a date and
+/// time from a number as well as from text: `NaiveDateTime`,
+/// `DateTime<Tz>`, `PrimitiveDateTime` and `OffsetDateTime` from an
+/// integer (Unix seconds), chrono's also from a real (a Julian day). Dates
+/// and times of day it reads from text only.
+fn library_reads_number(column: &Column, strict: bool, field: &FieldDef) -> bool {
+    if field.kind() != RustKind::DateTime || field.json {
+        return false;
+    }
+    let inner = field.ty.inner.trim_start_matches("::");
+    let name = inner.split('<').next().unwrap_or(inner);
+    let name = name.rsplit("::").next().unwrap_or(name);
+    let chrono = matches!(name, "NaiveDateTime" | "DateTime");
+    if !chrono && !matches!(name, "PrimitiveDateTime" | "OffsetDateTime") {
+        return false;
+    }
+    let integer = if strict {
+        matches!(
+            column.decl_type.to_ascii_uppercase().as_str(),
+            "INT" | "INTEGER"
+        )
+    } else {
+        column.affinity == Affinity::Integer
+    };
+    let real = if strict {
+        column.decl_type.eq_ignore_ascii_case("REAL")
+    } else {
+        column.affinity == Affinity::Real
+    };
+    integer || (chrono && real)
+}
+
 /// Check 5: the field's type must read what the column holds.
 fn column_type(
     relation: Relation<'_>,
     column: &Column,
     field: &FieldDef,
     i: usize,
+    read_by: ReadBy,
 ) -> Option<Problem> {
     let kind = field.kind();
     let strict = matches!(relation, Relation::Table(t) if t.strict);
-    if accepts(column, strict, kind) {
+    if accepts(column, strict, kind)
+        || (read_by == ReadBy::Library && library_reads_number(column, strict, field))
+    {
         return None;
     }
     let what = if strict {
@@ -562,6 +615,7 @@ mod tests {
             table_explicit: true,
             partial: false,
             fields: fields.iter().map(|(n, t)| FieldDef::new(n, t)).collect(),
+            read_by: ReadBy::Driftless,
         }
     }
 
@@ -734,6 +788,44 @@ mod tests {
                 "{}",
                 p[0]
             );
+        }
+    }
+
+    /// sqlx reads date-times from Unix seconds (and chrono's from Julian
+    /// days), so a struct it reads may map them onto numbers; rusqlite
+    /// before 0.39 reads them from text only.
+    #[test]
+    fn a_library_reads_date_times_from_numbers() {
+        let library = |col: &str, ty: &str| {
+            let mut m = model("games", &[("name", "String"), (col, ty)]);
+            m.read_by = ReadBy::Library;
+            problems(&m)
+        };
+        for ty in [
+            "chrono::DateTime<chrono::Utc>",
+            "NaiveDateTime",
+            "time::OffsetDateTime",
+            "PrimitiveDateTime",
+        ] {
+            assert!(library("id", ty).is_empty(), "{ty}: {:?}", library("id", ty));
+            let driftless = problems(&model("games", &[("name", "String"), ("id", ty)]));
+            assert_eq!(driftless.len(), 1, "{ty}: {driftless:?}");
+            assert!(driftless[0].contains("but column `games.id` is INTEGER"));
+        }
+        assert!(library("score", "Option<DateTime<Utc>>").is_empty());
+        // a STRICT INTEGER column too
+        let mut m = model("strict_t", &[("n", "DateTime<Utc>")]);
+        m.read_by = ReadBy::Library;
+        assert!(problems(&m).is_empty(), "{:?}", problems(&m));
+        // dates and times of day only from text, and time's types not from a real
+        for (col, ty, what) in [
+            ("id", "chrono::NaiveDate", "INTEGER"),
+            ("id", "time::Time", "INTEGER"),
+            ("score", "Option<time::OffsetDateTime>", "REAL"),
+        ] {
+            let p = library(col, ty);
+            assert_eq!(p.len(), 1, "{ty}: {p:?}");
+            assert!(p[0].contains(&format!("is {what}")), "{}", p[0]);
         }
     }
 

@@ -14,13 +14,14 @@
 //! go through these functions, so they agree on what the migrations are.
 //!
 //! ```
-//! use driftless_migrations::{check_model, discover, replay, FieldDef, ModelDef};
+//! use driftless_migrations::{check_model, discover, replay, FieldDef, ModelDef, ReadBy};
 //! let dir = tempfile::tempdir().unwrap();
 //! std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY, name TEXT NOT NULL);").unwrap();
 //! let snapshot = replay(&discover(dir.path()).unwrap()).unwrap();
 //! let model = ModelDef {
 //!     name: "Game".into(), table: "games".into(), table_explicit: false, partial: false,
 //!     fields: vec![FieldDef::new("id", "i64"), FieldDef::new("name", "String")],
+//!     read_by: ReadBy::Driftless,
 //! };
 //! assert!(check_model(&model, &snapshot.schema).problems.is_empty());
 //! ```
@@ -54,7 +55,7 @@ pub mod squash;
 pub mod stand_in;
 pub mod test_image;
 
-pub use check::{Checked, FieldDef, ModelDef, Problem, Site, check_model};
+pub use check::{Checked, FieldDef, ModelDef, Problem, ReadBy, Site, check_model};
 pub use compat::busy_timeout;
 pub use discover::{Layout, Migration, MigrationSet, Script, discover};
 pub use error::{Error, Position, Result};

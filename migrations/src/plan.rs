@@ -56,6 +56,7 @@ pub const PLACEHOLDER: &str = "<driftless: a default for the rows the table alre
 /// let game = ModelDef {
 ///     name: "Game".into(), table: "games".into(), table_explicit: true, partial: false,
 ///     fields: vec![FieldDef::new("id", "i64"), FieldDef::new("name", "String"), FieldDef::new("completed_at", "Option<String>")],
+///     read_by: Default::default(),
 /// };
 /// let planned = plan(&schema, &[game], &PlanOptions::default());
 /// assert_eq!(planned.up, "ALTER TABLE games ADD COLUMN completed_at TEXT;\n");
@@ -515,6 +516,7 @@ mod tests {
             table_explicit: true,
             partial: false,
             fields: fields.iter().map(|(n, t)| FieldDef::new(n, t)).collect(),
+            read_by: crate::ReadBy::Driftless,
         }
     }
 
