@@ -4,6 +4,7 @@
 //! errors in one build. The parsed form keeps the syn nodes so each later
 //! error can point at the exact field or attribute.
 
+use driftless_migrations::ReadBy;
 use syn::meta::ParseNestedMeta;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Token, Type};
 
@@ -82,6 +83,9 @@ pub struct Input<'a> {
     pub db: Option<LitStr>,
     pub partial: bool,
     pub fields: Vec<Field<'a>>,
+    /// Whose code reads the rows (for `Check`, the library whose attributes
+    /// the struct carries).
+    pub read_by: ReadBy,
 }
 
 /// One field of the struct.
@@ -164,7 +168,7 @@ impl<'a> Input<'a> {
                 continue;
             };
             if derive == Derive::Check {
-                f.read_as_foreign(field, &foreign);
+                f.read_as_foreign(field, &foreign, &mut errors);
             }
             fields.push(f);
         }
@@ -185,6 +189,10 @@ impl<'a> Input<'a> {
             // a checked struct is read by its library, never inserted by driftless
             partial: partial || derive == Derive::Check,
             fields,
+            read_by: match derive {
+                Derive::Model => ReadBy::Driftless,
+                Derive::Check => foreign::library(input),
+            },
         })
     }
 }
@@ -249,8 +257,28 @@ impl<'a> Field<'a> {
 
     /// Takes the column, skip, JSON and type the reading library (sqlx,
     /// diesel) uses, where `#[model(...)]` does not say otherwise.
-    fn read_as_foreign(&mut self, field: &syn::Field, on_struct: &foreign::ForeignStruct) {
+    fn read_as_foreign(
+        &mut self,
+        field: &syn::Field,
+        on_struct: &foreign::ForeignStruct,
+        errors: &mut Errors,
+    ) {
         let theirs = foreign::read_field(&field.attrs);
+        // the library reads the column its attribute names: a different
+        // one here would check a column it never reads
+        if let (Some(lit), Some(column)) = (&self.column_lit, &theirs.column)
+            && lit.value() != *column
+        {
+            errors.push(syn::Error::new_spanned(
+                lit,
+                format!(
+                    "`{}` reads column `{column}`, as its library's attribute says, not `{}`\n\
+                     help: name the column in the library's attribute alone, and remove this one",
+                    self.ident,
+                    lit.value()
+                ),
+            ));
+        }
         if self.column_lit.is_none() {
             if let Some(column) = theirs.column {
                 self.column = column;
@@ -384,11 +412,59 @@ fn default_table(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::default_table;
+    use super::{Derive, Input, default_table};
+    use driftless_migrations::ReadBy;
 
     #[test]
     fn default_table_is_snake_case_plural() {
         assert_eq!(default_table("Game"), "games");
         assert_eq!(default_table("GameRound"), "game_rounds");
+    }
+
+    /// A checked struct's help names its library's rename attribute, and a
+    /// `#[model(column)]` naming another column than the library's is
+    /// refused: the check would look at a column the library never reads.
+    #[test]
+    fn a_checked_struct_is_read_by_the_library_its_attributes_name() {
+        let entity: syn::DeriveInput = syn::parse_quote! {
+            #[sea_orm(table_name = "authors")]
+            struct Model {
+                #[sea_orm(column_name = "fullname")]
+                name: String,
+            }
+        };
+        let parsed = Input::from_syn(&entity, Derive::Check).expect("parses");
+        assert_eq!(parsed.read_by, ReadBy::SeaOrm);
+        assert_eq!(parsed.fields[0].column, "fullname");
+        let row: syn::DeriveInput = syn::parse_quote! {
+            struct Row {
+                id: i64,
+                #[sqlx(rename = "name")]
+                title: String,
+            }
+        };
+        let parsed = Input::from_syn(&row, Derive::Check).expect("parses");
+        assert_eq!(parsed.read_by, ReadBy::Sqlx);
+        let plain: syn::DeriveInput = syn::parse_quote! { struct Row { id: i64 } };
+        let read_by = |d| Input::from_syn(&plain, d).expect("parses").read_by;
+        assert_eq!(read_by(Derive::Check), ReadBy::Library);
+        assert_eq!(read_by(Derive::Model), ReadBy::Driftless);
+
+        let both: syn::DeriveInput = syn::parse_quote! {
+            #[sea_orm(table_name = "authors")]
+            struct Model {
+                #[sea_orm(column_name = "fullname")]
+                #[model(column = "full_name")]
+                name: String,
+            }
+        };
+        let Err(e) = Input::from_syn(&both, Derive::Check) else {
+            panic!("a model column disagreeing with sea_orm's is refused");
+        };
+        assert_eq!(
+            e.to_string(),
+            "`name` reads column `fullname`, as its library's attribute says, not `full_name`\n\
+             help: name the column in the library's attribute alone, and remove this one"
+        );
     }
 }

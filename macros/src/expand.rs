@@ -3,9 +3,7 @@
 
 use std::path::PathBuf;
 
-use driftless_migrations::{
-    Checked, FieldDef, FieldType, ModelDef, ReadBy, RustKind, Site, check_model,
-};
+use driftless_migrations::{Checked, FieldDef, FieldType, ModelDef, RustKind, Site, check_model};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
@@ -163,10 +161,7 @@ fn model_def(input: &Input<'_>) -> (ModelDef, Vec<usize>) {
         table_explicit: input.table_lit.is_some(),
         partial: input.partial,
         fields,
-        read_by: match input.derive {
-            Derive::Model => ReadBy::Driftless,
-            Derive::Check => ReadBy::Library,
-        },
+        read_by: input.read_by,
     };
     (model, mapped)
 }

@@ -10,6 +10,7 @@
 //! reports them). serde's `rename` is not taken: on a row struct it names the
 //! field in JSON, not the column.
 
+use driftless_migrations::ReadBy;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr, Token, Type};
 
@@ -152,6 +153,32 @@ fn words(name: &str) -> Vec<String> {
         words.push(current);
     }
     words
+}
+
+/// The library whose attributes the struct or its fields carry (the first
+/// found), whose rename attribute help messages then name.
+pub fn library(input: &syn::DeriveInput) -> ReadBy {
+    let fields = match &input.data {
+        syn::Data::Struct(s) => s.fields.iter().flat_map(|f| f.attrs.iter()).collect(),
+        _ => Vec::new(),
+    };
+    input
+        .attrs
+        .iter()
+        .chain(fields)
+        .find_map(|attr| {
+            let path = attr.path();
+            if path.is_ident("sqlx") {
+                Some(ReadBy::Sqlx)
+            } else if path.is_ident("diesel") {
+                Some(ReadBy::Diesel)
+            } else if path.is_ident("sea_orm") {
+                Some(ReadBy::SeaOrm)
+            } else {
+                None
+            }
+        })
+        .unwrap_or(ReadBy::Library)
 }
 
 /// Calls `f` with each key of every `#[sqlx(...)]`, `#[diesel(...)]` and

@@ -28,17 +28,45 @@ pub struct ModelDef {
     pub read_by: ReadBy,
 }
 
-/// Whose conversions read a model's rows.
+/// Whose code reads a model's rows: its conversions decide what a column
+/// may hold, and its attributes name the column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReadBy {
     /// `#[derive(Model)]`'s code, through rusqlite, for every rusqlite in
     /// driftless's range.
     #[default]
     Driftless,
-    /// `#[derive(Check)]`: sqlx, diesel or SeaORM read the rows with
-    /// conversions of their own (sqlx reads a date-time from a Unix
-    /// timestamp).
+    /// `#[derive(Check)]` on a struct with `#[sqlx(..)]` attributes.
+    Sqlx,
+    /// `#[derive(Check)]` on a struct with `#[diesel(..)]` attributes.
+    Diesel,
+    /// `#[derive(Check)]` on a struct with `#[sea_orm(..)]` attributes.
+    SeaOrm,
+    /// `#[derive(Check)]` on a struct without any of them: sqlx, diesel or
+    /// SeaORM read the rows with conversions of their own (sqlx reads a
+    /// date-time from a Unix timestamp).
     Library,
+}
+
+impl ReadBy {
+    /// The attribute that maps a field to `column`, for help messages.
+    ///
+    /// ```
+    /// use driftless_migrations::ReadBy;
+    /// assert_eq!(ReadBy::SeaOrm.column_attribute("full_name"), "#[sea_orm(column_name = \"full_name\")]");
+    /// ```
+    pub fn column_attribute(self, column: &str) -> String {
+        match self {
+            ReadBy::Driftless => format!("#[model(column = \"{column}\")]"),
+            ReadBy::Sqlx => format!("#[sqlx(rename = \"{column}\")]"),
+            ReadBy::Diesel => format!("#[diesel(column_name = {column})]"),
+            ReadBy::SeaOrm => format!("#[sea_orm(column_name = \"{column}\")]"),
+            ReadBy::Library => format!(
+                "your library's rename: #[sqlx(rename = \"{column}\")], \
+                 #[diesel(column_name = {column})] or #[sea_orm(column_name = \"{column}\")]"
+            ),
+        }
+    }
 }
 
 /// One mapped field.
@@ -363,7 +391,8 @@ fn missing_column(model: &ModelDef, relation: Relation<'_>, i: usize) -> Problem
     let or = match nearest(&field.column, unmapped) {
         Some(near) => {
             p = p.help(format!(
-                "did you mean `{near}`? map the field with #[model(column = \"{near}\")]"
+                "did you mean `{near}`? map the field with {}",
+                model.read_by.column_attribute(near)
             ));
             "or "
         }
@@ -490,7 +519,7 @@ fn column_type(
     let kind = field.kind();
     let strict = matches!(relation, Relation::Table(t) if t.strict);
     if accepts(column, strict, kind)
-        || (read_by == ReadBy::Library && library_reads_number(column, strict, field))
+        || (read_by != ReadBy::Driftless && library_reads_number(column, strict, field))
     {
         return None;
     }
@@ -689,6 +718,18 @@ mod tests {
             "{}",
             p[1]
         );
+        // a struct another library reads is renamed with that library's attribute
+        let mut m = m;
+        for (read_by, attribute) in [
+            (ReadBy::SeaOrm, "#[sea_orm(column_name = \"created\")]"),
+            (ReadBy::Sqlx, "#[sqlx(rename = \"created\")]"),
+            (ReadBy::Diesel, "#[diesel(column_name = created)]"),
+        ] {
+            m.read_by = read_by;
+            let p = problems(&m);
+            let help = format!("help: did you mean `created`? map the field with {attribute}");
+            assert!(p[0].contains(&help), "{}", p[0]);
+        }
     }
 
     #[test]
@@ -807,7 +848,11 @@ mod tests {
             "time::OffsetDateTime",
             "PrimitiveDateTime",
         ] {
-            assert!(library("id", ty).is_empty(), "{ty}: {:?}", library("id", ty));
+            assert!(
+                library("id", ty).is_empty(),
+                "{ty}: {:?}",
+                library("id", ty)
+            );
             let driftless = problems(&model("games", &[("name", "String"), ("id", ty)]));
             assert_eq!(driftless.len(), 1, "{ty}: {driftless:?}");
             assert!(driftless[0].contains("but column `games.id` is INTEGER"));
