@@ -77,6 +77,17 @@ pub fn status(args: &DbArgs, format: Format, style: &Style) -> CliResult {
             newest_applied: status.current.unwrap_or(0),
         })
     });
+    // another tool migrated it: an upgrade would run everything again
+    let foreign = migrations.foreign_history(&conn)?.map(|table| {
+        format!(
+            "the database holds another tool's migration history (`{table}`) and none of \
+             driftless's, so every migration shows as pending\n\
+             help: take that history over with `driftless adopt --db {}`; `upgrade` would run \
+             the migrations again",
+            args.db.display()
+        )
+    });
+    let problem = problem.map(|p| p.to_string()).or(foreign);
     if problem.is_some() {
         crate::output::if_cut_short(1);
     }
@@ -90,13 +101,13 @@ pub fn status(args: &DbArgs, format: Format, style: &Style) -> CliResult {
             "modified": status.modified.iter().map(|c| json!({"version": c.version, "file": c.file, "checksum_applied": c.checksum_applied, "checksum_now": c.checksum_now})).collect::<Vec<_>>(),
             "out_of_order": status.out_of_order.iter().map(|p| json!({"version": p.version, "file": p.file})).collect::<Vec<_>>(),
             "unfinished": status.unfinished.iter().map(|a| a.version).collect::<Vec<_>>(),
-            "problem": problem.as_ref().map(ToString::to_string),
+            "problem": problem,
         });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         print_status(args, &migrations, &status, style);
         if let Some(p) = &problem {
-            println!("\n{}", style.error(&p.to_string()));
+            println!("\n{}", style.error(p));
         }
     }
     Ok(if problem.is_some() {

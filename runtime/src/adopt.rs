@@ -180,6 +180,42 @@ impl Migrations {
     }
 }
 
+impl Migrations {
+    /// Where another tool recorded this database's migrations (its history
+    /// table, or `PRAGMA user_version`) when driftless has no history of its
+    /// own yet: a database to [`adopt`](Migrations::adopt), not to upgrade
+    /// from empty.
+    ///
+    /// # Errors
+    /// The database cannot be read.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// # std::fs::write(dir.path().join("0001_games.sql"), "CREATE TABLE games (id INTEGER PRIMARY KEY);")?;
+    /// let migrations = driftless::Migrations::from_dir(dir.path())?;
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE games (id INTEGER PRIMARY KEY); PRAGMA user_version = 1;")?;
+    /// assert_eq!(migrations.foreign_history(&conn)?, Some("PRAGMA user_version"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn foreign_history(&self, conn: &Connection) -> Result<Option<&'static str>> {
+        if !history::read(conn)?.is_empty() {
+            return Ok(None);
+        }
+        for tool in Tool::ALL {
+            let found = if tool == Tool::UserVersion {
+                conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? != 0
+            } else {
+                table_exists(conn, tool.history_table())?
+            };
+            if found {
+                return Ok(Some(tool.history_table()));
+            }
+        }
+        Ok(None)
+    }
+}
+
 /// The migration file of each row another tool recorded, in its order,
 /// once every row matches one.
 pub(crate) fn checked<'a>(
